@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings for the ptwalk scripts; sourced, not run.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$ROOT/build
+LINUX=$BUILD/linux		# the assembled tree (git, branch "ptwalk")
+STAGE=$BUILD/linux-stage	# worktree of $LINUX used to assemble
+OUT=$BUILD/out			# O= output directories, one per configuration
+STAMP=$LINUX/.git/ptwalk-stamp
+
+# Top-level kernel directories whose files in this repository are new files
+# of the kernel tree.  Everything else here (scripts/, kunit/, bench/,
+# patches/) is the project's own tooling.
+KDIRS="arch include lib mm"
+
+die() {
+	echo "$(basename "$0"): error: $*" >&2
+	exit 1
+}
+
+# The repository's new kernel files, tracked or not yet added (but not
+# ignored), so that uncommitted work is assembled as well.
+new_files() {
+	git -C "$ROOT" ls-files --cached --others --exclude-standard -- $KDIRS |
+		sort -u | while read -r f; do
+			[ -f "$ROOT/$f" ] && echo "$f"
+		done
+}
+
+# The series, in order: patches/series without blank and comment lines.
+series() {
+	[ -f "$ROOT/patches/series" ] || return 0
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$ROOT/patches/series" | grep -v '^$' || true
+}
+
+# A hash over everything the assembled tree is made of.
+inputs_hash() {
+	(
+		. "$ROOT/BASE"
+		echo "$package $version"
+		cat "$BUILD/base-version" 2>/dev/null
+		new_files | while read -r f; do
+			echo "$f $(sha1sum < "$ROOT/$f")"
+		done
+		echo series
+		series | while read -r p; do
+			echo "$p $(sha1sum < "$ROOT/patches/$p")"
+		done
+	) | sha1sum | cut -d' ' -f1
+}
+
+git_ident() {
+	GIT_AUTHOR_NAME=$(git -C "$ROOT" config user.name || echo ptwalk)
+	GIT_AUTHOR_EMAIL=$(git -C "$ROOT" config user.email || echo ptwalk@localhost)
+	GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME
+	GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
+	export GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
+}
+
+# Untracked files under $KDIRS in build/linux.  Debian's base tree ignores
+# every top-level path in .gitignore ("/*"), so the standard excludes would
+# hide new files: use the kernel's top-level rules without that line.
+linux_untracked() {
+	local ex="$LINUX/.git/info/ptwalk-exclude"
+
+	[ -f "$ex" ] || grep -v '^/\*$' "$LINUX/.gitignore" > "$ex"
+	git -C "$LINUX" ls-files --others --exclude-from="$ex" -- $KDIRS
+}
