@@ -81,8 +81,10 @@ while read -r f; do
 	git add -f -- "$f"
 	nfiles=$((nfiles + 1))
 done < <(new_files)
-git commit -q --allow-empty -m "ptwalk: new files" \
-	-m "The files that ptwalk adds to the kernel tree, from the ptwalk repository."
+git commit -q -s --allow-empty -m "mm/pt_walk: add the new ptwalk files" \
+	-m "The files that ptwalk adds to the kernel tree, as they are in the ptwalk
+repository: the walker, its headers and decoders, and its KUnit tests.  The
+patches that follow hook them into the build and convert the callers."
 git tag -f ptwalk-files >/dev/null
 
 npatches=0

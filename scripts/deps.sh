@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 pkgs="build-essential flex bison bc libelf-dev libssl-dev ccache sparse
       qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu
-      python3 perl git xz-utils rsync cpio kmod busybox-static gnuplot-nox
+      python3 python3-ply python3-git perl git xz-utils rsync cpio kmod busybox-static gnuplot-nox
       $package"
 
 missing=

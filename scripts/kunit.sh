@@ -75,7 +75,6 @@ if [ "$mode" = run ]; then
 	[ "$cfg" = arm64 ] || args+=(--make_options=CC="ccache gcc")
 fi
 
-export CCACHE_BASEDIR=$ROOT
 echo "kunit: $cfg: kunit.py $mode in ${dir#"$ROOT"/}"
 set +e
 (cd "$LINUX" && python3 tools/testing/kunit/kunit.py "$mode" \

@@ -13,6 +13,12 @@ STAMP=$LINUX/.git/ptwalk-stamp
 # patches/) is the project's own tooling.
 KDIRS="arch include lib mm"
 
+# ccache: hash paths relative to the clone, so that a fresh clone elsewhere
+# reuses the cache; -fmacro-prefix-map only carries the source path, which
+# it maps away (__FILE__ is the same in every clone).
+export CCACHE_BASEDIR=$ROOT
+export CCACHE_IGNOREOPTIONS='-fmacro-prefix-map=*'
+
 die() {
 	echo "$(basename "$0"): error: $*" >&2
 	exit 1

@@ -47,11 +47,12 @@ git add -f -- "${added[@]}"
 git add -u -- $KDIRS
 git diff --cached --quiet || git commit -q -m "ptwalk: new files written back"
 
-# The series: every commit since base, less the new files.
+# The series: every commit since base, less every path that is not in the
+# base tree (new files, including those added and later removed again).
 excl=()
-for f in "${added[@]}"; do
-	excl+=(":(exclude)$f")
-done
+while read -r f; do
+	git cat-file -e "base:$f" 2>/dev/null || excl+=(":(exclude)$f")
+done < <({ git log --format= --name-only base..HEAD; printf '%s\n' "${added[@]}"; } | sort -u | grep -v '^$')
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 git format-patch -q --zero-commit --no-signature --no-numbered -o "$tmp" \

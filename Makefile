@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ptwalk: level-agnostic page table walking for Linux mm.
+#
+#   make              the main job: assemble build/linux, build it and run the
+#                     KUnit walks on UML, x86_64 and arm64
+#   make check        every test: static checks and the KUnit walks of every
+#                     configuration, ending with "N passed, N failed"
+#   make assemble     (re)assemble build/linux = base + new files + series
+#   make writeback    write edits made in build/linux back into this repo
+#   make kunit-CONFIG one KUnit configuration (um x86_64 x86_64-no5lvl arm64
+#                     x86_64-debug)
+#   make checkpatch   checkpatch --strict on the new files and the series
+#   make sparse       sparse on the project's objects (after a KUnit build)
+#   make series       the whole series as mail-ready patches in build/series
+#   make clean        remove the build outputs (keeps the unpacked base)
+#   make distclean    remove build/ entirely
+
+MAIN_CONFIGS := um x86_64 arm64
+CONFIGS ?= um x86_64 x86_64-no5lvl arm64 x86_64-debug
+S := scripts
+
+.PHONY: all main check assemble writeback checkpatch sparse series clean distclean
+
+all: main
+
+main:
+	MAIN_CONFIGS="$(MAIN_CONFIGS)" $(S)/main.sh
+
+check:
+	CONFIGS="$(CONFIGS)" $(S)/check.sh
+
+assemble:
+	$(S)/assemble.sh
+
+writeback:
+	$(S)/writeback.sh
+
+kunit-%: assemble
+	$(S)/kunit.sh $*
+
+checkpatch: assemble
+	$(S)/static-checks.sh checkpatch
+
+sparse:
+	$(S)/static-checks.sh sparse
+
+series: assemble
+	rm -rf build/series
+	git -C build/linux format-patch -q --cover-letter -o $(CURDIR)/build/series base..HEAD
+	@ls build/series
+
+clean:
+	rm -rf build/out build/kunit build/check build/series build/bench
+
+distclean:
+	rm -rf build

@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: assemble build/linux, run the static checks (checkpatch, sparse)
+# and the KUnit walks of every configuration, and sum up with one closing
+# line "N passed, N failed, N skipped".  Goes on past a failing configuration
+# so that one run reports everything; exits non-zero on any failure.
+# CONFIGS="um x86_64" limits the KUnit configurations.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+configs=${CONFIGS:-um x86_64 x86_64-no5lvl arm64 x86_64-debug}
+start=$(date +%s)
+rm -rf "$BUILD/check" "$BUILD/kunit"
+mkdir -p "$BUILD/check"
+
+if ! "$ROOT/scripts/assemble.sh" 2> >(tee "$BUILD/check/assemble.txt" >&2); then
+	msg=$(grep 'error:' "$BUILD/check/assemble.txt" | tail -n 1 | sed 's/^[^:]*: error: //')
+	echo "FAIL assemble ${msg:-see build/check/assemble.txt}" > "$BUILD/check/assemble.results"
+	python3 "$ROOT/scripts/summary.py"
+	exit 1
+fi
+echo "PASS assemble $(cat "$BUILD/base-version") + series" > "$BUILD/check/assemble.results"
+
+"$ROOT/scripts/static-checks.sh" checkpatch || true
+for cfg in $configs; do
+	"$ROOT/scripts/kunit.sh" "$cfg" || true
+done
+sparse=
+for cfg in $configs; do
+	case "$cfg" in x86_64 | arm64) sparse="$sparse $cfg" ;; esac
+done
+[ -n "$sparse" ] && SPARSE_CONFIGS=$sparse "$ROOT/scripts/static-checks.sh" sparse || true
+
+echo "check: $(( ($(date +%s) - start) / 60 )) min $(( ($(date +%s) - start) % 60 )) s"
+python3 "$ROOT/scripts/summary.py" $configs

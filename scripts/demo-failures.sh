@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Show that `make check` fails when it should.  Each scenario breaks the
+# repository in one way, runs `make check CONFIGS=um` (UML only, to keep it
+# short), records the exit status and the closing line, and restores the
+# repository.  Needs a clean work tree; ends by reassembling build/linux.
+#
+#   failing-case  a KUnit expectation that does not hold
+#   crash         a test that crashes the kernel (panic())
+#   patch         a patch of the series whose context no longer matches
+#   checkpatch    a new file with a style error (trailing whitespace)
+set -u
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+[ -z "$(git status --porcelain -- $KDIRS patches)" ] ||
+	die "commit or stash your changes first: this script edits and restores files"
+test_c=mm/tests/pt_walk_base_kunit.c
+patch=patches/$(series | head -n 1)
+[ -n "$patch" ] && [ -f "$patch" ] || die "the series is empty"
+
+restore() {
+	git checkout -q -- $KDIRS patches
+}
+trap restore EXIT
+
+out=$BUILD/demo-failures
+mkdir -p "$out"
+summary=()
+
+scenario() {	# scenario name
+	local name=$1 rc last
+
+	make -s check CONFIGS=um > "$out/$name.txt" 2>&1
+	rc=$?
+	last=$(tail -n 1 "$out/$name.txt")
+	summary+=("$(printf '%-13s exit %s  %s' "$name" "$rc" "$last")")
+	echo "demo: $name: exit $rc: $last"
+	grep -A3 '^failures:' "$out/$name.txt" | sed 's/^/demo:   /'
+	restore
+}
+
+# 1. A failing KUnit case: expect 13 page shift bits.
+sed -i 's/FACT(PAGE_SHIFT, 12)/FACT(PAGE_SHIFT, 13)/' "$test_c"
+scenario failing-case
+
+# 2. A crashing kernel: panic() in the first test case.
+sed -i '/^static void pt_walk_base_shifts(struct kunit \*test)$/{n;s/^{$/{\n\tpanic("ptwalk: crash on purpose");/}' "$test_c"
+scenario crash
+
+# 3. A patch that no longer applies: change a context line of its first hunk.
+sed -i '0,/^ source "mm\/damon\/Kconfig"$/s//  source "mm\/damon\/Kconfig"/' "$patch"
+sed -i '0,/^ obj-\$(CONFIG_TMPFS_QUOTA)/s//  obj-$(CONFIG_TMPFS_QUOTA)/' "$patch"
+scenario patch
+
+# 4. A checkpatch error: trailing whitespace in a new file.
+sed -i 's/^static int expect_levels;$/static int expect_levels; /' "$test_c"
+scenario checkpatch
+
+trap - EXIT
+restore
+"$ROOT/scripts/assemble.sh" > /dev/null
+printf '%s\n' "${summary[@]}" | tee "$out/summary.txt"

@@ -1,0 +1,106 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Static checks on what ptwalk adds to the kernel, one result line each in
+# build/check/static.results ("PASS|FAIL <check> <detail>"), details in
+# build/check/*.txt:
+#   checkpatch  scripts/checkpatch.pl --strict on every new file (as a patch
+#               against the base, so Kconfig help and SPDX lines are checked
+#               too) and on every patch of the series;
+#   sparse      make C=2 on every new .c file and every .c file the series
+#               changes, in the x86_64 and arm64 KUnit build directories when
+#               they exist; warnings listed in kunit/sparse-baseline (from the
+#               base tree, "file: message") are not counted.
+# Exits non-zero when any check fails.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+what=${1:-all}
+res=$BUILD/check
+mkdir -p "$res"
+results=$res/static.results
+[ "$what" = sparse ] || : > "$results"
+fails=0
+
+result() {	# result PASS|FAIL name detail
+	echo "$1 $2 $3" >> "$results"
+	echo "static: $1 $2 $3"
+	[ "$1" = PASS ] || fails=$((fails + 1))
+}
+
+cd "$LINUX"
+
+run_checkpatch() {	# run_checkpatch name file-or-dash [checkpatch options]
+	local name=$1 in=$2 out summary
+	shift 2
+	out=$res/checkpatch-$(echo "$name" | tr '/' '_').txt
+	perl scripts/checkpatch.pl --strict --color=never --show-types "$@" "$in" > "$out" 2>&1 || true
+	summary=$(grep -E '^total: [0-9]+ errors, [0-9]+ warnings' "$out" | tail -n 1)
+	if [ -z "$summary" ]; then
+		result FAIL "checkpatch:$name" "no verdict (see ${out#"$ROOT"/})"
+	elif echo "$summary" | grep -qE '^total: 0 errors, 0 warnings(, 0 checks)?,'; then
+		result PASS "checkpatch:$name" "clean"
+	else
+		result FAIL "checkpatch:$name" "$(echo "$summary" | cut -d, -f1-3) (see ${out#"$ROOT"/})"
+	fi
+}
+
+if [ "$what" != sparse ]; then
+	# New files, each as the patch that adds it.  FILE_PATH_CHANGES only
+	# asks whether MAINTAINERS needs updating for an added file.
+	rm -f "$res"/checkpatch-*.txt
+	for f in $(git diff --name-only --diff-filter=A base HEAD); do
+		git diff base HEAD -- "$f" > "$res/newfile.diff"
+		run_checkpatch "$f" "$res/newfile.diff" --no-signoff --ignore FILE_PATH_CHANGES
+	done
+	while read -r p; do
+		run_checkpatch "patches/$p" "$ROOT/patches/$p"
+	done < <(series)
+fi
+
+# The .c files to run sparse on: new ones and those the series changes.
+sparse_files() {
+	git diff --name-only --diff-filter=AM base HEAD -- '*.c' | grep -v '^tools/' || true
+}
+
+run_sparse() {	# run_sparse config make-arguments...
+	local cfg=$1 dir=$OUT/$1 out objs=() f
+	shift
+	[ -f "$dir/.config" ] || { result FAIL "sparse:$cfg" "no build in ${dir#"$ROOT"/}"; return; }
+	for f in $(sparse_files); do
+		# Only objects this configuration builds.
+		[ -f "$dir/${f%.c}.o" ] && objs+=("${f%.c}.o")
+	done
+	if [ ${#objs[@]} = 0 ]; then
+		result FAIL "sparse:$cfg" "none of the project's objects is built"
+		return
+	fi
+	out=$res/sparse-$cfg.txt
+	if ! make -s O="$dir" "$@" C=2 CHECK=sparse "${objs[@]}" > "$out" 2>&1; then
+		result FAIL "sparse:$cfg" "make failed (see ${out#"$ROOT"/})"
+		return
+	fi
+	# Warnings in the checked files, less the base tree's known ones.
+	local new
+	new=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$out" |
+		sed -E 's#^(\.\./)+linux/##; s#^[^ ]*build/linux/##' |
+		grep -F -f <(sparse_files) |
+		sed -E 's/^([^:]+):[0-9]+:[0-9]+: /\1: /' |
+		grep -v -x -F -f <(grep -v '^#' "$ROOT/kunit/sparse-baseline" 2>/dev/null; echo '#') || true)
+	if [ -n "$new" ]; then
+		echo "$new" > "$res/sparse-$cfg.new"
+		result FAIL "sparse:$cfg" "$(echo "$new" | wc -l) new warnings (see ${out#"$ROOT"/})"
+	else
+		result PASS "sparse:$cfg" "${#objs[@]} objects clean"
+	fi
+}
+
+if [ "$what" != checkpatch ]; then
+	for cfg in ${SPARSE_CONFIGS:-x86_64 arm64}; do
+		case "$cfg" in
+		x86_64) run_sparse x86_64 ARCH=x86_64 CC="ccache gcc" ;;
+		arm64) run_sparse arm64 ARCH=arm64 CROSS_COMPILE="ccache aarch64-linux-gnu-" ;;
+		esac
+	done
+fi
+[ "$fails" = 0 ]
