@@ -52,7 +52,7 @@ x86_64-debug)
 	;;
 arm64)
 	args=(--arch=arm64 --qemu_config="$K/qemu/arm64.py"
-	      --cross_compile="ccache aarch64-linux-gnu-"
+	      --cross_compile=aarch64-linux-gnu-
 	      --kunitconfig="$K/arm64.kunitconfig")
 	kargs=(pt_walk_base_kunit.expect_levels=5)
 	timeout=300
@@ -71,8 +71,13 @@ for a in "${kargs[@]}"; do
 done
 if [ "$mode" = run ]; then
 	args+=(--jobs="$jobs")
-	# The arm64 cross compiler goes through ccache via CROSS_COMPILE.
-	[ "$cfg" = arm64 ] || args+=(--make_options=CC="ccache gcc")
+	# ccache through CC: a CROSS_COMPILE with a space in it breaks the
+	# compile_commands.json target that kunit.py builds.
+	if [ "$cfg" = arm64 ]; then
+		args+=(--make_options=CC="ccache aarch64-linux-gnu-gcc")
+	else
+		args+=(--make_options=CC="ccache gcc")
+	fi
 fi
 
 echo "kunit: $cfg: kunit.py $mode in ${dir#"$ROOT"/}"

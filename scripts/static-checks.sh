@@ -34,11 +34,12 @@ run_checkpatch() {	# run_checkpatch name file-or-dash [checkpatch options]
 	local name=$1 in=$2 out summary
 	shift 2
 	out=$res/checkpatch-$(echo "$name" | tr '/' '_').txt
-	perl scripts/checkpatch.pl --strict --color=never --show-types "$@" "$in" > "$out" 2>&1 || true
+	# Debian's python3 (with python3-ply and python3-git) for spdxcheck.py.
+	PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --color=never --show-types "$@" "$in" > "$out" 2>&1 || true
 	summary=$(grep -E '^total: [0-9]+ errors, [0-9]+ warnings' "$out" | tail -n 1)
 	if [ -z "$summary" ]; then
 		result FAIL "checkpatch:$name" "no verdict (see ${out#"$ROOT"/})"
-	elif echo "$summary" | grep -qE '^total: 0 errors, 0 warnings(, 0 checks)?,'; then
+	elif echo "$summary" | grep -qE '^total: 0 errors, 0 warnings, (0 checks, )?[0-9]+ lines checked$'; then
 		result PASS "checkpatch:$name" "clean"
 	else
 		result FAIL "checkpatch:$name" "$(echo "$summary" | cut -d, -f1-3) (see ${out#"$ROOT"/})"
@@ -99,7 +100,7 @@ if [ "$what" != checkpatch ]; then
 	for cfg in ${SPARSE_CONFIGS:-x86_64 arm64}; do
 		case "$cfg" in
 		x86_64) run_sparse x86_64 ARCH=x86_64 CC="ccache gcc" ;;
-		arm64) run_sparse arm64 ARCH=arm64 CROSS_COMPILE="ccache aarch64-linux-gnu-" ;;
+		arm64) run_sparse arm64 ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc" ;;
 		esac
 	done
 fi

@@ -239,6 +239,7 @@ static struct kunit_suite pt_walk_base_suite = {
 	.name = "pt_walk_base",
 	.test_cases = pt_walk_base_cases,
 };
+
 kunit_test_suite(pt_walk_base_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the page table facts ptwalk builds on");
