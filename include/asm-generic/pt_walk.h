@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Generic ptwalk entry decoder, built on the pXd_*() helpers of each level.
+ *
+ * An architecture whose entries have the same format at every level can
+ * override any of the arch_pt_entry_*() functions in <asm/pt_walk.h> so that
+ * the level-agnostic accessors test one bit with no switch on the level; an
+ * architecture where these generic functions are wrong for some entries
+ * (contiguous entries, region and segment entries) must.
+ *
+ * Every function takes the level as a compile-time constant where the caller
+ * knows it, so the switch folds away in level-specialised code.
+ */
+#ifndef __ASM_GENERIC_PT_WALK_H
+#define __ASM_GENERIC_PT_WALK_H
+
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/swapops.h>
+
+/**
+ * enum pt_level - page table levels, numbered from the leaf up
+ * @PT_LEVEL_PTE: entries of PTE tables, mapping PAGE_SIZE
+ * @PT_LEVEL_PMD: entries of PMD tables, mapping PMD_SIZE
+ * @PT_LEVEL_PUD: entries of PUD tables, mapping PUD_SIZE
+ * @PT_LEVEL_P4D: entries of P4D tables, mapping P4D_SIZE
+ * @PT_LEVEL_PGD: entries of the top table, mapping PGDIR_SIZE
+ * @PT_NR_LEVELS: number of levels
+ *
+ * A level folded at compile or run time still has its number: its single
+ * entry is the entry of the level above.
+ */
+enum pt_level {
+	PT_LEVEL_PTE,
+	PT_LEVEL_PMD,
+	PT_LEVEL_PUD,
+	PT_LEVEL_P4D,
+	PT_LEVEL_PGD,
+	PT_NR_LEVELS,
+};
+
+/**
+ * union pt_entry - the raw value of a page table entry of any level
+ * @pte: the entry of a PTE table
+ * @pmd: the entry of a PMD table
+ * @pud: the entry of a PUD table
+ * @p4d: the entry of a P4D table
+ * @pgd: the entry of a PGD table
+ *
+ * Only the member of the entry's own level is meaningful: an entry is never
+ * reinterpreted as the type of another level.
+ */
+union pt_entry {
+	pte_t pte;
+	pmd_t pmd;
+	pud_t pud;
+	p4d_t p4d;
+	pgd_t pgd;
+};
+
+/**
+ * enum pt_entry_type - what a page table entry describes
+ * @PT_ENTRY_NONE: nothing; the range of the entry is a hole
+ * @PT_ENTRY_TABLE: a table of the level below
+ * @PT_ENTRY_LEAF: a present leaf mapping the entry's whole range
+ * @PT_ENTRY_NONPRESENT: a non-present leaf: swap, migration, device private
+ *	or exclusive, hwpoison or a marker
+ * @PT_ENTRY_BAD: a corrupt entry (pXd_bad()); never descended into
+ */
+enum pt_entry_type {
+	PT_ENTRY_NONE,
+	PT_ENTRY_TABLE,
+	PT_ENTRY_LEAF,
+	PT_ENTRY_NONPRESENT,
+	PT_ENTRY_BAD,
+};
+
+static __always_inline enum pt_entry_type
+pt_generic_entry_type(enum pt_level level, const union pt_entry *e)
+{
+	switch (level) {
+	case PT_LEVEL_PTE:
+		if (pte_none(e->pte))
+			return PT_ENTRY_NONE;
+		return pte_present(e->pte) ? PT_ENTRY_LEAF : PT_ENTRY_NONPRESENT;
+	case PT_LEVEL_PMD:
+		if (pmd_none(e->pmd))
+			return PT_ENTRY_NONE;
+		if (!pmd_present(e->pmd))
+			return PT_ENTRY_NONPRESENT;
+		if (pmd_leaf(e->pmd))
+			return PT_ENTRY_LEAF;
+		return pmd_bad(e->pmd) ? PT_ENTRY_BAD : PT_ENTRY_TABLE;
+	case PT_LEVEL_PUD:
+		if (pud_none(e->pud))
+			return PT_ENTRY_NONE;
+		if (pud_leaf(e->pud))
+			return pud_present(e->pud) ? PT_ENTRY_LEAF : PT_ENTRY_NONPRESENT;
+		return pud_bad(e->pud) ? PT_ENTRY_BAD : PT_ENTRY_TABLE;
+	case PT_LEVEL_P4D:
+		if (p4d_none(e->p4d))
+			return PT_ENTRY_NONE;
+		if (p4d_leaf(e->p4d))
+			return PT_ENTRY_LEAF;
+		return p4d_bad(e->p4d) ? PT_ENTRY_BAD : PT_ENTRY_TABLE;
+	default:
+		if (pgd_none(e->pgd))
+			return PT_ENTRY_NONE;
+		if (pgd_leaf(e->pgd))
+			return PT_ENTRY_LEAF;
+		return pgd_bad(e->pgd) ? PT_ENTRY_BAD : PT_ENTRY_TABLE;
+	}
+}
+
+/*
+ * PUD leaves: architectures with PUD-sized THP have the full set of pud_*()
+ * helpers; others (arm64 hugetlb) describe a PUD leaf in the PTE format and
+ * say so with pud_pte().
+ */
+#if defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
+#define __pt_pud_dirty(pud)	pud_dirty(pud)
+#define __pt_pud_young(pud)	pud_young(pud)
+#elif defined(pud_pte)
+#define __pt_pud_dirty(pud)	pte_dirty(pud_pte(pud))
+#define __pt_pud_young(pud)	pte_young(pud_pte(pud))
+#else
+#define __pt_pud_dirty(pud)	0
+#define __pt_pud_young(pud)	0
+#endif
+
+static __always_inline bool pt_generic_entry_write(enum pt_level level,
+						   const union pt_entry *e)
+{
+	switch (level) {
+	case PT_LEVEL_PTE:
+		return pte_write(e->pte);
+	case PT_LEVEL_PMD:
+		return pmd_write(e->pmd);
+	case PT_LEVEL_PUD:
+		return pud_write(e->pud);
+	default:
+		return false;
+	}
+}
+
+static __always_inline bool pt_generic_entry_dirty(enum pt_level level,
+						   const union pt_entry *e)
+{
+	switch (level) {
+	case PT_LEVEL_PTE:
+		return pte_dirty(e->pte);
+	case PT_LEVEL_PMD:
+		return pmd_dirty(e->pmd);
+	case PT_LEVEL_PUD:
+		return __pt_pud_dirty(e->pud);
+	default:
+		return false;
+	}
+}
+
+static __always_inline bool pt_generic_entry_young(enum pt_level level,
+						   const union pt_entry *e)
+{
+	switch (level) {
+	case PT_LEVEL_PTE:
+		return pte_young(e->pte);
+	case PT_LEVEL_PMD:
+		return pmd_young(e->pmd);
+	case PT_LEVEL_PUD:
+		return __pt_pud_young(e->pud);
+	default:
+		return false;
+	}
+}
+
+static __always_inline bool pt_generic_entry_special(enum pt_level level,
+						     const union pt_entry *e)
+{
+	switch (level) {
+	case PT_LEVEL_PTE:
+		return pte_special(e->pte);
+	case PT_LEVEL_PMD:
+		return pmd_special(e->pmd);
+	case PT_LEVEL_PUD:
+		return pud_special(e->pud);
+	default:
+		return false;
+	}
+}
+
+static __always_inline bool pt_generic_entry_soft_dirty(enum pt_level level,
+							const union pt_entry *e)
+{
+	switch (level) {
+	case PT_LEVEL_PTE:
+		return pte_soft_dirty(e->pte);
+	case PT_LEVEL_PMD:
+		return pmd_soft_dirty(e->pmd);
+	default:
+		return false;
+	}
+}
+
+static __always_inline bool pt_generic_entry_uffd_wp(enum pt_level level,
+						     const union pt_entry *e)
+{
+	switch (level) {
+	case PT_LEVEL_PTE:
+		return pte_uffd_wp(e->pte);
+	case PT_LEVEL_PMD:
+		return pmd_uffd_wp(e->pmd);
+	default:
+		return false;
+	}
+}
+
+/* The first frame of a present leaf. */
+static __always_inline unsigned long pt_generic_entry_pfn(enum pt_level level,
+							  const union pt_entry *e)
+{
+	switch (level) {
+	case PT_LEVEL_PTE:
+		return pte_pfn(e->pte);
+	case PT_LEVEL_PMD:
+		return pmd_pfn(e->pmd);
+	case PT_LEVEL_PUD:
+		return pud_pfn(e->pud);
+	default:
+		return 0;
+	}
+}
+
+/* The swap entry of a non-present leaf, or a zero entry at other levels. */
+static __always_inline swp_entry_t pt_generic_entry_swap(enum pt_level level,
+							 const union pt_entry *e)
+{
+	switch (level) {
+	case PT_LEVEL_PTE:
+		return pte_to_swp_entry(e->pte);
+#ifdef CONFIG_ARCH_ENABLE_THP_MIGRATION
+	case PT_LEVEL_PMD:
+		return pmd_to_swp_entry(e->pmd);
+#endif
+	default:
+		return (swp_entry_t){ 0 };
+	}
+}
+
+#endif /* __ASM_GENERIC_PT_WALK_H */

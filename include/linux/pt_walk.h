@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ptwalk: a level-agnostic page table cursor.
+ *
+ * struct mm_walk_state is a cursor over the page tables of an mm.
+ * mm_walk_seek_leaf() moves it to the entry that maps one address, at
+ * whatever level that entry is; for_each_pt_leaf() moves it over the leaves
+ * of a range in address order.  At each stop the entry is decoded at its own
+ * level (a PMD or PUD leaf is never treated as a pte_t) and the accessors
+ * below (mm_walk_is_write(), mm_walk_pfn(), ...) answer for any level.
+ *
+ * For every level it passed, the cursor keeps the table and its struct
+ * ptdesc, where the page table locks live.
+ *
+ * Locking.  The caller chooses with MM_WALK_LOCKED:
+ *  - lockless (default): the gup_fast rules.  The caller has interrupts
+ *    disabled (or otherwise holds off page table freeing), entries are read
+ *    once with the *_get_lockless() helpers and may change at any time;
+ *    no page table lock is taken.
+ *  - locked: the caller holds the mmap lock of the mm (read or write).  The
+ *    cursor takes the page table lock of each PTE table it visits, and of
+ *    each PMD or PUD leaf, and re-reads the entry under it; it takes the
+ *    hugetlb VMA lock while it is in a hugetlb VMA (PMD sharing).  Entries
+ *    reported under the lock stay valid until the cursor moves on.
+ * Whatever the mode, the cursor is left with mm_walk_end(): at the end of a
+ * for_each_pt_leaf() loop this has already happened; after a break out of
+ * the loop or after mm_walk_seek_leaf() the caller calls it.
+ *
+ * A table that changes under the cursor (a PTE table freed or replaced by a
+ * huge leaf: pte_offset_map() fails) is re-read from the level above; the
+ * cursor never uses a table pointer it has not validated.
+ */
+#ifndef _LINUX_PT_WALK_H
+#define _LINUX_PT_WALK_H
+
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/spinlock.h>
+
+#include <asm-generic/pt_walk.h>
+#ifdef CONFIG_ARCH_HAS_PT_WALK_DECODER
+#include <asm/pt_walk.h>
+#endif
+
+/* What the walk reports, besides present leaves. */
+#define MM_WALK_HOLES		BIT(0)	/* none entries and missing tables */
+#define MM_WALK_NONPRESENT	BIT(1)	/* swap, migration, device, markers */
+#define MM_WALK_BATCH		BIT(2)	/* runs of PTEs of one folio as one leaf */
+#define MM_WALK_LOCKED		BIT(3)	/* take the page table locks */
+
+/**
+ * struct mm_walk_state - a cursor over the page tables of an mm
+ * @mm: the address space walked
+ * @addr: start of the current stop, clipped to the walk: the larger of the
+ *	walk's start and the entry's aligned start
+ * @next: end of the current stop, clipped to the walk's end
+ * @end: end of the walk (exclusive)
+ * @flags: MM_WALK_* flags of the walk
+ * @level: level of the current entry
+ * @type: what the current entry is
+ * @nr: number of entries the current stop covers (more than one only for
+ *	MM_WALK_BATCH runs)
+ * @err: 0, or why the walk was refused or stopped
+ * @entry: raw value of the current entry, read once (under the lock when
+ *	locked)
+ * @pt: for every level passed, the entry of that level (@pt[l].entp, a
+ *	pointer into the table), the table's base (@pt[l].table) and its
+ *	struct ptdesc (@pt[l].ptdesc, NULL where the table is not a ptdesc of
+ *	its own, as for a level folded into the one above)
+ * @ptl: the page table lock held, or NULL
+ * @pte_mapped: the PTE table of @pt[PT_LEVEL_PTE] is mapped
+ *	(pte_offset_map()) and must be unmapped
+ * @hugetlb_vma: the hugetlb VMA whose lock is held, or NULL
+ * @vm_start: start of the VMA (or gap) the locked walk is in
+ * @vm_end: end of the VMA (or gap) the locked walk is in
+ * @retries: number of times a changed table was re-read
+ */
+struct mm_walk_state {
+	struct mm_struct *mm;
+	unsigned long addr;
+	unsigned long next;
+	unsigned long end;
+	unsigned int flags;
+	enum pt_level level;
+	enum pt_entry_type type;
+	unsigned int nr;
+	int err;
+	union pt_entry entry;
+	struct {
+		void *entp;
+		void *table;
+		struct ptdesc *ptdesc;
+	} pt[PT_NR_LEVELS];
+	spinlock_t *ptl;
+	bool pte_mapped;
+	struct vm_area_struct *hugetlb_vma;
+	unsigned long vm_start;
+	unsigned long vm_end;
+	unsigned int retries;
+};
+
+int mm_walk_begin(struct mm_walk_state *s, struct mm_struct *mm,
+		  unsigned long start, unsigned long end, unsigned int flags);
+bool __mm_walk_next(struct mm_walk_state *s);
+void mm_walk_end(struct mm_walk_state *s);
+bool mm_walk_seek_leaf(struct mm_walk_state *s, struct mm_struct *mm,
+		       unsigned long addr, unsigned int flags);
+
+/**
+ * mm_walk_level_shift() - log2 of the size an entry of a level maps
+ * @level: the level
+ *
+ * Return: PAGE_SHIFT, PMD_SHIFT, PUD_SHIFT, P4D_SHIFT or PGDIR_SHIFT.
+ */
+static __always_inline unsigned int mm_walk_level_shift(enum pt_level level)
+{
+	switch (level) {
+	case PT_LEVEL_PTE:
+		return PAGE_SHIFT;
+	case PT_LEVEL_PMD:
+		return PMD_SHIFT;
+	case PT_LEVEL_PUD:
+		return PUD_SHIFT;
+	case PT_LEVEL_P4D:
+		return P4D_SHIFT;
+	default:
+		return PGDIR_SHIFT;
+	}
+}
+
+static __always_inline bool mm_walk_reported(const struct mm_walk_state *s,
+					     enum pt_entry_type type)
+{
+	switch (type) {
+	case PT_ENTRY_LEAF:
+		return true;
+	case PT_ENTRY_NONPRESENT:
+		return s->flags & MM_WALK_NONPRESENT;
+	case PT_ENTRY_TABLE:
+		return false;
+	default:
+		return s->flags & MM_WALK_HOLES;
+	}
+}
+
+/*
+ * The step every PTE-level walk takes most: the next entry of the same PTE
+ * table, not batched.  Returns true when it produced the next stop; false
+ * sends the caller to the out-of-line __mm_walk_next().
+ */
+static __always_inline bool mm_walk_next_pte(struct mm_walk_state *s)
+{
+	unsigned long addr = s->next;
+	pte_t *ptep;
+
+	if (s->level != PT_LEVEL_PTE || !s->pte_mapped ||
+	    (s->flags & MM_WALK_BATCH))
+		return false;
+	ptep = s->pt[PT_LEVEL_PTE].entp;
+	while (addr < s->end && (addr & ~PMD_MASK)) {
+		enum pt_entry_type type;
+
+		ptep++;
+		s->entry.pte = (s->flags & MM_WALK_LOCKED) ? ptep_get(ptep) :
+							     ptep_get_lockless(ptep);
+		type = pt_generic_entry_type(PT_LEVEL_PTE, &s->entry);
+		if (mm_walk_reported(s, type)) {
+			s->pt[PT_LEVEL_PTE].entp = ptep;
+			s->type = type;
+			s->addr = addr;
+			s->next = addr + PAGE_SIZE;
+			return true;
+		}
+		addr += PAGE_SIZE;
+	}
+	s->pt[PT_LEVEL_PTE].entp = ptep;
+	s->next = addr;
+	return false;
+}
+
+/**
+ * mm_walk_next() - move the cursor to the next stop of the walk
+ * @s: the cursor, set up with mm_walk_begin()
+ *
+ * Return: true with @s describing the next leaf (or hole, or non-present
+ * entry, as the walk's flags ask); false at the end of the walk or on an
+ * error (@s->err), with everything the walk held released.
+ */
+static __always_inline bool mm_walk_next(struct mm_walk_state *s)
+{
+	if (likely(mm_walk_next_pte(s)))
+		return true;
+	return __mm_walk_next(s);
+}
+
+/**
+ * for_each_pt_leaf() - iterate over the leaves of a range
+ * @s: a struct mm_walk_state for the cursor
+ * @mm: the address space
+ * @start: first address of the range
+ * @end: end of the range (exclusive)
+ * @flags: MM_WALK_* flags
+ *
+ * Stops at every present leaf of [@start, @end) in address order, at the
+ * leaf's own level, and at holes and non-present entries when @flags ask
+ * for them.  A range that is empty, inverted or outside the user address
+ * space runs no iteration and leaves the error in @s->err.  Leaving the loop
+ * with break (or return) requires mm_walk_end(@s).
+ */
+#define for_each_pt_leaf(s, mm, start, end, flags)			\
+	for (mm_walk_begin(s, mm, start, end, flags); mm_walk_next(s);)
+
+/**
+ * mm_walk_is_leaf() - is the cursor on a present leaf
+ * @s: the cursor
+ *
+ * Return: true for a present leaf at any level.
+ */
+static inline bool mm_walk_is_leaf(const struct mm_walk_state *s)
+{
+	return s->type == PT_ENTRY_LEAF;
+}
+
+/**
+ * mm_walk_leaf_shift() - log2 of the size of the current entry
+ * @s: the cursor
+ *
+ * Return: the shift of the entry's level: PAGE_SHIFT for a PTE, PMD_SHIFT
+ * for a PMD, and so on.  A batched run covers @s->nr such entries.
+ */
+static inline unsigned int mm_walk_leaf_shift(const struct mm_walk_state *s)
+{
+	return mm_walk_level_shift(s->level);
+}
+
+/**
+ * mm_walk_leaf_size() - size of the current entry
+ * @s: the cursor
+ *
+ * Return: the size one entry of the current level maps.
+ */
+static inline unsigned long mm_walk_leaf_size(const struct mm_walk_state *s)
+{
+	return 1UL << mm_walk_leaf_shift(s);
+}
+
+/**
+ * mm_walk_leaf_start() - aligned start of the current entry
+ * @s: the cursor
+ *
+ * Return: the first address the entry maps, which is below @s->addr when
+ * the walk started inside the entry.
+ */
+static inline unsigned long mm_walk_leaf_start(const struct mm_walk_state *s)
+{
+	return s->addr & ~(mm_walk_leaf_size(s) - 1);
+}
+
+/**
+ * mm_walk_is_clipped() - does the walk cover only part of the current stop
+ * @s: the cursor
+ *
+ * Return: true when the walk's start or end falls inside the current entry
+ * (or batched run), so that [@s->addr, @s->next) is only part of it.
+ */
+static inline bool mm_walk_is_clipped(const struct mm_walk_state *s)
+{
+	return s->addr != mm_walk_leaf_start(s) ||
+	       s->next - mm_walk_leaf_start(s) != (unsigned long)s->nr * mm_walk_leaf_size(s);
+}
+
+#ifndef arch_pt_entry_write
+#define arch_pt_entry_write pt_generic_entry_write
+#endif
+#ifndef arch_pt_entry_dirty
+#define arch_pt_entry_dirty pt_generic_entry_dirty
+#endif
+#ifndef arch_pt_entry_young
+#define arch_pt_entry_young pt_generic_entry_young
+#endif
+#ifndef arch_pt_entry_special
+#define arch_pt_entry_special pt_generic_entry_special
+#endif
+#ifndef arch_pt_entry_soft_dirty
+#define arch_pt_entry_soft_dirty pt_generic_entry_soft_dirty
+#endif
+#ifndef arch_pt_entry_uffd_wp
+#define arch_pt_entry_uffd_wp pt_generic_entry_uffd_wp
+#endif
+#ifndef arch_pt_entry_pfn
+#define arch_pt_entry_pfn pt_generic_entry_pfn
+#endif
+
+/**
+ * mm_walk_is_write() - is the current leaf writable
+ * @s: the cursor, on a present leaf
+ *
+ * Return: the write permission of the leaf, at any level.
+ */
+static inline bool mm_walk_is_write(const struct mm_walk_state *s)
+{
+	return arch_pt_entry_write(s->level, &s->entry);
+}
+
+/**
+ * mm_walk_is_dirty() - is the current leaf dirty
+ * @s: the cursor, on a present leaf
+ *
+ * Return: the hardware (or software) dirty bit of the leaf.
+ */
+static inline bool mm_walk_is_dirty(const struct mm_walk_state *s)
+{
+	return arch_pt_entry_dirty(s->level, &s->entry);
+}
+
+/**
+ * mm_walk_is_young() - has the current leaf been accessed
+ * @s: the cursor, on a present leaf
+ *
+ * Return: the accessed bit of the leaf.
+ */
+static inline bool mm_walk_is_young(const struct mm_walk_state *s)
+{
+	return arch_pt_entry_young(s->level, &s->entry);
+}
+
+/**
+ * mm_walk_is_special() - is the current leaf special (no struct page use)
+ * @s: the cursor, on a present leaf
+ *
+ * Return: the special bit of the leaf (pte_special(), pmd_special(), ...).
+ */
+static inline bool mm_walk_is_special(const struct mm_walk_state *s)
+{
+	return arch_pt_entry_special(s->level, &s->entry);
+}
+
+/**
+ * mm_walk_is_soft_dirty() - is the current leaf soft-dirty
+ * @s: the cursor, on a present leaf
+ *
+ * Return: the soft-dirty bit of the leaf; false where the arch has none.
+ */
+static inline bool mm_walk_is_soft_dirty(const struct mm_walk_state *s)
+{
+	return arch_pt_entry_soft_dirty(s->level, &s->entry);
+}
+
+/**
+ * mm_walk_is_uffd_wp() - is the current leaf userfaultfd write-protected
+ * @s: the cursor, on a present leaf
+ *
+ * Return: the uffd-wp bit of the leaf; false where the arch has none.
+ */
+static inline bool mm_walk_is_uffd_wp(const struct mm_walk_state *s)
+{
+	return arch_pt_entry_uffd_wp(s->level, &s->entry);
+}
+
+/**
+ * mm_walk_pfn() - first frame the current leaf maps
+ * @s: the cursor, on a present leaf
+ *
+ * Return: the pfn of the leaf's aligned start (mm_walk_leaf_start()).
+ */
+static inline unsigned long mm_walk_pfn(const struct mm_walk_state *s)
+{
+	return arch_pt_entry_pfn(s->level, &s->entry);
+}
+
+/**
+ * mm_walk_addr_pfn() - frame that maps @s->addr
+ * @s: the cursor, on a present leaf
+ *
+ * Return: the pfn of the page at @s->addr inside the leaf.
+ */
+static inline unsigned long mm_walk_addr_pfn(const struct mm_walk_state *s)
+{
+	return mm_walk_pfn(s) + ((s->addr - mm_walk_leaf_start(s)) >> PAGE_SHIFT);
+}
+
+/**
+ * mm_walk_page() - struct page that maps @s->addr
+ * @s: the cursor, on a present leaf that is not special
+ *
+ * Return: the page, or NULL when the frame has no struct page.
+ */
+static inline struct page *mm_walk_page(const struct mm_walk_state *s)
+{
+	unsigned long pfn = mm_walk_addr_pfn(s);
+
+	return pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
+}
+
+/**
+ * mm_walk_folio() - folio that maps @s->addr
+ * @s: the cursor, on a present leaf that is not special
+ *
+ * Return: the folio, or NULL when the frame has no struct page.
+ */
+static inline struct folio *mm_walk_folio(const struct mm_walk_state *s)
+{
+	struct page *page = mm_walk_page(s);
+
+	return page ? page_folio(page) : NULL;
+}
+
+/**
+ * mm_walk_swap_entry() - the swap entry of a non-present leaf
+ * @s: the cursor, on a non-present leaf
+ *
+ * Return: the swap entry (swap, migration, device, marker, hwpoison) of a
+ * PTE, or of a PMD where the arch migrates THPs; a zero entry at levels
+ * that have no swap entries.
+ */
+static inline swp_entry_t mm_walk_swap_entry(const struct mm_walk_state *s)
+{
+	return pt_generic_entry_swap(s->level, &s->entry);
+}
+
+#endif /* _LINUX_PT_WALK_H */

@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ptwalk: the out-of-line part of the level-agnostic page table cursor.
+ *
+ * The common step, the next entry of the same PTE table, is inline in
+ * <linux/pt_walk.h>.  Here are the slow paths: descending from a level to
+ * the first entry that is not a table, stepping to the next entry of an
+ * upper-level table, taking and releasing locks, and batching.
+ *
+ * The descent is written out level by level, with the level a constant in
+ * each block, so that the decoders fold to the bit tests of that level and
+ * levels folded at compile time cost nothing.  Levels folded at run time
+ * (x86 without LA57, arm64 without LPA2) are folded by the pXd_offset() and
+ * pXd_none() helpers of the arch, as for every other walker.
+ */
+#include <linux/hugetlb.h>
+#include <linux/mm.h>
+#include <linux/pt_walk.h>
+#include <linux/sched/mm.h>
+
+/* The VM span one table of a level maps; 0 for the top level (no end). */
+static __always_inline unsigned long pt_table_span(enum pt_level level)
+{
+	switch (level) {
+	case PT_LEVEL_PTE:
+		return PTRS_PER_PTE * PAGE_SIZE;
+	case PT_LEVEL_PMD:
+		return PTRS_PER_PMD * PMD_SIZE;
+	case PT_LEVEL_PUD:
+		return PTRS_PER_PUD * PUD_SIZE;
+	case PT_LEVEL_P4D:
+		return PTRS_PER_P4D * P4D_SIZE;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Record the table a level's entry lives in.  A level folded into the one
+ * above (one entry per table) shares that table's memory and has no ptdesc
+ * of its own.
+ */
+static __always_inline void pt_walk_set_table(struct mm_walk_state *s,
+					      enum pt_level level, void *entp,
+					      unsigned long index,
+					      unsigned long ptrs, size_t size)
+{
+	s->pt[level].entp = entp;
+	s->pt[level].table = entp - index * size;
+	if (ptrs == 1) {
+		s->pt[level].ptdesc = NULL;
+		return;
+	}
+	s->pt[level].ptdesc = virt_to_ptdesc(s->pt[level].table);
+}
+
+/* The current stop is an entry of @level at @addr. */
+static __always_inline void pt_walk_stop(struct mm_walk_state *s,
+					 enum pt_level level,
+					 enum pt_entry_type type,
+					 unsigned long addr)
+{
+	unsigned long last = addr | ((1UL << mm_walk_level_shift(level)) - 1);
+
+	s->level = level;
+	s->type = type;
+	s->addr = addr;
+	s->next = min(last, s->end - 1) + 1;
+	s->nr = 1;
+}
+
+static void pt_walk_unlock(struct mm_walk_state *s)
+{
+	if (s->pte_mapped) {
+		if (s->ptl)
+			pte_unmap_unlock(s->pt[PT_LEVEL_PTE].entp, s->ptl);
+		else
+			pte_unmap(s->pt[PT_LEVEL_PTE].entp);
+		s->pte_mapped = false;
+	} else if (s->ptl) {
+		spin_unlock(s->ptl);
+	}
+	s->ptl = NULL;
+}
+
+static void pt_walk_vma_unlock(struct mm_walk_state *s)
+{
+#ifdef CONFIG_HUGETLB_PAGE
+	if (s->hugetlb_vma) {
+		hugetlb_vma_unlock_read(s->hugetlb_vma);
+		s->hugetlb_vma = NULL;
+	}
+#endif
+	s->vm_start = 0;
+	s->vm_end = 0;
+}
+
+/*
+ * Locked walks hold the hugetlb VMA lock while in a hugetlb VMA, so that a
+ * shared PMD table cannot be unshared (and freed) under them.  The VMA, or
+ * the gap, around @addr is cached: the lookup happens once per VMA.
+ */
+static void pt_walk_enter_vma(struct mm_walk_state *s, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	if (!(s->flags & MM_WALK_LOCKED) ||
+	    (addr >= s->vm_start && addr < s->vm_end))
+		return;
+	pt_walk_vma_unlock(s);
+	vma = find_vma(s->mm, addr);
+	if (!vma) {
+		s->vm_start = addr;
+		s->vm_end = ULONG_MAX;
+	} else if (addr < vma->vm_start) {
+		s->vm_start = addr;
+		s->vm_end = vma->vm_start;
+	} else {
+		s->vm_start = vma->vm_start;
+		s->vm_end = vma->vm_end;
+#ifdef CONFIG_HUGETLB_PAGE
+		if (is_vm_hugetlb_page(vma)) {
+			hugetlb_vma_lock_read(vma);
+			s->hugetlb_vma = vma;
+		}
+#endif
+	}
+}
+
+/* Tries at re-reading a PMD whose PTE table went away under the walk. */
+#define PT_WALK_RETRIES 8
+
+/*
+ * Move the cursor to the first entry at or below @from that is not a table,
+ * for @addr.  With @step, the entry of @from is the one after the current
+ * entry of that level (the same table, which the caller has checked);
+ * otherwise it is found from the entry of the level above.
+ */
+static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
+			    enum pt_level from, bool step)
+{
+	bool locked = s->flags & MM_WALK_LOCKED;
+	struct mm_struct *mm = s->mm;
+	enum pt_entry_type type;
+	unsigned int tries = 0;
+	enum pt_level level;
+	spinlock_t *ptl;
+	pgd_t *pgdp;
+	p4d_t *p4dp;
+	pud_t *pudp;
+	pmd_t *pmdp;
+	pte_t *ptep;
+
+	switch (from) {
+	case PT_LEVEL_PGD:
+		pgdp = step ? (pgd_t *)s->pt[PT_LEVEL_PGD].entp + 1 :
+			      pgd_offset(mm, addr);
+		pt_walk_set_table(s, PT_LEVEL_PGD, pgdp, pgd_index(addr),
+				  PTRS_PER_PGD, sizeof(pgd_t));
+		s->entry.pgd = pgdp_get(pgdp);
+		type = pt_generic_entry_type(PT_LEVEL_PGD, &s->entry);
+		if (type != PT_ENTRY_TABLE)
+			{
+			level = PT_LEVEL_PGD;
+			goto stop;
+		}
+		step = false;
+		fallthrough;
+	case PT_LEVEL_P4D:
+		p4dp = step ? (p4d_t *)s->pt[PT_LEVEL_P4D].entp + 1 :
+			      p4d_offset(s->pt[PT_LEVEL_PGD].entp, addr);
+		pt_walk_set_table(s, PT_LEVEL_P4D, p4dp, p4d_index(addr),
+				  PTRS_PER_P4D, sizeof(p4d_t));
+		s->entry.p4d = p4dp_get(p4dp);
+		type = pt_generic_entry_type(PT_LEVEL_P4D, &s->entry);
+		if (type != PT_ENTRY_TABLE)
+			{
+			level = PT_LEVEL_P4D;
+			goto stop;
+		}
+		step = false;
+		fallthrough;
+	case PT_LEVEL_PUD:
+		pudp = step ? (pud_t *)s->pt[PT_LEVEL_PUD].entp + 1 :
+			      pud_offset(s->pt[PT_LEVEL_P4D].entp, addr);
+		pt_walk_set_table(s, PT_LEVEL_PUD, pudp, pud_index(addr),
+				  PTRS_PER_PUD, sizeof(pud_t));
+		s->entry.pud = pudp_get(pudp);
+		type = pt_generic_entry_type(PT_LEVEL_PUD, &s->entry);
+		if (locked && (type == PT_ENTRY_LEAF || type == PT_ENTRY_NONPRESENT)) {
+			/* Take the lock of the leaf and read it again under it. */
+			ptl = pud_lock(mm, pudp);
+			s->entry.pud = pudp_get(pudp);
+			type = pt_generic_entry_type(PT_LEVEL_PUD, &s->entry);
+			if (type != PT_ENTRY_TABLE)
+				s->ptl = ptl;
+			else
+				spin_unlock(ptl);
+		}
+		if (type != PT_ENTRY_TABLE)
+			{
+			level = PT_LEVEL_PUD;
+			goto stop;
+		}
+		step = false;
+		fallthrough;
+	case PT_LEVEL_PMD:
+retry_pmd:
+		pmdp = step ? (pmd_t *)s->pt[PT_LEVEL_PMD].entp + 1 :
+			      pmd_offset(s->pt[PT_LEVEL_PUD].entp, addr);
+		step = false;
+		pt_walk_set_table(s, PT_LEVEL_PMD, pmdp, pmd_index(addr),
+				  PTRS_PER_PMD, sizeof(pmd_t));
+		s->entry.pmd = pmdp_get_lockless(pmdp);
+		type = pt_generic_entry_type(PT_LEVEL_PMD, &s->entry);
+		if (locked && (type == PT_ENTRY_LEAF || type == PT_ENTRY_NONPRESENT)) {
+			ptl = pmd_lock(mm, pmdp);
+			s->entry.pmd = pmdp_get(pmdp);
+			type = pt_generic_entry_type(PT_LEVEL_PMD, &s->entry);
+			if (type != PT_ENTRY_TABLE)
+				s->ptl = ptl;
+			else
+				spin_unlock(ptl);
+		}
+		if (type != PT_ENTRY_TABLE)
+			{
+			level = PT_LEVEL_PMD;
+			goto stop;
+		}
+		fallthrough;
+	default:
+		break;
+	}
+
+	/* PTE level: the table is mapped, and locked in a locked walk. */
+	if (from == PT_LEVEL_PTE && step) {
+		ptep = (pte_t *)s->pt[PT_LEVEL_PTE].entp + s->nr;
+	} else {
+		pmdp = s->pt[PT_LEVEL_PMD].entp;
+		if (locked)
+			ptep = pte_offset_map_lock(mm, pmdp, addr, &ptl);
+		else
+			ptep = pte_offset_map(pmdp, addr);
+		if (!ptep) {
+			/*
+			 * The PTE table went away or became a huge leaf since
+			 * the PMD was read: read the PMD again.
+			 */
+			s->retries++;
+			if (++tries < PT_WALK_RETRIES)
+				goto retry_pmd;
+			type = PT_ENTRY_NONE;
+			level = PT_LEVEL_PMD;
+			goto stop;
+		}
+		s->pte_mapped = true;
+		s->ptl = locked ? ptl : NULL;
+		s->pt[PT_LEVEL_PTE].table = ptep - pte_index(addr);
+#ifdef CONFIG_HIGHPTE
+		s->pt[PT_LEVEL_PTE].ptdesc = page_ptdesc(kmap_local_to_page(ptep));
+#else
+		s->pt[PT_LEVEL_PTE].ptdesc = virt_to_ptdesc(ptep);
+#endif
+	}
+	s->pt[PT_LEVEL_PTE].entp = ptep;
+	s->entry.pte = locked ? ptep_get(ptep) : ptep_get_lockless(ptep);
+	type = pt_generic_entry_type(PT_LEVEL_PTE, &s->entry);
+	level = PT_LEVEL_PTE;
+stop:
+	pt_walk_stop(s, level, type, addr);
+}
+
+/*
+ * With MM_WALK_BATCH, extend a present PTE to the run of following PTEs in
+ * the same table that map the next pages of the same folio.
+ */
+static void pt_walk_batch(struct mm_walk_state *s)
+{
+	pte_t *ptep = s->pt[PT_LEVEL_PTE].entp;
+	unsigned long pfn = pte_pfn(s->entry.pte);
+	unsigned long addr = s->next;
+	struct folio *folio;
+	unsigned long last;
+
+	if (pte_special(s->entry.pte) || !pfn_valid(pfn))
+		return;
+	folio = page_folio(pfn_to_page(pfn));
+	last = folio_pfn(folio) + folio_nr_pages(folio) - 1;
+	while (addr < s->end && (addr & (pt_table_span(PT_LEVEL_PTE) - 1)) &&
+	       pfn + s->nr <= last) {
+		pte_t pte = (s->flags & MM_WALK_LOCKED) ?
+			    ptep_get(ptep + s->nr) : ptep_get_lockless(ptep + s->nr);
+
+		if (!pte_present(pte) || pte_special(pte) ||
+		    pte_pfn(pte) != pfn + s->nr)
+			break;
+		s->nr++;
+		addr += PAGE_SIZE;
+	}
+	s->next = addr;
+}
+
+/**
+ * __mm_walk_next() - the out-of-line step of mm_walk_next()
+ * @s: the cursor
+ *
+ * Steps to the next entry of the current level's table when the walk has
+ * not reached the end of that table, or descends from the top for the next
+ * address otherwise, and goes on until an entry the walk reports.
+ *
+ * Return: as mm_walk_next().
+ */
+bool __mm_walk_next(struct mm_walk_state *s)
+{
+	for (;;) {
+		unsigned long addr = s->next;
+		enum pt_level from;
+		bool step;
+
+		if (s->err || addr >= s->end || (s->nr && !addr))
+			break;
+		/*
+		 * Step in the table of the current level while @addr is inside
+		 * it; at its end, in the table of the level above, and so on.
+		 * The first call descends from the top.
+		 */
+		from = s->level;
+		step = s->nr;
+		while (step && from < PT_LEVEL_PGD &&
+		       !(addr & (pt_table_span(from) - 1)))
+			from++;
+		if (!step)
+			from = PT_LEVEL_PGD;
+		if (!(step && from == PT_LEVEL_PTE && s->pte_mapped)) {
+			pt_walk_unlock(s);
+			pt_walk_enter_vma(s, addr);
+		}
+		pt_walk_descend(s, addr, from, step);
+		if (!mm_walk_reported(s, s->type))
+			continue;
+		if ((s->flags & MM_WALK_BATCH) && s->level == PT_LEVEL_PTE &&
+		    s->type == PT_ENTRY_LEAF)
+			pt_walk_batch(s);
+		return true;
+	}
+	mm_walk_end(s);
+	return false;
+}
+EXPORT_SYMBOL_GPL(__mm_walk_next);
+
+/**
+ * mm_walk_begin() - set up a cursor for a walk over a range
+ * @s: the cursor
+ * @mm: the address space
+ * @start: first address of the range
+ * @end: end of the range (exclusive)
+ * @flags: MM_WALK_* flags
+ *
+ * Nothing is read or locked until the first mm_walk_next().  A locked walk
+ * (MM_WALK_LOCKED) requires the mmap lock of @mm.
+ *
+ * Return: 0, -EINVAL for a NULL @mm or an empty or inverted range, -ERANGE
+ * for a range that ends beyond the user address space of @mm (which also
+ * refuses non-canonical addresses).  The error is kept in @s->err and the
+ * walk then reports nothing.
+ */
+int mm_walk_begin(struct mm_walk_state *s, struct mm_struct *mm,
+		  unsigned long start, unsigned long end, unsigned int flags)
+{
+	unsigned long limit;
+
+	s->mm = mm;
+	s->addr = start;
+	s->next = start;
+	s->end = end;
+	s->flags = flags;
+	s->level = PT_LEVEL_PGD;
+	s->type = PT_ENTRY_NONE;
+	s->nr = 0;
+	s->err = 0;
+	s->ptl = NULL;
+	s->pte_mapped = false;
+	s->hugetlb_vma = NULL;
+	s->vm_start = 0;
+	s->vm_end = 0;
+	s->retries = 0;
+
+	if (!mm || start >= end) {
+		s->err = -EINVAL;
+		return s->err;
+	}
+	limit = mm->task_size ? mm->task_size : TASK_SIZE;
+	if (end > limit) {
+		s->err = -ERANGE;
+		return s->err;
+	}
+	if (flags & MM_WALK_LOCKED)
+		mmap_assert_locked(mm);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mm_walk_begin);
+
+/**
+ * mm_walk_end() - release what the cursor holds
+ * @s: the cursor
+ *
+ * Unlocks the page table lock and unmaps the PTE table the cursor holds, and
+ * drops the hugetlb VMA lock.  The way out of a for_each_pt_leaf() loop left
+ * early and after mm_walk_seek_leaf(); calling it again is harmless.  After
+ * it, the entry pointers in @s must not be used; the decoded values stay.
+ */
+void mm_walk_end(struct mm_walk_state *s)
+{
+	pt_walk_unlock(s);
+	pt_walk_vma_unlock(s);
+}
+EXPORT_SYMBOL_GPL(mm_walk_end);
+
+/**
+ * mm_walk_seek_leaf() - move a cursor to the entry that maps an address
+ * @s: the cursor
+ * @mm: the address space
+ * @addr: the address
+ * @flags: MM_WALK_LOCKED, or 0 for a lockless lookup
+ *
+ * Descends from the top of @mm's page tables to the first entry for @addr
+ * that is not a table, whatever its level.  On return @s describes that
+ * entry: a present leaf (@s->type PT_ENTRY_LEAF) with its level, size and
+ * decoded bits; a non-present leaf; or a none entry at level L, which says
+ * that the table of level L - 1 is missing.  A locked seek returns with the
+ * lock of the entry held: the caller ends with mm_walk_end() in every case.
+ *
+ * Return: true when @addr is mapped by a present leaf; false otherwise, with
+ * @s->err set for an address outside the user address space of @mm.
+ */
+bool mm_walk_seek_leaf(struct mm_walk_state *s, struct mm_struct *mm,
+		       unsigned long addr, unsigned int flags)
+{
+	if (mm_walk_begin(s, mm, addr, addr + 1, flags & MM_WALK_LOCKED))
+		return false;
+	pt_walk_enter_vma(s, addr);
+	pt_walk_descend(s, addr, PT_LEVEL_PGD, false);
+	return s->type == PT_ENTRY_LEAF;
+}
+EXPORT_SYMBOL_GPL(mm_walk_seek_leaf);
