@@ -18,6 +18,12 @@
 #include <linux/pt_walk.h>
 #include <linux/sched/mm.h>
 
+/* Index of @addr in its P4D table; 0 where the P4D level is folded. */
+static __always_inline unsigned long pt_p4d_index(unsigned long addr)
+{
+	return PTRS_PER_P4D > 1 ? (addr >> P4D_SHIFT) & (PTRS_PER_P4D - 1) : 0;
+}
+
 /* The VM span one table of a level maps; 0 for the top level (no end). */
 static __always_inline unsigned long pt_table_span(enum pt_level level)
 {
@@ -144,7 +150,7 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 	enum pt_entry_type type;
 	unsigned int tries = 0;
 	enum pt_level level;
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the lock of the entry taken */
 	pgd_t *pgdp;
 	p4d_t *p4dp;
 	pud_t *pudp;
@@ -159,8 +165,7 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 				  PTRS_PER_PGD, sizeof(pgd_t));
 		s->entry.pgd = pgdp_get(pgdp);
 		type = pt_generic_entry_type(PT_LEVEL_PGD, &s->entry);
-		if (type != PT_ENTRY_TABLE)
-			{
+		if (type != PT_ENTRY_TABLE) {
 			level = PT_LEVEL_PGD;
 			goto stop;
 		}
@@ -169,12 +174,11 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 	case PT_LEVEL_P4D:
 		p4dp = step ? (p4d_t *)s->pt[PT_LEVEL_P4D].entp + 1 :
 			      p4d_offset(s->pt[PT_LEVEL_PGD].entp, addr);
-		pt_walk_set_table(s, PT_LEVEL_P4D, p4dp, p4d_index(addr),
+		pt_walk_set_table(s, PT_LEVEL_P4D, p4dp, pt_p4d_index(addr),
 				  PTRS_PER_P4D, sizeof(p4d_t));
 		s->entry.p4d = p4dp_get(p4dp);
 		type = pt_generic_entry_type(PT_LEVEL_P4D, &s->entry);
-		if (type != PT_ENTRY_TABLE)
-			{
+		if (type != PT_ENTRY_TABLE) {
 			level = PT_LEVEL_P4D;
 			goto stop;
 		}
@@ -197,8 +201,7 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 			else
 				spin_unlock(ptl);
 		}
-		if (type != PT_ENTRY_TABLE)
-			{
+		if (type != PT_ENTRY_TABLE) {
 			level = PT_LEVEL_PUD;
 			goto stop;
 		}
@@ -222,8 +225,7 @@ retry_pmd:
 			else
 				spin_unlock(ptl);
 		}
-		if (type != PT_ENTRY_TABLE)
-			{
+		if (type != PT_ENTRY_TABLE) {
 			level = PT_LEVEL_PMD;
 			goto stop;
 		}

@@ -14,6 +14,7 @@ on any failure.
 import fnmatch
 import json
 import os
+import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -46,6 +47,29 @@ def expected_suites(config):
             if any(g == 'all' or fnmatch.fnmatch(config, g) for g in globs):
                 want.append(suite)
     return want
+
+
+# Kernel console lines that mean something went wrong even when every case
+# passed: warnings, oopses, lockdep and KASAN reports.
+SPLATS = re.compile(r'(WARNING: CPU: \d+ PID: \d+ at .*|BUG: .*|'
+                    r'WARNING: possible .*|WARNING: suspicious RCU usage.*|'
+                    r'Kernel panic - .*|general protection fault.*|'
+                    r'UBSAN: .*|KASAN: .*|=+\n?\[ BUG: .*)')
+
+
+def splats(config):
+    """The first few warning or oops lines of a configuration's console log."""
+    found = []
+    try:
+        with open(os.path.join(BUILD, 'kunit', config + '.log'),
+                  errors='replace') as f:
+            for line in f:
+                m = SPLATS.search(line)
+                if m:
+                    found.append(m.group(1).strip())
+    except OSError:
+        pass
+    return found
 
 
 def read(path):
@@ -92,6 +116,12 @@ def main(configs):
                     f += 1
                     notes.append(f'suite {suite} missing')
                     failures.append(f'{cfg}: suite {suite} did not run')
+            warned = splats(cfg)
+            if warned:
+                f += 1
+                notes.append(f'{len(warned)} kernel warnings')
+                failures.append(f'{cfg}: kernel warning in build/kunit/{cfg}.log: '
+                                f'{warned[0]}')
             if rc != '0' and f == 0:
                 f += 1
                 notes.append(f'kunit.py exit status {rc}')

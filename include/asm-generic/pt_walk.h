@@ -16,6 +16,7 @@
 
 #include <linux/mm.h>
 #include <linux/pgtable.h>
+#include <linux/swap.h>
 #include <linux/swapops.h>
 
 /**
@@ -117,16 +118,27 @@ pt_generic_entry_type(enum pt_level level, const union pt_entry *e)
  * helpers; others (arm64 hugetlb) describe a PUD leaf in the PTE format and
  * say so with pud_pte().
  */
+static __always_inline bool __pt_pud_dirty(pud_t pud)
+{
 #if defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
-#define __pt_pud_dirty(pud)	pud_dirty(pud)
-#define __pt_pud_young(pud)	pud_young(pud)
+	return pud_dirty(pud);
 #elif defined(pud_pte)
-#define __pt_pud_dirty(pud)	pte_dirty(pud_pte(pud))
-#define __pt_pud_young(pud)	pte_young(pud_pte(pud))
+	return pte_dirty(pud_pte(pud));
 #else
-#define __pt_pud_dirty(pud)	0
-#define __pt_pud_young(pud)	0
+	return false;
 #endif
+}
+
+static __always_inline bool __pt_pud_young(pud_t pud)
+{
+#if defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
+	return pud_young(pud);
+#elif defined(pud_pte)
+	return pte_young(pud_pte(pud));
+#else
+	return false;
+#endif
+}
 
 static __always_inline bool pt_generic_entry_write(enum pt_level level,
 						   const union pt_entry *e)

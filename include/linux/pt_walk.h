@@ -91,7 +91,7 @@ struct mm_walk_state {
 		void *table;
 		struct ptdesc *ptdesc;
 	} pt[PT_NR_LEVELS];
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the page table lock held, or NULL */
 	bool pte_mapped;
 	struct vm_area_struct *hugetlb_vma;
 	unsigned long vm_start;
@@ -193,6 +193,15 @@ static __always_inline bool mm_walk_next(struct mm_walk_state *s)
 	return __mm_walk_next(s);
 }
 
+/* mm_walk_begin() for for_each_pt_leaf(), which takes its cursor once. */
+static inline struct mm_walk_state *
+__mm_walk_start(struct mm_walk_state *s, struct mm_struct *mm,
+		unsigned long start, unsigned long end, unsigned int flags)
+{
+	mm_walk_begin(s, mm, start, end, flags);
+	return s;
+}
+
 /**
  * for_each_pt_leaf() - iterate over the leaves of a range
  * @s: a struct mm_walk_state for the cursor
@@ -208,7 +217,8 @@ static __always_inline bool mm_walk_next(struct mm_walk_state *s)
  * with break (or return) requires mm_walk_end(@s).
  */
 #define for_each_pt_leaf(s, mm, start, end, flags)			\
-	for (mm_walk_begin(s, mm, start, end, flags); mm_walk_next(s);)
+	for (struct mm_walk_state *__pt_s = __mm_walk_start(s, mm, start, end, flags); \
+	     mm_walk_next(__pt_s);)
 
 /**
  * mm_walk_is_leaf() - is the cursor on a present leaf

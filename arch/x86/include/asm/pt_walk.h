@@ -18,7 +18,7 @@
 #ifndef _ASM_X86_PT_WALK_H
 #define _ASM_X86_PT_WALK_H
 
-#include <asm/pgtable.h>
+#include <linux/pgtable.h>
 
 static __always_inline pteval_t __pt_x86_val(const union pt_entry *e)
 {
@@ -27,6 +27,7 @@ static __always_inline pteval_t __pt_x86_val(const union pt_entry *e)
 	return e->pte.pte;
 }
 
+#define arch_pt_entry_write arch_pt_entry_write
 static __always_inline bool arch_pt_entry_write(enum pt_level level,
 						const union pt_entry *e)
 {
@@ -36,43 +37,43 @@ static __always_inline bool arch_pt_entry_write(enum pt_level level,
 	       (cpu_feature_enabled(X86_FEATURE_SHSTK) &&
 		(v & (_PAGE_RW | _PAGE_DIRTY)) == _PAGE_DIRTY);
 }
-#define arch_pt_entry_write arch_pt_entry_write
 
+#define arch_pt_entry_dirty arch_pt_entry_dirty
 static __always_inline bool arch_pt_entry_dirty(enum pt_level level,
 						const union pt_entry *e)
 {
 	return __pt_x86_val(e) & _PAGE_DIRTY_BITS;
 }
-#define arch_pt_entry_dirty arch_pt_entry_dirty
 
+#define arch_pt_entry_young arch_pt_entry_young
 static __always_inline bool arch_pt_entry_young(enum pt_level level,
 						const union pt_entry *e)
 {
 	return __pt_x86_val(e) & _PAGE_ACCESSED;
 }
-#define arch_pt_entry_young arch_pt_entry_young
 
+#define arch_pt_entry_special arch_pt_entry_special
 static __always_inline bool arch_pt_entry_special(enum pt_level level,
 						  const union pt_entry *e)
 {
 	return __pt_x86_val(e) & _PAGE_SPECIAL;
 }
-#define arch_pt_entry_special arch_pt_entry_special
 
+#define arch_pt_entry_soft_dirty arch_pt_entry_soft_dirty
 static __always_inline bool arch_pt_entry_soft_dirty(enum pt_level level,
 						     const union pt_entry *e)
 {
 	return __pt_x86_val(e) & _PAGE_SOFT_DIRTY;
 }
-#define arch_pt_entry_soft_dirty arch_pt_entry_soft_dirty
 
+#define arch_pt_entry_uffd_wp arch_pt_entry_uffd_wp
 static __always_inline bool arch_pt_entry_uffd_wp(enum pt_level level,
 						  const union pt_entry *e)
 {
 	return __pt_x86_val(e) & _PAGE_UFFD_WP;
 }
-#define arch_pt_entry_uffd_wp arch_pt_entry_uffd_wp
 
+#define arch_pt_entry_pfn arch_pt_entry_pfn
 static __always_inline unsigned long arch_pt_entry_pfn(enum pt_level level,
 						       const union pt_entry *e)
 {
@@ -83,6 +84,5 @@ static __always_inline unsigned long arch_pt_entry_pfn(enum pt_level level,
 	v ^= protnone_mask(v);
 	return (v & mask) >> PAGE_SHIFT;
 }
-#define arch_pt_entry_pfn arch_pt_entry_pfn
 
 #endif /* _ASM_X86_PT_WALK_H */
