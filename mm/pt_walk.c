@@ -77,13 +77,21 @@ static __always_inline void pt_walk_stop(struct mm_walk_state *s,
 
 static void pt_walk_unlock(struct mm_walk_state *s)
 {
+	/*
+	 * The lock was handed over to the state by pt_walk_descend(); the
+	 * __acquire()s tell sparse, which cannot follow a lock kept in a
+	 * structure between calls.
+	 */
 	if (s->pte_mapped) {
-		if (s->ptl)
+		if (s->ptl) {
+			__acquire(s->ptl);
 			pte_unmap_unlock(s->pt[PT_LEVEL_PTE].entp, s->ptl);
-		else
+		} else {
 			pte_unmap(s->pt[PT_LEVEL_PTE].entp);
+		}
 		s->pte_mapped = false;
 	} else if (s->ptl) {
+		__acquire(s->ptl);
 		spin_unlock(s->ptl);
 	}
 	s->ptl = NULL;
@@ -196,10 +204,13 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 			ptl = pud_lock(mm, pudp);
 			s->entry.pud = pudp_get(pudp);
 			type = pt_generic_entry_type(PT_LEVEL_PUD, &s->entry);
-			if (type != PT_ENTRY_TABLE)
+			if (type != PT_ENTRY_TABLE) {
+				/* Handed over to the state: see pt_walk_unlock(). */
 				s->ptl = ptl;
-			else
+				__release(ptl);
+			} else {
 				spin_unlock(ptl);
+			}
 		}
 		if (type != PT_ENTRY_TABLE) {
 			level = PT_LEVEL_PUD;
@@ -220,10 +231,13 @@ retry_pmd:
 			ptl = pmd_lock(mm, pmdp);
 			s->entry.pmd = pmdp_get(pmdp);
 			type = pt_generic_entry_type(PT_LEVEL_PMD, &s->entry);
-			if (type != PT_ENTRY_TABLE)
+			if (type != PT_ENTRY_TABLE) {
+				/* Handed over to the state: see pt_walk_unlock(). */
 				s->ptl = ptl;
-			else
+				__release(ptl);
+			} else {
 				spin_unlock(ptl);
+			}
 		}
 		if (type != PT_ENTRY_TABLE) {
 			level = PT_LEVEL_PMD;
@@ -256,7 +270,11 @@ retry_pmd:
 			goto stop;
 		}
 		s->pte_mapped = true;
-		s->ptl = locked ? ptl : NULL;
+		s->ptl = NULL;
+		if (locked) {
+			s->ptl = ptl;
+			__release(ptl);
+		}
 		s->pt[PT_LEVEL_PTE].table = ptep - pte_index(addr);
 #ifdef CONFIG_HIGHPTE
 		s->pt[PT_LEVEL_PTE].ptdesc = page_ptdesc(kmap_local_to_page(ptep));

@@ -17,6 +17,14 @@ cd "$LINUX"
 git rev-parse -q --verify base >/dev/null || die "build/linux has no tag 'base'"
 [ -d "$(git rev-parse --git-path rebase-apply)" ] && die "a git am or rebase is in progress in build/linux"
 
+# Edits on both sides would be lost one way or the other: refuse when the
+# repository's kernel files or series changed since the last assemble or
+# writeback, unless FORCE=1 says that build/linux wins.
+read -r st_hash st_head < "$STAMP"
+if [ "$(inputs_hash)" != "$st_hash" ] && [ "${FORCE:-0}" != 1 ]; then
+	die "the repository's kernel files or patches changed since build/linux was assembled; writing back would overwrite them.  Commit or move those edits, or run 'make writeback FORCE=1' to let build/linux win"
+fi
+
 # Uncommitted changes to base files cannot become patches.
 uncommitted=$(git status --porcelain --untracked-files=no | cut -c4- | while read -r f; do
 	git cat-file -e "base:$f" 2>/dev/null && echo "$f"

@@ -282,7 +282,11 @@ static void pt_walk_seek(struct kunit *test)
 	 * entry's size is the size of its level.
 	 */
 	far = ALIGN(l->start, PUD_SIZE) + 64 * PUD_SIZE;
-	if (far + PAGE_SIZE <= mm->task_size && !find_vma_intersection(mm, far, far + PUD_SIZE)) {
+	mmap_read_lock(mm);
+	if (far + PUD_SIZE > mm->task_size || find_vma_intersection(mm, far, far + PUD_SIZE))
+		far = 0;
+	mmap_read_unlock(mm);
+	if (far) {
 		local_irq_disable();
 		KUNIT_EXPECT_FALSE(test, mm_walk_seek_leaf(&s, mm, far, 0));
 		mm_walk_end(&s);
