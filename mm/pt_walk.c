@@ -78,11 +78,12 @@ static __always_inline void pt_walk_stop(struct mm_walk_state *s,
 static void pt_walk_unlock(struct mm_walk_state *s)
 {
 	/*
-	 * The lock was handed over to the state by pt_walk_descend(); the
-	 * __acquire()s tell sparse, which cannot follow a lock kept in a
-	 * structure between calls.
+	 * The lock, and the RCU read lock of pte_offset_map(), were handed
+	 * over to the state by pt_walk_descend(); the __acquire()s tell
+	 * sparse, which cannot follow a lock kept in a structure.
 	 */
 	if (s->pte_mapped) {
+		__acquire(RCU);
 		if (s->ptl) {
 			__acquire(s->ptl);
 			pte_unmap_unlock(s->pt[PT_LEVEL_PTE].entp, s->ptl);
@@ -253,10 +254,19 @@ retry_pmd:
 		ptep = (pte_t *)s->pt[PT_LEVEL_PTE].entp + s->nr;
 	} else {
 		pmdp = s->pt[PT_LEVEL_PMD].entp;
-		if (locked)
-			ptep = pte_offset_map_lock(mm, pmdp, addr, &ptl);
-		else
+		s->ptl = NULL;
+		if (locked) {
+			/*
+			 * pte_offset_map_lock() without its __cond_lock(): the
+			 * lock goes to the state (see pt_walk_unlock()), which
+			 * sparse cannot follow.
+			 */
+			ptep = __pte_offset_map_lock(mm, pmdp, addr, &ptl);
+			if (ptep)
+				s->ptl = ptl;
+		} else {
 			ptep = pte_offset_map(pmdp, addr);
+		}
 		if (!ptep) {
 			/*
 			 * The PTE table went away or became a huge leaf since
@@ -270,11 +280,6 @@ retry_pmd:
 			goto stop;
 		}
 		s->pte_mapped = true;
-		s->ptl = NULL;
-		if (locked) {
-			s->ptl = ptl;
-			__release(ptl);
-		}
 		s->pt[PT_LEVEL_PTE].table = ptep - pte_index(addr);
 #ifdef CONFIG_HIGHPTE
 		s->pt[PT_LEVEL_PTE].ptdesc = page_ptdesc(kmap_local_to_page(ptep));
