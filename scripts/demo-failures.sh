@@ -21,7 +21,7 @@ patch=patches/$(series | head -n 1)
 [ -n "$patch" ] && [ -f "$patch" ] || die "the series is empty"
 
 restore() {
-	git checkout -q -- $KDIRS patches
+	git ls-files -z -- $KDIRS patches | xargs -0 git checkout -q --
 }
 trap restore EXIT
 
@@ -34,7 +34,7 @@ scenario() {	# scenario name
 
 	make -s check CONFIGS=um > "$out/$name.txt" 2>&1
 	rc=$?
-	last=$(tail -n 1 "$out/$name.txt")
+	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out/$name.txt" | tail -n 1)
 	summary+=("$(printf '%-13s exit %s  %s' "$name" "$rc" "$last")")
 	echo "demo: $name: exit $rc: $last"
 	grep -A3 '^failures:' "$out/$name.txt" | sed 's/^/demo:   /'
