@@ -28,7 +28,7 @@ for cfg in $configs; do
 done
 sparse=
 for cfg in $configs; do
-	case "$cfg" in x86_64 | arm64) sparse="$sparse $cfg" ;; esac
+	case "$cfg" in um | x86_64 | arm64) sparse="$sparse $cfg" ;; esac
 done
 [ -n "$sparse" ] && SPARSE_CONFIGS=$sparse "$ROOT/scripts/static-checks.sh" sparse || true
 

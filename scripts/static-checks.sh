@@ -7,6 +7,8 @@
 #   checkpatch  scripts/checkpatch.pl --strict on every new file (as a patch
 #               against the base, so Kconfig help and SPDX lines are checked
 #               too) and on every patch of the series;
+#   w1          the project's objects rebuilt with W=1 in each KUnit build
+#               directory: no warning in the project's files;
 #   sparse      make C=2 on every new .c file and every .c file the series
 #               changes, in the x86_64 and arm64 KUnit build directories when
 #               they exist; warnings listed in kunit/sparse-baseline (from the
@@ -96,11 +98,45 @@ run_sparse() {	# run_sparse config make-arguments...
 	fi
 }
 
+# Rebuild the project's objects with W=1 (extra warnings, kernel-doc of the
+# .c files): a warning in them fails, even when make had nothing to rebuild.
+run_w1() {	# run_w1 config make-arguments...
+	local cfg=$1 dir=$OUT/$1 out objs=() f new
+	shift
+	[ -f "$dir/.config" ] || { result FAIL "w1:$cfg" "no build in ${dir#"$ROOT"/}"; return; }
+	for f in $(sparse_files); do
+		[ -f "$dir/${f%.c}.o" ] && objs+=("${f%.c}.o")
+	done
+	[ ${#objs[@]} = 0 ] && { result FAIL "w1:$cfg" "none of the project's objects is built"; return; }
+	out=$res/w1-$cfg.txt
+	(cd "$dir" && rm -f "${objs[@]}")
+	if ! make -s O="$dir" "$@" W=1 "${objs[@]}" > "$out" 2>&1; then
+		result FAIL "w1:$cfg" "build failed (see ${out#"$ROOT"/})"
+		return
+	fi
+	new=$(grep -E '(warning|error):' "$out" | grep -F -f <(sparse_files) || true)
+	if [ -n "$new" ]; then
+		result FAIL "w1:$cfg" "$(echo "$new" | wc -l) warnings (see ${out#"$ROOT"/})"
+	else
+		result PASS "w1:$cfg" "${#objs[@]} objects clean with W=1"
+	fi
+}
+
 if [ "$what" != checkpatch ]; then
 	for cfg in ${SPARSE_CONFIGS:-x86_64 arm64}; do
 		case "$cfg" in
-		x86_64) run_sparse x86_64 ARCH=x86_64 CC="ccache gcc" ;;
-		arm64) run_sparse arm64 ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc" ;;
+		um)
+			run_w1 um ARCH=um CC="ccache gcc"
+			;;
+		x86_64)
+			run_sparse x86_64 ARCH=x86_64 CC="ccache gcc"
+			run_w1 x86_64 ARCH=x86_64 CC="ccache gcc"
+			;;
+		arm64)
+			args=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc")
+			run_sparse arm64 "${args[@]}"
+			run_w1 arm64 "${args[@]}"
+			;;
 		esac
 	done
 fi

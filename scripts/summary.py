@@ -72,6 +72,25 @@ def splats(config):
     return found
 
 
+# Compiler warnings in ptwalk's own files (all named pt_walk*).
+BUILD_WARNING = re.compile(r'(\S*pt_walk[^:\s]*:\d+:\d+: (warning|error): .*)')
+
+
+def build_warnings(config):
+    """Compiler warnings about ptwalk's files in kunit.py's output."""
+    found = []
+    try:
+        with open(os.path.join(BUILD, 'kunit', config + '.out'),
+                  errors='replace') as f:
+            for line in f:
+                m = BUILD_WARNING.search(line)
+                if m:
+                    found.append(m.group(1).strip())
+    except OSError:
+        pass
+    return sorted(set(found))
+
+
 def read(path):
     try:
         with open(path) as f:
@@ -116,6 +135,10 @@ def main(configs):
                     f += 1
                     notes.append(f'suite {suite} missing')
                     failures.append(f'{cfg}: suite {suite} did not run')
+            for w in build_warnings(cfg):
+                f += 1
+                notes.append('compiler warning')
+                failures.append(f'{cfg}: {w}')
             warned = splats(cfg)
             if warned:
                 f += 1

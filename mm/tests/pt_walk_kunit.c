@@ -71,15 +71,18 @@ static void layout_apply(struct kunit *test, struct layout *l)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned long i;
-	u8 dummy;
+	u8 val;
 
 	for (i = 0; i < l->npages; i++) {
 		void __user *p = (void __user *)(l->start + i * PAGE_SIZE);
 
-		if (l->state[i] == PAGE_WRITTEN)
+		if (l->state[i] == PAGE_WRITTEN) {
 			KUNIT_ASSERT_EQ(test, put_user(l->byte[i], (u8 __user *)p), 0);
-		else if (l->state[i] == PAGE_READ)
-			KUNIT_ASSERT_EQ(test, get_user(dummy, (u8 __user *)p), 0);
+		} else if (l->state[i] == PAGE_READ) {
+			/* Untouched anonymous memory reads as zeroes. */
+			KUNIT_ASSERT_EQ(test, get_user(val, (u8 __user *)p), 0);
+			KUNIT_EXPECT_EQ(test, val, 0);
+		}
 	}
 	memset(l->present, 0, sizeof(l->present));
 	mmap_read_lock(mm);

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ptwalk benchmark, run as a KUnit suite of its own (bench/, never part of
+ * the tests): time walkers over the same populated anonymous mapping in one
+ * boot and print ns per leaf and the ratio to a raw nested pgd..pte loop,
+ * the floor.  Each walker counts the present PTEs it sees; the counts must
+ * agree, so a walker that skips work cannot look fast.
+ *
+ * Walkers: the raw loop (locked, as a real user would be), for_each_pt_leaf()
+ * locked and lockless, and walk_page_range() with a pte_entry callback.
+ */
+#include <kunit/test.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/pagewalk.h>
+#include <linux/pt_walk.h>
+#include <linux/sort.h>
+
+static unsigned long bench_mib = 256;
+module_param(bench_mib, ulong, 0444);
+MODULE_PARM_DESC(bench_mib, "size of the benchmarked mapping in MiB");
+
+#define BENCH_REPS 7
+
+static unsigned long raw_pte_range(struct mm_struct *mm, pmd_t *pmdp,
+				   unsigned long addr, unsigned long end)
+{
+	unsigned long n = 0;
+	spinlock_t *ptl;	/* the PTE table's lock */
+	pte_t *ptep, *start;
+
+	start = pte_offset_map_lock(mm, pmdp, addr, &ptl);
+	if (!start)
+		return 0;
+	for (ptep = start; addr < end; ptep++, addr += PAGE_SIZE)
+		n += pte_present(ptep_get(ptep));
+	pte_unmap_unlock(start, ptl);
+	return n;
+}
+
+/* The floor: the per-level loops every hand-written walker open-codes. */
+static unsigned long raw_walk(struct mm_struct *mm, unsigned long addr,
+			      unsigned long end)
+{
+	unsigned long n = 0, pgd_next, p4d_next, pud_next, pmd_next;
+	pgd_t *pgdp = pgd_offset(mm, addr);
+
+	do {
+		p4d_t *p4dp;
+
+		pgd_next = pgd_addr_end(addr, end);
+		if (pgd_none_or_clear_bad(pgdp))
+			continue;
+		p4dp = p4d_offset(pgdp, addr);
+		do {
+			pud_t *pudp;
+
+			p4d_next = p4d_addr_end(addr, pgd_next);
+			if (p4d_none_or_clear_bad(p4dp))
+				continue;
+			pudp = pud_offset(p4dp, addr);
+			do {
+				pmd_t *pmdp;
+
+				pud_next = pud_addr_end(addr, p4d_next);
+				if (pud_none_or_clear_bad(pudp))
+					continue;
+				pmdp = pmd_offset(pudp, addr);
+				do {
+					pmd_next = pmd_addr_end(addr, pud_next);
+					if (pmd_none(pmdp_get_lockless(pmdp)))
+						continue;
+					n += raw_pte_range(mm, pmdp, addr, pmd_next);
+				} while (pmdp++, addr = pmd_next, addr != pud_next);
+			} while (pudp++, addr = pud_next, addr != p4d_next);
+		} while (p4dp++, addr = p4d_next, addr != pgd_next);
+	} while (pgdp++, addr = pgd_next, addr != end);
+	return n;
+}
+
+static int bench_pte_entry(pte_t *ptep, unsigned long addr,
+			   unsigned long next, struct mm_walk *walk)
+{
+	unsigned long *n = walk->private;
+
+	*n += pte_present(ptep_get(ptep));
+	return 0;
+}
+
+static const struct mm_walk_ops bench_ops = {
+	.pte_entry	= bench_pte_entry,
+	.walk_lock	= PGWALK_RDLOCK,
+};
+
+enum { W_RAW, W_LEAF_LOCKED, W_LEAF_LOCKLESS, W_PAGEWALK, W_NR };
+
+static const char * const walker_name[W_NR] = {
+	[W_RAW]			= "raw pgd..pte loop",
+	[W_LEAF_LOCKED]		= "for_each_pt_leaf locked",
+	[W_LEAF_LOCKLESS]	= "for_each_pt_leaf lockless",
+	[W_PAGEWALK]		= "walk_page_range pte_entry",
+};
+
+static unsigned long run_walker(int w, struct mm_struct *mm,
+				unsigned long start, unsigned long end)
+{
+	struct mm_walk_state s;
+	unsigned long n = 0;
+
+	switch (w) {
+	case W_RAW:
+		mmap_read_lock(mm);
+		n = raw_walk(mm, start, end);
+		mmap_read_unlock(mm);
+		break;
+	case W_LEAF_LOCKED:
+		mmap_read_lock(mm);
+		for_each_pt_leaf(&s, mm, start, end, MM_WALK_LOCKED)
+			n++;
+		mmap_read_unlock(mm);
+		break;
+	case W_LEAF_LOCKLESS:
+		local_irq_disable();
+		for_each_pt_leaf(&s, mm, start, end, 0)
+			n++;
+		local_irq_enable();
+		break;
+	case W_PAGEWALK:
+		mmap_read_lock(mm);
+		walk_page_range(mm, start, end, &bench_ops, &n);
+		mmap_read_unlock(mm);
+		break;
+	}
+	return n;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void pt_walk_bench_anon_4k(struct kunit *test)
+{
+	unsigned long len = bench_mib << 20, start, npages = len >> PAGE_SHIFT;
+	u64 ns[W_NR][BENCH_REPS], median[W_NR];
+	struct mm_struct *mm;
+	int w, r;
+
+	start = kunit_vm_mmap(test, NULL, 0, len, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(start));
+	mm = current->mm;
+	if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		KUNIT_ASSERT_EQ(test, do_madvise(mm, start, len, MADV_NOHUGEPAGE), 0);
+	KUNIT_ASSERT_EQ(test, do_madvise(mm, start, len, MADV_POPULATE_WRITE), 0);
+
+	/* Interleave the walkers in every repetition: same conditions. */
+	for (r = 0; r < BENCH_REPS; r++) {
+		for (w = 0; w < W_NR; w++) {
+			u64 t0 = ktime_get_ns();
+			unsigned long n = run_walker(w, mm, start, start + len);
+
+			ns[w][r] = ktime_get_ns() - t0;
+			KUNIT_ASSERT_EQ_MSG(test, n, npages, "%s", walker_name[w]);
+		}
+	}
+	for (w = 0; w < W_NR; w++) {
+		sort(ns[w], BENCH_REPS, sizeof(u64), cmp_u64, NULL);
+		median[w] = ns[w][BENCH_REPS / 2];
+	}
+	kunit_info(test, "bench: anon 4K, %lu MiB, %lu leaves, median of %d\n",
+		   bench_mib, npages, BENCH_REPS);
+	for (w = 0; w < W_NR; w++) {
+		u64 x100 = median[W_RAW] ? div64_u64(median[w] * 100, median[W_RAW]) : 0;
+
+		kunit_info(test, "bench: %-28s %5llu.%02llu ns/leaf  %llu.%02llux raw\n",
+			   walker_name[w],
+			   div64_u64(median[w], npages),
+			   div64_u64(median[w] * 100, npages) % 100,
+			   x100 / 100, x100 % 100);
+	}
+}
+
+static struct kunit_case pt_walk_bench_cases[] = {
+	KUNIT_CASE_SLOW(pt_walk_bench_anon_4k),
+	{}
+};
+
+static struct kunit_suite pt_walk_bench_suite = {
+	.name = "pt_walk_bench",
+	.test_cases = pt_walk_bench_cases,
+};
+
+kunit_test_suite(pt_walk_bench_suite);
+
+MODULE_DESCRIPTION("Benchmarks of the ptwalk page table cursor against legacy walkers");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit contract tests of the ptwalk decoders: entries of every kind are
+ * written into the page tables of a real mm (inside a VMA, so that the
+ * tables exist and are freed as usual), the cursor seeks each one, and every
+ * accessor is checked against the value written: the bits set by hand with
+ * the pXd_mk*() helpers, and the legacy per-level helper (pte_write(),
+ * pmd_dirty(), ...) applied to the same entry.  Every synthetic entry is
+ * cleared again before the mapping goes away.
+ */
+#include <kunit/test.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/pgtable.h>
+#include <linux/pt_walk.h>
+#include <linux/swapops.h>
+#include <linux/uaccess.h>
+
+/* Bits a present leaf is built with, in every combination. */
+#define BIT_WRITE	BIT(0)
+#define BIT_DIRTY	BIT(1)
+#define BIT_YOUNG	BIT(2)
+#define BIT_SPECIAL	BIT(3)
+#define NR_COMBOS	16
+
+struct decode_env {
+	unsigned long base;	/* start of the mapping */
+	unsigned long len;
+	struct mm_struct *mm;
+	unsigned long pfn;	/* a frame to point leaves at, never touched */
+};
+
+/*
+ * Map @len bytes (and a PMD of slack) and fault in the first page of the
+ * PMD-aligned part, so that one PTE table covers the first 2 MiB from
+ * @env->base and the tables above it exist.
+ */
+static void env_map(struct kunit *test, struct decode_env *env, unsigned long len)
+{
+	unsigned long raw;
+
+	env->len = len;
+	raw = kunit_vm_mmap(test, NULL, 0, len + PMD_SIZE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(raw));
+	env->mm = current->mm;
+	KUNIT_ASSERT_NOT_NULL(test, env->mm);
+	if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		KUNIT_ASSERT_EQ(test, do_madvise(env->mm, raw, len + PMD_SIZE,
+						 MADV_NOHUGEPAGE), 0);
+	env->base = ALIGN(raw, PMD_SIZE);
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)env->base), 0);
+	/* The frame of the zero page is valid everywhere and never written. */
+	env->pfn = my_zero_pfn(0);
+}
+
+/* Seek @addr (the caller holds the mmap lock) and keep what was found. */
+static bool env_seek(struct decode_env *env, struct mm_walk_state *s,
+		     unsigned long addr)
+{
+	bool found = mm_walk_seek_leaf(s, env->mm, addr, MM_WALK_LOCKED);
+
+	mm_walk_end(s);
+	return found;
+}
+
+static pte_t make_pte(unsigned long pfn, unsigned int bits)
+{
+	pte_t pte = pfn_pte(pfn, PAGE_READONLY);
+
+	pte = bits & BIT_WRITE ? pte_mkwrite_novma(pte) : pte_wrprotect(pte);
+	pte = bits & BIT_DIRTY ? pte_mkdirty(pte) : pte_mkclean(pte);
+	pte = bits & BIT_YOUNG ? pte_mkyoung(pte) : pte_mkold(pte);
+	if (bits & BIT_SPECIAL)
+		pte = pte_mkspecial(pte);
+	return pte;
+}
+
+/* Check a present leaf against the bits it was made with and the legacy helpers. */
+#define CHECK_LEAF(test, s, bits, lvl, wr, dt, yg, sp)			\
+	do {									\
+		KUNIT_EXPECT_EQ(test, (s)->type, PT_ENTRY_LEAF);		\
+		KUNIT_EXPECT_EQ(test, (s)->level, lvl);				\
+		KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_write(s), !!(wr), "bits %x", bits); \
+		KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_dirty(s), !!(dt), "bits %x", bits); \
+		KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_young(s), !!(yg), "bits %x", bits); \
+		KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_special(s), !!(sp), "bits %x", bits); \
+	} while (0)
+
+/* Present PTEs in every combination of write, dirty, young and special. */
+static void pt_walk_decode_pte_leaf(struct kunit *test)
+{
+	struct decode_env env;
+	struct mm_walk_state s;
+	spinlock_t *ptl;	/* the PTE table's lock */
+	unsigned int bits;
+	pte_t *ptep, pte;
+
+	env_map(test, &env, 32 * PAGE_SIZE);
+	mmap_read_lock(env.mm);
+	for (bits = 0; bits < NR_COMBOS; bits++) {
+		unsigned long addr = env.base + (1 + bits) * PAGE_SIZE;
+
+		if ((bits & BIT_SPECIAL) && !IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL))
+			continue;
+		pte = make_pte(env.pfn, bits);
+		ptep = pte_offset_map_lock(env.mm, pmd_off(env.mm, addr), addr, &ptl);
+		KUNIT_ASSERT_NOT_NULL(test, ptep);
+		KUNIT_ASSERT_TRUE(test, pte_none(ptep_get(ptep)));
+		set_pte_at(env.mm, addr, ptep, pte);
+		pte_unmap_unlock(ptep, ptl);
+
+		KUNIT_EXPECT_TRUE(test, env_seek(&env, &s, addr + 123));
+		CHECK_LEAF(test, &s, bits, PT_LEVEL_PTE,
+			   bits & BIT_WRITE, bits & BIT_DIRTY, bits & BIT_YOUNG,
+			   bits & BIT_SPECIAL);
+		/* The legacy helpers agree on the very entry written. */
+		KUNIT_EXPECT_EQ(test, mm_walk_is_write(&s), !!pte_write(pte));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_dirty(&s), !!pte_dirty(pte));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_young(&s), !!pte_young(pte));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_soft_dirty(&s), !!pte_soft_dirty(pte));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_uffd_wp(&s), !!pte_uffd_wp(pte));
+		KUNIT_EXPECT_EQ(test, mm_walk_pfn(&s), env.pfn);
+		KUNIT_EXPECT_EQ(test, mm_walk_leaf_size(&s), PAGE_SIZE);
+		KUNIT_EXPECT_EQ(test, mm_walk_leaf_start(&s), addr);
+	}
+	/* Soft-dirty and uffd-wp, where the arch has them. */
+	{
+		unsigned long addr = env.base + (1 + NR_COMBOS) * PAGE_SIZE;
+
+		pte = pte_mkuffd_wp(pte_mksoft_dirty(make_pte(env.pfn, 0)));
+		ptep = pte_offset_map_lock(env.mm, pmd_off(env.mm, addr), addr, &ptl);
+		KUNIT_ASSERT_NOT_NULL(test, ptep);
+		set_pte_at(env.mm, addr, ptep, pte);
+		pte_unmap_unlock(ptep, ptl);
+		KUNIT_EXPECT_TRUE(test, env_seek(&env, &s, addr));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_soft_dirty(&s),
+				IS_ENABLED(CONFIG_HAVE_ARCH_SOFT_DIRTY));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_uffd_wp(&s),
+				IS_ENABLED(CONFIG_HAVE_ARCH_USERFAULTFD_WP));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_soft_dirty(&s), !!pte_soft_dirty(pte));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_uffd_wp(&s), !!pte_uffd_wp(pte));
+	}
+	/* Take every synthetic entry out again before the mapping goes. */
+	for (bits = 0; bits <= NR_COMBOS; bits++) {
+		unsigned long addr = env.base + (1 + bits) * PAGE_SIZE;
+
+		ptep = pte_offset_map_lock(env.mm, pmd_off(env.mm, addr), addr, &ptl);
+		KUNIT_ASSERT_NOT_NULL(test, ptep);
+		pte_clear(env.mm, addr, ptep);
+		pte_unmap_unlock(ptep, ptl);
+	}
+	mmap_read_unlock(env.mm);
+}
+
+/* Non-present PTEs: swap, migration and marker entries, and none. */
+static void pt_walk_decode_pte_nonpresent(struct kunit *test)
+{
+	struct {
+		const char *name;
+		swp_entry_t entry;
+	} kinds[4];
+	int nkinds = 0, i, nonpresent = 0, holes = 0;
+	struct decode_env env;
+	struct mm_walk_state s;
+	spinlock_t *ptl;	/* the PTE table's lock */
+	pte_t *ptep;
+
+	env_map(test, &env, 32 * PAGE_SIZE);
+	kinds[nkinds].name = "swap";
+	kinds[nkinds++].entry = swp_entry(0, 0x1234);
+#ifdef CONFIG_MIGRATION
+	kinds[nkinds].name = "migration";
+	kinds[nkinds++].entry = make_writable_migration_entry(env.pfn);
+#endif
+	kinds[nkinds].name = "marker";
+	kinds[nkinds++].entry = make_pte_marker_entry(PTE_MARKER_POISONED);
+
+	mmap_read_lock(env.mm);
+	for (i = 0; i < nkinds; i++) {
+		/* Every other page, so that holes sit between them. */
+		unsigned long addr = env.base + (2 + 2 * i) * PAGE_SIZE;
+
+		ptep = pte_offset_map_lock(env.mm, pmd_off(env.mm, addr), addr, &ptl);
+		KUNIT_ASSERT_NOT_NULL(test, ptep);
+		set_pte_at(env.mm, addr, ptep, swp_entry_to_pte(kinds[i].entry));
+		pte_unmap_unlock(ptep, ptl);
+
+		KUNIT_EXPECT_FALSE_MSG(test, env_seek(&env, &s, addr), "%s", kinds[i].name);
+		KUNIT_EXPECT_EQ_MSG(test, s.type, PT_ENTRY_NONPRESENT, "%s", kinds[i].name);
+		KUNIT_EXPECT_EQ_MSG(test, s.level, PT_LEVEL_PTE, "%s", kinds[i].name);
+		KUNIT_EXPECT_EQ_MSG(test, mm_walk_swap_entry(&s).val, kinds[i].entry.val,
+				    "%s", kinds[i].name);
+	}
+	/* A none PTE in an existing table: a hole at PTE level. */
+	KUNIT_EXPECT_FALSE(test, env_seek(&env, &s, env.base + PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, s.type, PT_ENTRY_NONE);
+	KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PTE);
+
+	/* Walked: non-present entries only when asked, holes only when asked. */
+	for_each_pt_leaf(&s, env.mm, env.base + PAGE_SIZE, env.base + 16 * PAGE_SIZE,
+			 MM_WALK_LOCKED | MM_WALK_NONPRESENT) {
+		KUNIT_EXPECT_EQ(test, s.type, PT_ENTRY_NONPRESENT);
+		nonpresent++;
+	}
+	KUNIT_EXPECT_EQ(test, nonpresent, nkinds);
+	for_each_pt_leaf(&s, env.mm, env.base + PAGE_SIZE, env.base + 16 * PAGE_SIZE,
+			 MM_WALK_LOCKED | MM_WALK_HOLES) {
+		KUNIT_EXPECT_EQ(test, s.type, PT_ENTRY_NONE);
+		holes++;
+	}
+	KUNIT_EXPECT_EQ(test, holes, 15 - nkinds);
+	for_each_pt_leaf(&s, env.mm, env.base + PAGE_SIZE, env.base + 16 * PAGE_SIZE,
+			 MM_WALK_LOCKED)
+		KUNIT_FAIL(test, "reported an entry nobody asked for at %lx", s.addr);
+
+	for (i = 0; i < nkinds; i++) {
+		unsigned long addr = env.base + (2 + 2 * i) * PAGE_SIZE;
+
+		ptep = pte_offset_map_lock(env.mm, pmd_off(env.mm, addr), addr, &ptl);
+		KUNIT_ASSERT_NOT_NULL(test, ptep);
+		pte_clear(env.mm, addr, ptep);
+		pte_unmap_unlock(ptep, ptl);
+	}
+	mmap_read_unlock(env.mm);
+}
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/* Is the PMD table for @addr there (its PGD, P4D and PUD entries present)? */
+static bool env_has_pmd_table(struct decode_env *env, unsigned long addr)
+{
+	pgd_t *pgdp = pgd_offset(env->mm, addr);
+	p4d_t *p4dp;
+
+	if (pgd_none(pgdp_get(pgdp)))
+		return false;
+	p4dp = p4d_offset(pgdp, addr);
+	if (p4d_none(p4dp_get(p4dp)))
+		return false;
+	return !pud_none(pudp_get(pud_offset(p4dp, addr)));
+}
+
+static pmd_t make_pmd(unsigned long pfn, unsigned int bits)
+{
+	pmd_t pmd = pmd_mkhuge(pfn_pmd(pfn, PAGE_READONLY));
+
+	pmd = bits & BIT_WRITE ? pmd_mkwrite_novma(pmd) : pmd_wrprotect(pmd);
+	pmd = bits & BIT_DIRTY ? pmd_mkdirty(pmd) : pmd_mkclean(pmd);
+	pmd = bits & BIT_YOUNG ? pmd_mkyoung(pmd) : pmd_mkold(pmd);
+	return pmd;
+}
+
+/* PMD leaves in every combination of write, dirty and young; migration. */
+static void pt_walk_decode_pmd(struct kunit *test)
+{
+	unsigned long addr, pfn;
+	struct decode_env env;
+	struct mm_walk_state s;
+	unsigned int bits;
+	spinlock_t *ptl;	/* the PMD's lock */
+	pmd_t *pmdp, pmd;
+
+	if (!has_transparent_hugepage())
+		kunit_skip(test, "no PMD leaves on this machine");
+	env_map(test, &env, 2 * PMD_SIZE);
+	addr = env.base + PMD_SIZE;
+	pfn = env.pfn & ~((unsigned long)HPAGE_PMD_NR - 1);
+	mmap_read_lock(env.mm);
+	if (!env_has_pmd_table(&env, addr)) {
+		mmap_read_unlock(env.mm);
+		kunit_skip(test, "the next PMD is in another PMD table");
+	}
+	pmdp = pmd_off(env.mm, addr);
+	KUNIT_ASSERT_TRUE(test, pmd_none(pmdp_get(pmdp)));
+	for (bits = 0; bits < BIT_SPECIAL; bits++) {
+		pmd = make_pmd(pfn, bits);
+		ptl = pmd_lock(env.mm, pmdp);
+		set_pmd_at(env.mm, addr, pmdp, pmd);
+		spin_unlock(ptl);
+
+		KUNIT_EXPECT_TRUE(test, env_seek(&env, &s, addr + 5 * PAGE_SIZE + 7));
+		CHECK_LEAF(test, &s, bits, PT_LEVEL_PMD,
+			   bits & BIT_WRITE, bits & BIT_DIRTY, bits & BIT_YOUNG, 0);
+		KUNIT_EXPECT_EQ(test, mm_walk_is_write(&s), !!pmd_write(pmd));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_dirty(&s), !!pmd_dirty(pmd));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_young(&s), !!pmd_young(pmd));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_soft_dirty(&s), !!pmd_soft_dirty(pmd));
+		KUNIT_EXPECT_EQ(test, mm_walk_pfn(&s), pfn);
+		KUNIT_EXPECT_EQ(test, mm_walk_pfn(&s), pmd_pfn(pmd));
+		KUNIT_EXPECT_EQ(test, mm_walk_addr_pfn(&s), pfn + 5);
+		KUNIT_EXPECT_EQ(test, mm_walk_leaf_size(&s), PMD_SIZE);
+		KUNIT_EXPECT_EQ(test, mm_walk_leaf_start(&s), addr);
+
+		ptl = pmd_lock(env.mm, pmdp);
+		pmd_clear(pmdp);
+		spin_unlock(ptl);
+	}
+#ifdef CONFIG_ARCH_ENABLE_THP_MIGRATION
+	{
+		swp_entry_t entry = make_readable_migration_entry(pfn);
+
+		ptl = pmd_lock(env.mm, pmdp);
+		set_pmd_at(env.mm, addr, pmdp, swp_entry_to_pmd(entry));
+		spin_unlock(ptl);
+		KUNIT_EXPECT_FALSE(test, env_seek(&env, &s, addr + PAGE_SIZE));
+		KUNIT_EXPECT_EQ(test, s.type, PT_ENTRY_NONPRESENT);
+		KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PMD);
+		KUNIT_EXPECT_EQ(test, mm_walk_swap_entry(&s).val, entry.val);
+		ptl = pmd_lock(env.mm, pmdp);
+		pmd_clear(pmdp);
+		spin_unlock(ptl);
+	}
+#endif
+	/* A none PMD: a hole of PMD size, the PTE table is missing. */
+	KUNIT_EXPECT_FALSE(test, env_seek(&env, &s, addr));
+	KUNIT_EXPECT_EQ(test, s.type, PT_ENTRY_NONE);
+	KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PMD);
+	KUNIT_EXPECT_EQ(test, mm_walk_leaf_size(&s), PMD_SIZE);
+	mmap_read_unlock(env.mm);
+}
+#endif
+
+#ifdef CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD
+/* PUD leaves in every combination of write, dirty and young. */
+static void pt_walk_decode_pud(struct kunit *test)
+{
+	unsigned long addr, pfn;
+	struct decode_env env;
+	struct mm_walk_state s;
+	unsigned int bits;
+	spinlock_t *ptl;	/* the PUD's lock */
+	pud_t *pudp, pud;
+	pgd_t *pgdp;
+	p4d_t *p4dp;
+
+	if (!has_transparent_pud_hugepage())
+		kunit_skip(test, "no PUD leaves on this machine");
+	env_map(test, &env, 2 * PUD_SIZE);
+	addr = ALIGN(env.base + PAGE_SIZE, PUD_SIZE);
+	pfn = env.pfn & ~((1UL << (PUD_SHIFT - PAGE_SHIFT)) - 1);
+	mmap_read_lock(env.mm);
+	pgdp = pgd_offset(env.mm, addr);
+	p4dp = p4d_offset(pgdp, addr);
+	if (pgd_none(pgdp_get(pgdp)) || p4d_none(p4dp_get(p4dp))) {
+		mmap_read_unlock(env.mm);
+		kunit_skip(test, "the PUD-aligned address is in another P4D");
+	}
+	pudp = pud_offset(p4dp, addr);
+	KUNIT_ASSERT_TRUE(test, pud_none(pudp_get(pudp)));
+	for (bits = 0; bits < BIT_SPECIAL; bits++) {
+		pud = pud_mkhuge(pfn_pud(pfn, PAGE_READONLY));
+		pud = bits & BIT_WRITE ? pud_mkwrite(pud) : pud_wrprotect(pud);
+		pud = bits & BIT_DIRTY ? pud_mkdirty(pud) : pud_mkclean(pud);
+		pud = bits & BIT_YOUNG ? pud_mkyoung(pud) : pud_mkold(pud);
+		ptl = pud_lock(env.mm, pudp);
+		set_pud_at(env.mm, addr, pudp, pud);
+		spin_unlock(ptl);
+
+		KUNIT_EXPECT_TRUE(test, env_seek(&env, &s, addr + PMD_SIZE + 3 * PAGE_SIZE));
+		CHECK_LEAF(test, &s, bits, PT_LEVEL_PUD,
+			   bits & BIT_WRITE, bits & BIT_DIRTY, bits & BIT_YOUNG, 0);
+		KUNIT_EXPECT_EQ(test, mm_walk_is_write(&s), !!pud_write(pud));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_dirty(&s), !!pud_dirty(pud));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_young(&s), !!pud_young(pud));
+		KUNIT_EXPECT_EQ(test, mm_walk_pfn(&s), pfn);
+		KUNIT_EXPECT_EQ(test, mm_walk_pfn(&s), pud_pfn(pud));
+		KUNIT_EXPECT_EQ(test, mm_walk_addr_pfn(&s), pfn + PTRS_PER_PTE + 3);
+		KUNIT_EXPECT_EQ(test, mm_walk_leaf_size(&s), PUD_SIZE);
+		KUNIT_EXPECT_EQ(test, mm_walk_leaf_start(&s), addr);
+
+		ptl = pud_lock(env.mm, pudp);
+		pud_clear(pudp);
+		spin_unlock(ptl);
+	}
+	mmap_read_unlock(env.mm);
+}
+#endif
+
+static struct kunit_case pt_walk_decode_cases[] = {
+	KUNIT_CASE(pt_walk_decode_pte_leaf),
+	KUNIT_CASE(pt_walk_decode_pte_nonpresent),
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	KUNIT_CASE(pt_walk_decode_pmd),
+#endif
+#ifdef CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD
+	KUNIT_CASE(pt_walk_decode_pud),
+#endif
+	{}
+};
+
+static struct kunit_suite pt_walk_decode_suite = {
+	.name = "pt_walk_decode",
+	.test_cases = pt_walk_decode_cases,
+};
+
+kunit_test_suite(pt_walk_decode_suite);
+
+MODULE_DESCRIPTION("KUnit contract tests of the ptwalk entry decoders");
+MODULE_LICENSE("GPL");
