@@ -66,7 +66,7 @@ static bool env_seek(struct decode_env *env, struct mm_walk_state *s,
 
 static pte_t make_pte(unsigned long pfn, unsigned int bits)
 {
-	pte_t pte = pfn_pte(pfn, PAGE_READONLY);
+	pte_t pte = pfn_pte(pfn, vm_get_page_prot(VM_READ));
 
 	pte = bits & BIT_WRITE ? pte_mkwrite_novma(pte) : pte_wrprotect(pte);
 	pte = bits & BIT_DIRTY ? pte_mkdirty(pte) : pte_mkclean(pte);
@@ -76,25 +76,55 @@ static pte_t make_pte(unsigned long pfn, unsigned int bits)
 	return pte;
 }
 
-/* Check a present leaf against the bits it was made with and the legacy helpers. */
-#define CHECK_LEAF(test, s, bits, lvl, wr, dt, yg, sp)			\
-	do {									\
-		KUNIT_EXPECT_EQ(test, (s)->type, PT_ENTRY_LEAF);		\
-		KUNIT_EXPECT_EQ(test, (s)->level, lvl);				\
-		KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_write(s), !!(wr), "bits %x", bits); \
-		KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_dirty(s), !!(dt), "bits %x", bits); \
-		KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_young(s), !!(yg), "bits %x", bits); \
-		KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_special(s), !!(sp), "bits %x", bits); \
-	} while (0)
+/*
+ * Check a present leaf against the level it was written at and the bits it
+ * was made with.  The prot used (vm_get_page_prot()) is what user mappings
+ * get: arm64 with LPA2 keeps address bits where PAGE_READONLY has the
+ * shareability bits.
+ */
+static void check_leaf(struct kunit *test, const struct mm_walk_state *s,
+		       unsigned int bits, enum pt_level level, bool special)
+{
+	KUNIT_EXPECT_EQ(test, s->type, PT_ENTRY_LEAF);
+	KUNIT_EXPECT_EQ(test, s->level, level);
+	KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_write(s), !!(bits & BIT_WRITE), "bits %x", bits);
+	KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_dirty(s), !!(bits & BIT_DIRTY), "bits %x", bits);
+	KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_young(s), !!(bits & BIT_YOUNG), "bits %x", bits);
+	KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_special(s), special, "bits %x", bits);
+}
+
+/*
+ * Write a PTE under its table's lock.  The tables of 64-bit arches are in
+ * the direct map (no HIGHPTE), so pte_offset_kernel() gives the pointer
+ * without the RCU and __cond_lock() games of pte_offset_map_lock().
+ */
+static void env_set_pte(struct decode_env *env, unsigned long addr, pte_t pte)
+{
+	pmd_t *pmdp = pmd_off(env->mm, addr);
+	spinlock_t *ptl = pte_lockptr(env->mm, pmdp);	/* the PTE table's lock */
+
+	spin_lock(ptl);
+	set_pte_at(env->mm, addr, pte_offset_kernel(pmdp, addr), pte);
+	spin_unlock(ptl);
+}
+
+static void env_clear_pte(struct decode_env *env, unsigned long addr)
+{
+	pmd_t *pmdp = pmd_off(env->mm, addr);
+	spinlock_t *ptl = pte_lockptr(env->mm, pmdp);	/* the PTE table's lock */
+
+	spin_lock(ptl);
+	pte_clear(env->mm, addr, pte_offset_kernel(pmdp, addr));
+	spin_unlock(ptl);
+}
 
 /* Present PTEs in every combination of write, dirty, young and special. */
 static void pt_walk_decode_pte_leaf(struct kunit *test)
 {
 	struct decode_env env;
 	struct mm_walk_state s;
-	spinlock_t *ptl;	/* the PTE table's lock */
 	unsigned int bits;
-	pte_t *ptep, pte;
+	pte_t pte;
 
 	env_map(test, &env, 32 * PAGE_SIZE);
 	mmap_read_lock(env.mm);
@@ -104,16 +134,10 @@ static void pt_walk_decode_pte_leaf(struct kunit *test)
 		if ((bits & BIT_SPECIAL) && !IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL))
 			continue;
 		pte = make_pte(env.pfn, bits);
-		ptep = pte_offset_map_lock(env.mm, pmd_off(env.mm, addr), addr, &ptl);
-		KUNIT_ASSERT_NOT_NULL(test, ptep);
-		KUNIT_ASSERT_TRUE(test, pte_none(ptep_get(ptep)));
-		set_pte_at(env.mm, addr, ptep, pte);
-		pte_unmap_unlock(ptep, ptl);
+		env_set_pte(&env, addr, pte);
 
 		KUNIT_EXPECT_TRUE(test, env_seek(&env, &s, addr + 123));
-		CHECK_LEAF(test, &s, bits, PT_LEVEL_PTE,
-			   bits & BIT_WRITE, bits & BIT_DIRTY, bits & BIT_YOUNG,
-			   bits & BIT_SPECIAL);
+		check_leaf(test, &s, bits, PT_LEVEL_PTE, bits & BIT_SPECIAL);
 		/* The legacy helpers agree on the very entry written. */
 		KUNIT_EXPECT_EQ(test, mm_walk_is_write(&s), !!pte_write(pte));
 		KUNIT_EXPECT_EQ(test, mm_walk_is_dirty(&s), !!pte_dirty(pte));
@@ -129,13 +153,10 @@ static void pt_walk_decode_pte_leaf(struct kunit *test)
 		unsigned long addr = env.base + (1 + NR_COMBOS) * PAGE_SIZE;
 
 		pte = pte_mkuffd_wp(pte_mksoft_dirty(make_pte(env.pfn, 0)));
-		ptep = pte_offset_map_lock(env.mm, pmd_off(env.mm, addr), addr, &ptl);
-		KUNIT_ASSERT_NOT_NULL(test, ptep);
-		set_pte_at(env.mm, addr, ptep, pte);
-		pte_unmap_unlock(ptep, ptl);
+		env_set_pte(&env, addr, pte);
 		KUNIT_EXPECT_TRUE(test, env_seek(&env, &s, addr));
 		KUNIT_EXPECT_EQ(test, mm_walk_is_soft_dirty(&s),
-				IS_ENABLED(CONFIG_HAVE_ARCH_SOFT_DIRTY));
+				IS_ENABLED(CONFIG_MEM_SOFT_DIRTY));
 		KUNIT_EXPECT_EQ(test, mm_walk_is_uffd_wp(&s),
 				IS_ENABLED(CONFIG_HAVE_ARCH_USERFAULTFD_WP));
 		KUNIT_EXPECT_EQ(test, mm_walk_is_soft_dirty(&s), !!pte_soft_dirty(pte));
@@ -145,10 +166,7 @@ static void pt_walk_decode_pte_leaf(struct kunit *test)
 	for (bits = 0; bits <= NR_COMBOS; bits++) {
 		unsigned long addr = env.base + (1 + bits) * PAGE_SIZE;
 
-		ptep = pte_offset_map_lock(env.mm, pmd_off(env.mm, addr), addr, &ptl);
-		KUNIT_ASSERT_NOT_NULL(test, ptep);
-		pte_clear(env.mm, addr, ptep);
-		pte_unmap_unlock(ptep, ptl);
+		env_clear_pte(&env, addr);
 	}
 	mmap_read_unlock(env.mm);
 }
@@ -163,8 +181,6 @@ static void pt_walk_decode_pte_nonpresent(struct kunit *test)
 	int nkinds = 0, i, nonpresent = 0, holes = 0;
 	struct decode_env env;
 	struct mm_walk_state s;
-	spinlock_t *ptl;	/* the PTE table's lock */
-	pte_t *ptep;
 
 	env_map(test, &env, 32 * PAGE_SIZE);
 	kinds[nkinds].name = "swap";
@@ -181,10 +197,7 @@ static void pt_walk_decode_pte_nonpresent(struct kunit *test)
 		/* Every other page, so that holes sit between them. */
 		unsigned long addr = env.base + (2 + 2 * i) * PAGE_SIZE;
 
-		ptep = pte_offset_map_lock(env.mm, pmd_off(env.mm, addr), addr, &ptl);
-		KUNIT_ASSERT_NOT_NULL(test, ptep);
-		set_pte_at(env.mm, addr, ptep, swp_entry_to_pte(kinds[i].entry));
-		pte_unmap_unlock(ptep, ptl);
+		env_set_pte(&env, addr, swp_entry_to_pte(kinds[i].entry));
 
 		KUNIT_EXPECT_FALSE_MSG(test, env_seek(&env, &s, addr), "%s", kinds[i].name);
 		KUNIT_EXPECT_EQ_MSG(test, s.type, PT_ENTRY_NONPRESENT, "%s", kinds[i].name);
@@ -217,10 +230,7 @@ static void pt_walk_decode_pte_nonpresent(struct kunit *test)
 	for (i = 0; i < nkinds; i++) {
 		unsigned long addr = env.base + (2 + 2 * i) * PAGE_SIZE;
 
-		ptep = pte_offset_map_lock(env.mm, pmd_off(env.mm, addr), addr, &ptl);
-		KUNIT_ASSERT_NOT_NULL(test, ptep);
-		pte_clear(env.mm, addr, ptep);
-		pte_unmap_unlock(ptep, ptl);
+		env_clear_pte(&env, addr);
 	}
 	mmap_read_unlock(env.mm);
 }
@@ -242,7 +252,7 @@ static bool env_has_pmd_table(struct decode_env *env, unsigned long addr)
 
 static pmd_t make_pmd(unsigned long pfn, unsigned int bits)
 {
-	pmd_t pmd = pmd_mkhuge(pfn_pmd(pfn, PAGE_READONLY));
+	pmd_t pmd = pmd_mkhuge(pfn_pmd(pfn, vm_get_page_prot(VM_READ)));
 
 	pmd = bits & BIT_WRITE ? pmd_mkwrite_novma(pmd) : pmd_wrprotect(pmd);
 	pmd = bits & BIT_DIRTY ? pmd_mkdirty(pmd) : pmd_mkclean(pmd);
@@ -279,8 +289,7 @@ static void pt_walk_decode_pmd(struct kunit *test)
 		spin_unlock(ptl);
 
 		KUNIT_EXPECT_TRUE(test, env_seek(&env, &s, addr + 5 * PAGE_SIZE + 7));
-		CHECK_LEAF(test, &s, bits, PT_LEVEL_PMD,
-			   bits & BIT_WRITE, bits & BIT_DIRTY, bits & BIT_YOUNG, 0);
+		check_leaf(test, &s, bits, PT_LEVEL_PMD, false);
 		KUNIT_EXPECT_EQ(test, mm_walk_is_write(&s), !!pmd_write(pmd));
 		KUNIT_EXPECT_EQ(test, mm_walk_is_dirty(&s), !!pmd_dirty(pmd));
 		KUNIT_EXPECT_EQ(test, mm_walk_is_young(&s), !!pmd_young(pmd));
@@ -348,7 +357,7 @@ static void pt_walk_decode_pud(struct kunit *test)
 	pudp = pud_offset(p4dp, addr);
 	KUNIT_ASSERT_TRUE(test, pud_none(pudp_get(pudp)));
 	for (bits = 0; bits < BIT_SPECIAL; bits++) {
-		pud = pud_mkhuge(pfn_pud(pfn, PAGE_READONLY));
+		pud = pud_mkhuge(pfn_pud(pfn, vm_get_page_prot(VM_READ)));
 		pud = bits & BIT_WRITE ? pud_mkwrite(pud) : pud_wrprotect(pud);
 		pud = bits & BIT_DIRTY ? pud_mkdirty(pud) : pud_mkclean(pud);
 		pud = bits & BIT_YOUNG ? pud_mkyoung(pud) : pud_mkold(pud);
@@ -357,8 +366,7 @@ static void pt_walk_decode_pud(struct kunit *test)
 		spin_unlock(ptl);
 
 		KUNIT_EXPECT_TRUE(test, env_seek(&env, &s, addr + PMD_SIZE + 3 * PAGE_SIZE));
-		CHECK_LEAF(test, &s, bits, PT_LEVEL_PUD,
-			   bits & BIT_WRITE, bits & BIT_DIRTY, bits & BIT_YOUNG, 0);
+		check_leaf(test, &s, bits, PT_LEVEL_PUD, false);
 		KUNIT_EXPECT_EQ(test, mm_walk_is_write(&s), !!pud_write(pud));
 		KUNIT_EXPECT_EQ(test, mm_walk_is_dirty(&s), !!pud_dirty(pud));
 		KUNIT_EXPECT_EQ(test, mm_walk_is_young(&s), !!pud_young(pud));
