@@ -42,6 +42,24 @@ static __always_inline unsigned long pt_table_span(enum pt_level level)
 }
 
 /*
+ * Under CONFIG_DEBUG_VM, check that a table the walk reached as level @level
+ * was constructed as a table of that level, where its ptdesc records one
+ * (see ptdesc_level()): a mismatch means a corrupt or misread entry above.
+ */
+static __always_inline void pt_walk_check_level(struct mm_walk_state *s,
+						enum pt_level level)
+{
+	int recorded;
+
+	if (!IS_ENABLED(CONFIG_DEBUG_VM) || !s->pt[level].ptdesc)
+		return;
+	recorded = ptdesc_level(s->pt[level].ptdesc);
+	VM_WARN_ONCE(recorded >= 0 && recorded != level,
+		     "ptwalk: table at level %d was constructed for level %d\n",
+		     level, recorded);
+}
+
+/*
  * Record the table a level's entry lives in.  A level folded into the one
  * above (one entry per table) shares that table's memory and has no ptdesc
  * of its own.
@@ -58,6 +76,7 @@ static __always_inline void pt_walk_set_table(struct mm_walk_state *s,
 		return;
 	}
 	s->pt[level].ptdesc = virt_to_ptdesc(s->pt[level].table);
+	pt_walk_check_level(s, level);
 }
 
 /* The current stop is an entry of @level at @addr. */
@@ -286,6 +305,7 @@ retry_pmd:
 #else
 		s->pt[PT_LEVEL_PTE].ptdesc = virt_to_ptdesc(ptep);
 #endif
+		pt_walk_check_level(s, PT_LEVEL_PTE);
 	}
 	s->pt[PT_LEVEL_PTE].entp = ptep;
 	s->entry.pte = locked ? ptep_get(ptep) : ptep_get_lockless(ptep);

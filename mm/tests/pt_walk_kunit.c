@@ -270,8 +270,23 @@ static void pt_walk_seek(struct kunit *test)
 			KUNIT_EXPECT_TRUE(test, found);
 			KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PTE);
 			KUNIT_EXPECT_NOT_NULL(test, s.ptl);
-			KUNIT_EXPECT_NOT_NULL(test, s.pt[PT_LEVEL_PTE].ptdesc);
-			KUNIT_EXPECT_NOT_NULL(test, s.pt[PT_LEVEL_PMD].ptdesc);
+			/*
+			 * The tables passed, with the level their constructor
+			 * recorded: PTE and PMD tables (and PUD tables where
+			 * that level is not folded) are built with one on
+			 * x86_64, arm64 and UML; top-level tables are not.
+			 */
+			KUNIT_ASSERT_NOT_NULL(test, s.pt[PT_LEVEL_PTE].ptdesc);
+			KUNIT_ASSERT_NOT_NULL(test, s.pt[PT_LEVEL_PMD].ptdesc);
+			KUNIT_EXPECT_EQ(test, ptdesc_level(s.pt[PT_LEVEL_PTE].ptdesc), 0);
+			KUNIT_EXPECT_EQ(test, ptdesc_level(s.pt[PT_LEVEL_PMD].ptdesc), 1);
+			if (s.pt[PT_LEVEL_PUD].ptdesc)
+				KUNIT_EXPECT_EQ(test, ptdesc_level(s.pt[PT_LEVEL_PUD].ptdesc), 2);
+			KUNIT_EXPECT_EQ(test, ptdesc_level(s.pt[PT_LEVEL_PGD].ptdesc), -1);
+			KUNIT_EXPECT_PTR_EQ(test, s.pt[PT_LEVEL_PGD].table, (void *)mm->pgd);
+			/* The lock of the PTE table is the one its ptdesc holds. */
+			KUNIT_EXPECT_PTR_EQ(test, s.ptl,
+					    pte_lockptr(mm, s.pt[PT_LEVEL_PMD].entp));
 			check_pte_leaf(test, l, &s, i);
 		}
 		mm_walk_end(&s);
