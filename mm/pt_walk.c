@@ -117,6 +117,16 @@ static void pt_walk_unlock(struct mm_walk_state *s)
 	s->ptl = NULL;
 }
 
+/* A locked walk at @addr in a gap: one hole up to the next VMA. */
+static void pt_walk_gap(struct mm_walk_state *s, unsigned long addr)
+{
+	s->level = PT_LEVEL_PGD;
+	s->type = PT_ENTRY_NONE;
+	s->addr = addr;
+	s->next = min(s->vm_end, s->end);
+	s->nr = 0;
+}
+
 static void pt_walk_vma_unlock(struct mm_walk_state *s)
 {
 #ifdef CONFIG_HUGETLB_PAGE
@@ -127,12 +137,16 @@ static void pt_walk_vma_unlock(struct mm_walk_state *s)
 #endif
 	s->vm_start = 0;
 	s->vm_end = 0;
+	s->in_vma = false;
 }
 
 /*
  * Locked walks hold the hugetlb VMA lock while in a hugetlb VMA, so that a
- * shared PMD table cannot be unshared (and freed) under them.  The VMA, or
- * the gap, around @addr is cached: the lookup happens once per VMA.
+ * shared PMD table cannot be unshared (and freed) under them.  They also
+ * never read page tables in a gap between VMAs: munmap() frees the tables
+ * of the VMAs it removed after downgrading the mmap lock to read
+ * (vms_clear_ptes()), so only tables under a VMA are stable for a reader.
+ * The VMA, or the gap, around @addr is cached: one lookup per VMA.
  */
 static void pt_walk_enter_vma(struct mm_walk_state *s, unsigned long addr)
 {
@@ -143,6 +157,7 @@ static void pt_walk_enter_vma(struct mm_walk_state *s, unsigned long addr)
 		return;
 	pt_walk_vma_unlock(s);
 	vma = find_vma(s->mm, addr);
+	s->in_vma = vma && addr >= vma->vm_start;
 	if (!vma) {
 		s->vm_start = addr;
 		s->vm_end = ULONG_MAX;
@@ -179,10 +194,10 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 	unsigned int tries = 0;
 	enum pt_level level;
 	spinlock_t *ptl;	/* the lock of the entry taken */
-	pgd_t *pgdp;
-	p4d_t *p4dp;
-	pud_t *pudp;
-	pmd_t *pmdp;
+	pgd_t *pgdp, pgd;
+	p4d_t *p4dp, p4d;
+	pud_t *pudp, pud;
+	pmd_t *pmdp, pmd;
 	pte_t *ptep;
 
 	switch (from) {
@@ -192,6 +207,7 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 		pt_walk_set_table(s, PT_LEVEL_PGD, pgdp, pgd_index(addr),
 				  PTRS_PER_PGD, sizeof(pgd_t));
 		s->entry.pgd = pgdp_get(pgdp);
+		pgd = s->entry.pgd;
 		type = pt_generic_entry_type(PT_LEVEL_PGD, &s->entry);
 		if (type != PT_ENTRY_TABLE) {
 			level = PT_LEVEL_PGD;
@@ -200,11 +216,19 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 		step = false;
 		fallthrough;
 	case PT_LEVEL_P4D:
+		/*
+		 * Below the top, the table is found from the value of the
+		 * entry above as read and classified (the *_offset_lockless()
+		 * helpers), never by reading that entry again: it may have
+		 * changed since, as gup_fast knows.
+		 */
 		p4dp = step ? (p4d_t *)s->pt[PT_LEVEL_P4D].entp + 1 :
-			      p4d_offset(s->pt[PT_LEVEL_PGD].entp, addr);
+			      p4d_offset_lockless((pgd_t *)s->pt[PT_LEVEL_PGD].entp,
+						  pgd, addr);
 		pt_walk_set_table(s, PT_LEVEL_P4D, p4dp, pt_p4d_index(addr),
 				  PTRS_PER_P4D, sizeof(p4d_t));
 		s->entry.p4d = p4dp_get(p4dp);
+		p4d = s->entry.p4d;
 		type = pt_generic_entry_type(PT_LEVEL_P4D, &s->entry);
 		if (type != PT_ENTRY_TABLE) {
 			level = PT_LEVEL_P4D;
@@ -214,7 +238,8 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 		fallthrough;
 	case PT_LEVEL_PUD:
 		pudp = step ? (pud_t *)s->pt[PT_LEVEL_PUD].entp + 1 :
-			      pud_offset(s->pt[PT_LEVEL_P4D].entp, addr);
+			      pud_offset_lockless((p4d_t *)s->pt[PT_LEVEL_P4D].entp,
+						  p4d, addr);
 		pt_walk_set_table(s, PT_LEVEL_PUD, pudp, pud_index(addr),
 				  PTRS_PER_PUD, sizeof(pud_t));
 		s->entry.pud = pudp_get(pudp);
@@ -236,15 +261,17 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 			level = PT_LEVEL_PUD;
 			goto stop;
 		}
+		pud = s->entry.pud;
 		step = false;
 		fallthrough;
 	case PT_LEVEL_PMD:
-retry_pmd:
 		pmdp = step ? (pmd_t *)s->pt[PT_LEVEL_PMD].entp + 1 :
-			      pmd_offset(s->pt[PT_LEVEL_PUD].entp, addr);
+			      pmd_offset_lockless((pud_t *)s->pt[PT_LEVEL_PUD].entp,
+						  pud, addr);
 		step = false;
 		pt_walk_set_table(s, PT_LEVEL_PMD, pmdp, pmd_index(addr),
 				  PTRS_PER_PMD, sizeof(pmd_t));
+retry_pmd:
 		s->entry.pmd = pmdp_get_lockless(pmdp);
 		type = pt_generic_entry_type(PT_LEVEL_PMD, &s->entry);
 		if (locked && (type == PT_ENTRY_LEAF || type == PT_ENTRY_NONPRESENT)) {
@@ -263,6 +290,7 @@ retry_pmd:
 			level = PT_LEVEL_PMD;
 			goto stop;
 		}
+		pmd = s->entry.pmd;
 		fallthrough;
 	default:
 		break;
@@ -284,7 +312,12 @@ retry_pmd:
 			if (ptep)
 				s->ptl = ptl;
 		} else {
-			ptep = pte_offset_map(pmdp, addr);
+			/*
+			 * Map from the PMD value as read, as gup_fast does:
+			 * __pte_offset_map() may clear what it finds bad, which
+			 * must not be the live entry without its lock.
+			 */
+			ptep = pte_offset_map(&pmd, addr);
 		}
 		if (!ptep) {
 			/*
@@ -294,6 +327,8 @@ retry_pmd:
 			s->retries++;
 			if (++tries < PT_WALK_RETRIES)
 				goto retry_pmd;
+			/* Changing faster than it can be read: give up. */
+			s->err = -EAGAIN;
 			type = PT_ENTRY_NONE;
 			level = PT_LEVEL_PMD;
 			goto stop;
@@ -336,13 +371,17 @@ static void pt_walk_batch(struct mm_walk_state *s)
 		pte_t pte = (s->flags & MM_WALK_LOCKED) ?
 			    ptep_get(ptep + s->nr) : ptep_get_lockless(ptep + s->nr);
 
+		/* One run: the next pages of the folio, with the same bits. */
 		if (!pte_present(pte) || pte_special(pte) ||
-		    pte_pfn(pte) != pfn + s->nr)
+		    pte_pfn(pte) != pfn + s->nr ||
+		    pte_write(pte) != pte_write(s->entry.pte) ||
+		    pte_dirty(pte) != pte_dirty(s->entry.pte) ||
+		    pte_young(pte) != pte_young(s->entry.pte))
 			break;
 		s->nr++;
 		addr += PAGE_SIZE;
 	}
-	s->next = addr;
+	s->next = min(addr, s->end);
 }
 
 /**
@@ -376,11 +415,21 @@ bool __mm_walk_next(struct mm_walk_state *s)
 			from++;
 		if (!step)
 			from = PT_LEVEL_PGD;
-		if (!(step && from == PT_LEVEL_PTE && s->pte_mapped)) {
+		/* After mm_walk_end() the PTE table is gone: start again. */
+		if (step && from == PT_LEVEL_PTE && !s->pte_mapped) {
+			from = PT_LEVEL_PGD;
+			step = false;
+		}
+		if (!(step && from == PT_LEVEL_PTE)) {
 			pt_walk_unlock(s);
 			pt_walk_enter_vma(s, addr);
 		}
-		pt_walk_descend(s, addr, from, step);
+		if ((s->flags & MM_WALK_LOCKED) && !s->in_vma)
+			pt_walk_gap(s, addr);
+		else
+			pt_walk_descend(s, addr, from, step);
+		if (s->err)
+			break;
 		if (!mm_walk_reported(s, s->type))
 			continue;
 		if ((s->flags & MM_WALK_BATCH) && s->level == PT_LEVEL_PTE &&
@@ -428,6 +477,7 @@ int mm_walk_begin(struct mm_walk_state *s, struct mm_struct *mm,
 	s->hugetlb_vma = NULL;
 	s->vm_start = 0;
 	s->vm_end = 0;
+	s->in_vma = false;
 	s->retries = 0;
 
 	if (!mm || start >= end) {
@@ -439,8 +489,21 @@ int mm_walk_begin(struct mm_walk_state *s, struct mm_struct *mm,
 		s->err = -ERANGE;
 		return s->err;
 	}
-	if (flags & MM_WALK_LOCKED)
+	if (flags & MM_WALK_LOCKED) {
 		mmap_assert_locked(mm);
+		might_sleep();	/* the hugetlb VMA lock */
+	} else {
+		/*
+		 * The gup_fast rules: interrupts off hold off the freeing of
+		 * the tables of current->mm (TLB flush IPIs or RCU); another
+		 * mm's tables are not protected that way.
+		 */
+		lockdep_assert_irqs_disabled();
+		if (WARN_ON_ONCE(mm != current->mm)) {
+			s->err = -EINVAL;
+			return s->err;
+		}
+	}
 	return 0;
 }
 EXPORT_SYMBOL_GPL(mm_walk_begin);
@@ -484,7 +547,10 @@ bool mm_walk_seek_leaf(struct mm_walk_state *s, struct mm_struct *mm,
 	if (mm_walk_begin(s, mm, addr, addr + 1, flags & MM_WALK_LOCKED))
 		return false;
 	pt_walk_enter_vma(s, addr);
-	pt_walk_descend(s, addr, PT_LEVEL_PGD, false);
+	if ((flags & MM_WALK_LOCKED) && !s->in_vma)
+		pt_walk_gap(s, addr);
+	else
+		pt_walk_descend(s, addr, PT_LEVEL_PGD, false);
 	return s->type == PT_ENTRY_LEAF;
 }
 EXPORT_SYMBOL_GPL(mm_walk_seek_leaf);

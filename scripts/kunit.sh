@@ -26,6 +26,11 @@ glob='pt_walk*'
 args=()
 kargs=()
 
+# hugetlb pools for the hugetlb walks: 1G and 2M pages on x86_64, 2M on
+# arm64 (QEMU gets 3 GiB).
+x86_pools=(hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=4)
+arm64_pools=(hugepagesz=2M hugepages=4)
+
 case "$cfg" in
 um)
 	args=(--arch=um --kunitconfig="$K/um.kunitconfig")
@@ -35,11 +40,11 @@ um)
 x86_64 | x86_64-no5lvl)
 	args=(--arch=x86_64 --qemu_config="$K/qemu/x86_64.py"
 	      --kunitconfig="$K/x86_64.kunitconfig")
-	kargs=(pt_walk_base_kunit.expect_levels=5)
+	kargs=(pt_walk_base_kunit.expect_levels=5 "${x86_pools[@]}")
 	if [ "$cfg" = x86_64-no5lvl ]; then
 		# Same kernel as x86_64, booted with 5-level paging off.
 		mode=exec
-		kargs=(no5lvl pt_walk_base_kunit.expect_levels=4)
+		kargs=(no5lvl pt_walk_base_kunit.expect_levels=4 "${x86_pools[@]}")
 	fi
 	dir=x86_64
 	timeout=300
@@ -47,14 +52,14 @@ x86_64 | x86_64-no5lvl)
 x86_64-debug)
 	args=(--arch=x86_64 --qemu_config="$K/qemu/x86_64.py"
 	      --kunitconfig="$K/x86_64.kunitconfig" --kunitconfig="$K/debug.kunitconfig")
-	kargs=(pt_walk_base_kunit.expect_levels=5)
+	kargs=(pt_walk_base_kunit.expect_levels=5 "${x86_pools[@]}")
 	timeout=900
 	;;
 arm64)
 	args=(--arch=arm64 --qemu_config="$K/qemu/arm64.py"
 	      --cross_compile=aarch64-linux-gnu-
 	      --kunitconfig="$K/arm64.kunitconfig")
-	kargs=(pt_walk_base_kunit.expect_levels=5)
+	kargs=(pt_walk_base_kunit.expect_levels=5 "${arm64_pools[@]}")
 	timeout=300
 	;;
 *)

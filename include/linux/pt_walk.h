@@ -22,6 +22,15 @@
  *    each PMD or PUD leaf, and re-reads the entry under it; it takes the
  *    hugetlb VMA lock while it is in a hugetlb VMA (PMD sharing).  Entries
  *    reported under the lock stay valid until the cursor moves on.
+ * The body of a walk runs in atomic context: with the PTE table mapped
+ * (RCU) and, when locked, a page table spinlock held; lockless, with
+ * interrupts off.  Results of a lockless walk are hints, as for gup_fast: a
+ * folio must be pinned (folio_try_get()) and its entry re-checked.
+ *
+ * A locked walk never reads page tables in a gap between VMAs (munmap()
+ * frees them under the read lock); it reports a gap as one hole, at
+ * PT_LEVEL_PGD with @nr 0 and the gap's extent in [@addr, @next).
+ *
  * Whatever the mode, the cursor is left with mm_walk_end(): at the end of a
  * for_each_pt_leaf() loop this has already happened; after a break out of
  * the loop or after mm_walk_seek_leaf() the caller calls it.
@@ -59,8 +68,9 @@
  * @level: level of the current entry
  * @type: what the current entry is
  * @nr: number of entries the current stop covers (more than one only for
- *	MM_WALK_BATCH runs)
- * @err: 0, or why the walk was refused or stopped
+ *	MM_WALK_BATCH runs; 0 for a gap between VMAs)
+ * @err: 0, or why the walk was refused (-EINVAL, -ERANGE) or stopped
+ *	(-EAGAIN: a table kept changing under it)
  * @entry: raw value of the current entry, read once (under the lock when
  *	locked)
  * @pt: for every level passed, the entry of that level (@pt[l].entp, a
@@ -71,6 +81,7 @@
  * @pte_mapped: the PTE table of @pt[PT_LEVEL_PTE] is mapped
  *	(pte_offset_map()) and must be unmapped
  * @hugetlb_vma: the hugetlb VMA whose lock is held, or NULL
+ * @in_vma: the locked walk is inside a VMA (not in a gap)
  * @vm_start: start of the VMA (or gap) the locked walk is in
  * @vm_end: end of the VMA (or gap) the locked walk is in
  * @retries: number of times a changed table was re-read
@@ -94,6 +105,7 @@ struct mm_walk_state {
 	spinlock_t *ptl;	/* the page table lock held, or NULL */
 	bool pte_mapped;
 	struct vm_area_struct *hugetlb_vma;
+	bool in_vma;
 	unsigned long vm_start;
 	unsigned long vm_end;
 	unsigned int retries;
@@ -159,16 +171,18 @@ static __always_inline bool mm_walk_next_pte(struct mm_walk_state *s)
 	ptep = s->pt[PT_LEVEL_PTE].entp;
 	while (addr < s->end && (addr & ~PMD_MASK)) {
 		enum pt_entry_type type;
+		union pt_entry e;
 
 		ptep++;
-		s->entry.pte = (s->flags & MM_WALK_LOCKED) ? ptep_get(ptep) :
-							     ptep_get_lockless(ptep);
-		type = pt_generic_entry_type(PT_LEVEL_PTE, &s->entry);
+		e.pte = (s->flags & MM_WALK_LOCKED) ? ptep_get(ptep) :
+						      ptep_get_lockless(ptep);
+		type = pt_generic_entry_type(PT_LEVEL_PTE, &e);
 		if (mm_walk_reported(s, type)) {
 			s->pt[PT_LEVEL_PTE].entp = ptep;
+			s->entry = e;
 			s->type = type;
 			s->addr = addr;
-			s->next = addr + PAGE_SIZE;
+			s->next = min(addr + PAGE_SIZE, s->end);
 			return true;
 		}
 		addr += PAGE_SIZE;

@@ -12,12 +12,14 @@
 #include <kunit/test.h>
 #include <linux/highmem.h>
 #include <linux/huge_mm.h>
+#include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/pagewalk.h>
 #include <linux/prandom.h>
 #include <linux/pt_walk.h>
 #include <linux/sched/mm.h>
+#include <linux/syscalls.h>
 #include <linux/uaccess.h>
 
 enum page_state { PAGE_UNTOUCHED, PAGE_READ, PAGE_WRITTEN };
@@ -71,6 +73,7 @@ static void layout_apply(struct kunit *test, struct layout *l)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned long i;
+	int ret;
 	u8 val;
 
 	for (i = 0; i < l->npages; i++) {
@@ -86,50 +89,89 @@ static void layout_apply(struct kunit *test, struct layout *l)
 	}
 	memset(l->present, 0, sizeof(l->present));
 	mmap_read_lock(mm);
-	KUNIT_ASSERT_EQ(test, walk_page_range(mm, l->start,
-					      l->start + l->npages * PAGE_SIZE,
-					      &legacy_ops, l), 0);
+	ret = walk_page_range(mm, l->start, l->start + l->npages * PAGE_SIZE,
+			      &legacy_ops, l);
 	mmap_read_unlock(mm);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+}
+
+/*
+ * What a stop said, recorded inside the walk (atomic context: a page table
+ * lock, or interrupts off) and checked after it, where KUnit may sleep and
+ * a failed assertion does not leave a lock held.
+ */
+struct stop_rec {
+	unsigned long addr, next, start, size, pfn, addr_pfn;
+	enum pt_level level;
+	enum pt_entry_type type;
+	unsigned int nr;
+	bool write, dirty, young, special, clipped, locked;
+};
+
+#define MAX_STOPS	(LAYOUT_PAGES + 8)
+
+static void record_stop(struct stop_rec *r, const struct mm_walk_state *s)
+{
+	r->addr = s->addr;
+	r->next = s->next;
+	r->level = s->level;
+	r->type = s->type;
+	r->nr = s->nr;
+	r->locked = s->ptl;
+	r->start = mm_walk_leaf_start(s);
+	r->size = mm_walk_leaf_size(s);
+	r->clipped = mm_walk_is_clipped(s);
+	if (s->type != PT_ENTRY_LEAF)
+		return;
+	r->write = mm_walk_is_write(s);
+	r->dirty = mm_walk_is_dirty(s);
+	r->young = mm_walk_is_young(s);
+	r->special = mm_walk_is_special(s);
+	r->pfn = mm_walk_pfn(s);
+	r->addr_pfn = mm_walk_addr_pfn(s);
 }
 
 /* Check one present PTE stop against the model. */
 static void check_pte_leaf(struct kunit *test, const struct layout *l,
-			   const struct mm_walk_state *s, unsigned long i)
+			   const struct stop_rec *r, unsigned long i)
 {
 	KUNIT_EXPECT_NE_MSG(test, l->state[i], PAGE_UNTOUCHED, "page %lu", i);
 	KUNIT_EXPECT_TRUE_MSG(test, l->present[i], "page %lu", i);
-	KUNIT_EXPECT_EQ_MSG(test, mm_walk_pfn(s), l->pfn[i], "page %lu", i);
-	KUNIT_EXPECT_EQ_MSG(test, mm_walk_addr_pfn(s), l->pfn[i], "page %lu", i);
+	KUNIT_EXPECT_EQ_MSG(test, r->pfn, l->pfn[i], "page %lu", i);
+	KUNIT_EXPECT_EQ_MSG(test, r->addr_pfn, l->pfn[i], "page %lu", i);
 	if (l->state[i] == PAGE_READ) {
-		KUNIT_EXPECT_TRUE_MSG(test, is_zero_pfn(mm_walk_pfn(s)), "page %lu", i);
-		KUNIT_EXPECT_FALSE_MSG(test, mm_walk_is_write(s), "page %lu", i);
+		KUNIT_EXPECT_TRUE_MSG(test, is_zero_pfn(r->pfn), "page %lu", i);
+		KUNIT_EXPECT_FALSE_MSG(test, r->write, "page %lu", i);
 	} else if (l->state[i] == PAGE_WRITTEN) {
 		u8 *kaddr;
 
-		KUNIT_EXPECT_TRUE_MSG(test, mm_walk_is_write(s), "page %lu", i);
-		KUNIT_EXPECT_TRUE_MSG(test, mm_walk_is_dirty(s), "page %lu", i);
-		KUNIT_EXPECT_TRUE_MSG(test, mm_walk_is_young(s), "page %lu", i);
-		KUNIT_EXPECT_FALSE_MSG(test, mm_walk_is_special(s), "page %lu", i);
-		KUNIT_ASSERT_NOT_NULL(test, mm_walk_page(s));
-		kaddr = kmap_local_page(mm_walk_page(s));
+		KUNIT_EXPECT_TRUE_MSG(test, r->write, "page %lu", i);
+		KUNIT_EXPECT_TRUE_MSG(test, r->dirty, "page %lu", i);
+		KUNIT_EXPECT_TRUE_MSG(test, r->young, "page %lu", i);
+		KUNIT_EXPECT_FALSE_MSG(test, r->special, "page %lu", i);
+		if (!pfn_valid(r->addr_pfn)) {
+			KUNIT_FAIL(test, "page %lu: pfn %lx has no struct page", i, r->addr_pfn);
+			return;
+		}
+		kaddr = kmap_local_page(pfn_to_page(r->addr_pfn));
 		KUNIT_EXPECT_EQ_MSG(test, kaddr[0], l->byte[i], "page %lu", i);
 		kunmap_local(kaddr);
-		KUNIT_EXPECT_PTR_EQ(test, mm_walk_folio(s), page_folio(mm_walk_page(s)));
 	}
 }
 
 /*
- * Walk the layout with holes reported and check that the stops tile the
- * range exactly, in order, each matching the model.
+ * Walk the layout and check that the stops are in order and, with holes
+ * reported, tile the range exactly, each matching the model.
  */
 static void layout_check_walk(struct kunit *test, const struct layout *l,
-			      unsigned int flags)
+			      struct stop_rec *recs, unsigned int flags)
 {
 	unsigned long end = l->start + l->npages * PAGE_SIZE;
 	struct mm_struct *mm = current->mm;
 	unsigned long expect = l->start;
 	unsigned long leaves = 0, want = 0, i;
 	struct mm_walk_state s;
+	unsigned int n = 0, k;
 
 	for (i = 0; i < l->npages; i++)
 		want += l->state[i] != PAGE_UNTOUCHED;
@@ -139,46 +181,56 @@ static void layout_check_walk(struct kunit *test, const struct layout *l,
 	else
 		local_irq_disable();
 	for_each_pt_leaf(&s, mm, l->start, end, flags) {
-		/* With holes the stops tile the range, else they only ascend. */
-		if (flags & MM_WALK_HOLES)
-			KUNIT_ASSERT_EQ(test, s.addr, expect);
-		else
-			KUNIT_ASSERT_GE(test, s.addr, expect);
-		KUNIT_ASSERT_GT(test, s.next, s.addr);
-		KUNIT_ASSERT_LE(test, s.next, end);
-		expect = s.next;
-		if (flags & MM_WALK_LOCKED) {
-			/* A locked stop at PTE level holds the table's lock. */
-			if (s.level == PT_LEVEL_PTE)
-				KUNIT_EXPECT_NOT_NULL(test, s.ptl);
-		} else {
-			KUNIT_EXPECT_NULL(test, s.ptl);
-		}
-		if (s.type != PT_ENTRY_LEAF) {
-			/* A hole: nothing of the model is mapped in it. */
-			KUNIT_EXPECT_EQ(test, s.type, PT_ENTRY_NONE);
-			for (i = (s.addr - l->start) >> PAGE_SHIFT;
-			     i < (s.next - l->start) >> PAGE_SHIFT; i++)
-				KUNIT_EXPECT_EQ_MSG(test, l->state[i], PAGE_UNTOUCHED,
-						    "page %lu in a hole at level %d", i, s.level);
-			continue;
-		}
-		KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PTE);
-		KUNIT_EXPECT_EQ(test, mm_walk_leaf_size(&s), PAGE_SIZE);
-		KUNIT_EXPECT_FALSE(test, mm_walk_is_clipped(&s));
-		check_pte_leaf(test, l, &s, (s.addr - l->start) >> PAGE_SHIFT);
-		leaves++;
+		if (n < MAX_STOPS)
+			record_stop(&recs[n], &s);
+		n++;
 	}
+	mm_walk_end(&s);
 	if (flags & MM_WALK_LOCKED)
 		mmap_read_unlock(mm);
 	else
 		local_irq_enable();
+
 	KUNIT_EXPECT_EQ(test, s.err, 0);
+	KUNIT_EXPECT_NULL(test, s.ptl);
+	KUNIT_EXPECT_FALSE(test, s.pte_mapped);
+	KUNIT_ASSERT_LE(test, n, MAX_STOPS);
+	for (k = 0; k < n; k++) {
+		const struct stop_rec *r = &recs[k];
+
+		/* With holes the stops tile the range, else they only ascend. */
+		if (flags & MM_WALK_HOLES)
+			KUNIT_EXPECT_EQ(test, r->addr, expect);
+		else
+			KUNIT_EXPECT_GE(test, r->addr, expect);
+		KUNIT_EXPECT_GT(test, r->next, r->addr);
+		KUNIT_EXPECT_LE(test, r->next, end);
+		if (test->status == KUNIT_FAILURE)
+			return;
+		expect = r->next;
+		/* A locked stop at PTE level holds the table's lock. */
+		if ((flags & MM_WALK_LOCKED) && r->level == PT_LEVEL_PTE)
+			KUNIT_EXPECT_TRUE(test, r->locked);
+		if (!(flags & MM_WALK_LOCKED))
+			KUNIT_EXPECT_FALSE(test, r->locked);
+		if (r->type != PT_ENTRY_LEAF) {
+			/* A hole: nothing of the model is mapped in it. */
+			KUNIT_EXPECT_EQ(test, r->type, PT_ENTRY_NONE);
+			for (i = (r->addr - l->start) >> PAGE_SHIFT;
+			     i < (r->next - l->start) >> PAGE_SHIFT; i++)
+				KUNIT_EXPECT_EQ_MSG(test, l->state[i], PAGE_UNTOUCHED,
+						    "page %lu in a hole at level %d", i, r->level);
+			continue;
+		}
+		KUNIT_EXPECT_EQ(test, r->level, PT_LEVEL_PTE);
+		KUNIT_EXPECT_EQ(test, r->size, PAGE_SIZE);
+		KUNIT_EXPECT_FALSE(test, r->clipped);
+		check_pte_leaf(test, l, r, (r->addr - l->start) >> PAGE_SHIFT);
+		leaves++;
+	}
 	if (flags & MM_WALK_HOLES)
 		KUNIT_EXPECT_EQ(test, expect, end);
 	KUNIT_EXPECT_EQ(test, leaves, want);
-	KUNIT_EXPECT_NULL(test, s.ptl);
-	KUNIT_EXPECT_FALSE(test, s.pte_mapped);
 }
 
 /*
@@ -189,12 +241,15 @@ static void layout_check_walk(struct kunit *test, const struct layout *l,
 static void pt_walk_model_random(struct kunit *test)
 {
 	unsigned long len = 2 * PMD_SIZE, base, seed;
+	struct stop_rec *recs;
 	struct mm_struct *mm;
 	struct layout *l;
 	struct rnd_state rnd;
 
 	l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, l);
+	recs = kunit_kcalloc(test, MAX_STOPS, sizeof(*recs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, recs);
 	base = map_anon(test, len);
 	mm = current->mm;
 	/* The model is of PTE-mapped pages: no THP in this range. */
@@ -222,10 +277,10 @@ static void pt_walk_model_random(struct kunit *test)
 			l->byte[i] = r >> 16;
 		}
 		layout_apply(test, l);
-		layout_check_walk(test, l, MM_WALK_HOLES);
-		layout_check_walk(test, l, MM_WALK_HOLES | MM_WALK_LOCKED);
-		layout_check_walk(test, l, MM_WALK_LOCKED);
-		layout_check_walk(test, l, 0);
+		layout_check_walk(test, l, recs, MM_WALK_HOLES);
+		layout_check_walk(test, l, recs, MM_WALK_HOLES | MM_WALK_LOCKED);
+		layout_check_walk(test, l, recs, MM_WALK_LOCKED);
+		layout_check_walk(test, l, recs, 0);
 		if (test->status == KUNIT_FAILURE) {
 			kunit_info(test, "first failing seed %lu", seed);
 			return;
@@ -256,42 +311,51 @@ static void pt_walk_seek(struct kunit *test)
 
 	for (i = 0; i < l->npages; i++) {
 		unsigned long addr = l->start + i * PAGE_SIZE + (i * 8 % PAGE_SIZE);
-		bool found;
 
+		struct stop_rec r;
+		spinlock_t *held, *expected = NULL;	/* PTE table locks */
+		int lvl[PT_NR_LEVELS];
+		bool found;
+		int k;
+
+		/* Record under the lock; check after it is dropped. */
 		mmap_read_lock(mm);
 		found = mm_walk_seek_leaf(&s, mm, addr, MM_WALK_LOCKED);
-		KUNIT_EXPECT_EQ(test, s.addr, addr);
-		KUNIT_EXPECT_EQ(test, mm_walk_leaf_start(&s), addr & PAGE_MASK);
+		record_stop(&r, &s);
+		held = s.ptl;
+		for (k = 0; k < PT_NR_LEVELS; k++)
+			lvl[k] = s.pt[k].ptdesc ? ptdesc_level(s.pt[k].ptdesc) : -2;
+		mm_walk_end(&s);
+		if (found)
+			expected = pte_lockptr(mm, s.pt[PT_LEVEL_PMD].entp);
+		mmap_read_unlock(mm);
+
+		KUNIT_EXPECT_NULL(test, s.ptl);
+		KUNIT_EXPECT_EQ(test, r.addr, addr);
+		KUNIT_EXPECT_EQ(test, r.start, addr & PAGE_MASK);
+		KUNIT_EXPECT_EQ(test, r.level, PT_LEVEL_PTE);
 		if (l->state[i] == PAGE_UNTOUCHED) {
 			KUNIT_EXPECT_FALSE(test, found);
-			KUNIT_EXPECT_EQ(test, s.type, PT_ENTRY_NONE);
-			KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PTE);
-		} else {
-			KUNIT_EXPECT_TRUE(test, found);
-			KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PTE);
-			KUNIT_EXPECT_NOT_NULL(test, s.ptl);
-			/*
-			 * The tables passed, with the level their constructor
-			 * recorded: PTE and PMD tables (and PUD tables where
-			 * that level is not folded) are built with one on
-			 * x86_64, arm64 and UML; top-level tables are not.
-			 */
-			KUNIT_ASSERT_NOT_NULL(test, s.pt[PT_LEVEL_PTE].ptdesc);
-			KUNIT_ASSERT_NOT_NULL(test, s.pt[PT_LEVEL_PMD].ptdesc);
-			KUNIT_EXPECT_EQ(test, ptdesc_level(s.pt[PT_LEVEL_PTE].ptdesc), 0);
-			KUNIT_EXPECT_EQ(test, ptdesc_level(s.pt[PT_LEVEL_PMD].ptdesc), 1);
-			if (s.pt[PT_LEVEL_PUD].ptdesc)
-				KUNIT_EXPECT_EQ(test, ptdesc_level(s.pt[PT_LEVEL_PUD].ptdesc), 2);
-			KUNIT_EXPECT_EQ(test, ptdesc_level(s.pt[PT_LEVEL_PGD].ptdesc), -1);
-			KUNIT_EXPECT_PTR_EQ(test, s.pt[PT_LEVEL_PGD].table, (void *)mm->pgd);
-			/* The lock of the PTE table is the one its ptdesc holds. */
-			KUNIT_EXPECT_PTR_EQ(test, s.ptl,
-					    pte_lockptr(mm, s.pt[PT_LEVEL_PMD].entp));
-			check_pte_leaf(test, l, &s, i);
+			KUNIT_EXPECT_EQ(test, r.type, PT_ENTRY_NONE);
+			continue;
 		}
-		mm_walk_end(&s);
-		KUNIT_EXPECT_NULL(test, s.ptl);
-		mmap_read_unlock(mm);
+		KUNIT_EXPECT_TRUE(test, found);
+		/* The PTE table's lock, which its ptdesc holds, was held. */
+		KUNIT_EXPECT_NOT_NULL(test, held);
+		KUNIT_EXPECT_PTR_EQ(test, held, expected);
+		/*
+		 * The tables passed, with the level their constructor recorded:
+		 * PTE and PMD tables (and PUD tables where that level is not
+		 * folded) are built with one on x86_64, arm64 and UML; the
+		 * top-level table is not (-2: no ptdesc, a folded level).
+		 */
+		KUNIT_EXPECT_EQ(test, lvl[PT_LEVEL_PTE], 0);
+		KUNIT_EXPECT_EQ(test, lvl[PT_LEVEL_PMD], 1);
+		if (lvl[PT_LEVEL_PUD] != -2)
+			KUNIT_EXPECT_EQ(test, lvl[PT_LEVEL_PUD], 2);
+		KUNIT_EXPECT_EQ(test, lvl[PT_LEVEL_PGD], -1);
+		KUNIT_EXPECT_PTR_EQ(test, s.pt[PT_LEVEL_PGD].table, (void *)mm->pgd);
+		check_pte_leaf(test, l, &r, i);
 	}
 
 	/*
@@ -389,13 +453,15 @@ static void pt_walk_early_exit(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, ptl);
 	KUNIT_EXPECT_TRUE(test, s.pte_mapped);
 #ifdef CONFIG_LOCKDEP
-	KUNIT_EXPECT_TRUE(test, lockdep_is_held(ptl));
+	if (ptl)
+		KUNIT_EXPECT_TRUE(test, lockdep_is_held(ptl));
 #endif
 	mm_walk_end(&s);
 	KUNIT_EXPECT_NULL(test, s.ptl);
 	KUNIT_EXPECT_FALSE(test, s.pte_mapped);
 #ifdef CONFIG_LOCKDEP
-	KUNIT_EXPECT_FALSE(test, lockdep_is_held(ptl));
+	if (ptl)
+		KUNIT_EXPECT_FALSE(test, lockdep_is_held(ptl));
 #endif
 	/* The lock is free: taking it again does not deadlock. */
 	if (ptl) {
@@ -415,9 +481,11 @@ static void pt_walk_thp(struct kunit *test)
 {
 	struct mm_struct *mm;
 	struct mm_walk_state s;
-	unsigned long base, thp, pfn = 0;
-	int pmd_leaves = 0, stops = 0;
+	struct stop_rec recs[4], seek;
+	unsigned long base, thp;
+	unsigned int stops = 0;
 	struct folio *folio;
+	bool found;
 
 	if (!has_transparent_hugepage())
 		kunit_skip(test, "no transparent huge pages on this machine");
@@ -438,38 +506,178 @@ static void pt_walk_thp(struct kunit *test)
 	/* Start the walk inside the THP: the stop is clipped. */
 	for_each_pt_leaf(&s, mm, thp + PAGE_SIZE, thp + PMD_SIZE + PAGE_SIZE,
 			 MM_WALK_LOCKED | MM_WALK_HOLES) {
+		if (stops < ARRAY_SIZE(recs))
+			record_stop(&recs[stops], &s);
 		stops++;
-		if (s.type != PT_ENTRY_LEAF)
-			continue;
-		KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PMD);
-		KUNIT_EXPECT_EQ(test, mm_walk_leaf_size(&s), PMD_SIZE);
-		KUNIT_EXPECT_EQ(test, mm_walk_leaf_start(&s), thp);
-		KUNIT_EXPECT_EQ(test, s.addr, thp + PAGE_SIZE);
-		KUNIT_EXPECT_EQ(test, s.next, thp + PMD_SIZE);
-		KUNIT_EXPECT_TRUE(test, mm_walk_is_clipped(&s));
-		KUNIT_EXPECT_TRUE(test, mm_walk_is_write(&s));
-		KUNIT_EXPECT_TRUE(test, mm_walk_is_dirty(&s));
-		KUNIT_EXPECT_NOT_NULL(test, s.ptl);
-		folio = mm_walk_folio(&s);
-		KUNIT_ASSERT_NOT_NULL(test, folio);
-		KUNIT_EXPECT_EQ(test, folio_size(folio), PMD_SIZE);
-		KUNIT_EXPECT_EQ(test, folio_pfn(folio), mm_walk_pfn(&s));
-		KUNIT_EXPECT_EQ(test, mm_walk_addr_pfn(&s), mm_walk_pfn(&s) + 1);
-		pfn = mm_walk_pfn(&s);
-		pmd_leaves++;
 	}
-	KUNIT_EXPECT_EQ(test, pmd_leaves, 1);
-	/* The leaf and one hole after it (no table for the next PMD). */
-	KUNIT_EXPECT_EQ(test, stops, 2);
-
-	/* Still one PMD leaf, same frames: nothing was split. */
-	KUNIT_EXPECT_TRUE(test, mm_walk_seek_leaf(&s, mm, thp + 5 * PAGE_SIZE, MM_WALK_LOCKED));
-	KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PMD);
-	KUNIT_EXPECT_EQ(test, mm_walk_pfn(&s), pfn);
-	KUNIT_EXPECT_EQ(test, mm_walk_addr_pfn(&s), pfn + 5);
+	/* Seek inside it again: still one PMD leaf, nothing was split. */
+	found = mm_walk_seek_leaf(&s, mm, thp + 5 * PAGE_SIZE, MM_WALK_LOCKED);
+	record_stop(&seek, &s);
 	mm_walk_end(&s);
 	mmap_read_unlock(mm);
+
+	/* The leaf and one hole after it (no table for the next PMD). */
+	KUNIT_ASSERT_EQ(test, stops, 2);
+	KUNIT_EXPECT_EQ(test, recs[0].type, PT_ENTRY_LEAF);
+	KUNIT_EXPECT_EQ(test, recs[0].level, PT_LEVEL_PMD);
+	KUNIT_EXPECT_EQ(test, recs[0].size, PMD_SIZE);
+	KUNIT_EXPECT_EQ(test, recs[0].start, thp);
+	KUNIT_EXPECT_EQ(test, recs[0].addr, thp + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, recs[0].next, thp + PMD_SIZE);
+	KUNIT_EXPECT_TRUE(test, recs[0].clipped);
+	KUNIT_EXPECT_TRUE(test, recs[0].write);
+	KUNIT_EXPECT_TRUE(test, recs[0].dirty);
+	KUNIT_EXPECT_TRUE(test, recs[0].locked);
+	KUNIT_EXPECT_EQ(test, recs[0].addr_pfn, recs[0].pfn + 1);
+	KUNIT_ASSERT_TRUE(test, pfn_valid(recs[0].pfn));
+	folio = pfn_folio(recs[0].pfn);
+	KUNIT_EXPECT_EQ(test, folio_size(folio), PMD_SIZE);
+	KUNIT_EXPECT_EQ(test, folio_pfn(folio), recs[0].pfn);
+	KUNIT_EXPECT_EQ(test, recs[1].type, PT_ENTRY_NONE);
+	KUNIT_EXPECT_EQ(test, recs[1].addr, thp + PMD_SIZE);
+
+	KUNIT_EXPECT_TRUE(test, found);
+	KUNIT_EXPECT_EQ(test, seek.level, PT_LEVEL_PMD);
+	KUNIT_EXPECT_EQ(test, seek.pfn, recs[0].pfn);
+	KUNIT_EXPECT_EQ(test, seek.addr_pfn, recs[0].pfn + 5);
 }
+#endif
+
+/*
+ * Shared anonymous memory (shmem): written pages are PTE leaves of the
+ * shmem folios the legacy walker sees, untouched pages are holes.
+ */
+static void pt_walk_shmem(struct kunit *test)
+{
+	struct stop_rec *recs;
+	struct layout *l;
+	unsigned long i;
+
+	l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, l);
+	l->npages = 64;
+	l->start = kunit_vm_mmap(test, NULL, 0, l->npages * PAGE_SIZE,
+				 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(l->start));
+	/* A read fault would map a page of the file, not the zero page. */
+	for (i = 0; i < l->npages; i++) {
+		l->state[i] = (i * 7) % 5 < 2 ? PAGE_WRITTEN : PAGE_UNTOUCHED;
+		l->byte[i] = 0x80 + i;
+	}
+	layout_apply(test, l);
+	recs = kunit_kcalloc(test, MAX_STOPS, sizeof(*recs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, recs);
+	layout_check_walk(test, l, recs, MM_WALK_HOLES | MM_WALK_LOCKED);
+	layout_check_walk(test, l, recs, 0);
+}
+
+#ifdef CONFIG_HUGETLB_PAGE
+/* Map @size bytes of hugetlb memory with pages of 2^@shift bytes. */
+static unsigned long map_hugetlb(unsigned long size, unsigned int shift)
+{
+	return ksys_mmap_pgoff(0, size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
+			       (shift << MAP_HUGE_SHIFT), -1, 0);
+}
+
+/*
+ * hugetlb pages are leaves at their own level (PMD for 2M, PUD for 1G on
+ * x86_64), reported once, with the hugetlb VMA lock held by a locked walk.
+ */
+static void pt_walk_hugetlb_size(struct kunit *test, unsigned int shift,
+				 enum pt_level level)
+{
+	unsigned long size = 1UL << shift, addr;
+	struct vm_area_struct *vma_locked[8];
+	struct stop_rec recs[8], seek;
+	unsigned int stops = 0, k;
+	struct mm_walk_state s;
+	struct mm_struct *mm;
+	struct folio *folio;
+	int leaves = 0;
+	bool found;
+
+	/* Any mapping first: it gives the test an mm. */
+	map_anon(test, PAGE_SIZE);
+	mm = current->mm;
+	addr = map_hugetlb(2 * size, shift);
+	if (IS_ERR_VALUE(addr))
+		kunit_skip(test, "no %lu KiB hugetlb pages (boot with hugepagesz=, hugepages=)",
+			   size >> 10);
+	if (put_user(0x5a, (u8 __user *)(addr + size + 3 * PAGE_SIZE))) {
+		vm_munmap(addr, 2 * size);
+		kunit_skip(test, "the %lu KiB hugetlb pool is empty", size >> 10);
+	}
+
+	mmap_read_lock(mm);
+	for_each_pt_leaf(&s, mm, addr, addr + 2 * size, MM_WALK_LOCKED | MM_WALK_HOLES) {
+		if (stops < ARRAY_SIZE(recs)) {
+			record_stop(&recs[stops], &s);
+			vma_locked[stops] = s.hugetlb_vma;
+		}
+		stops++;
+	}
+	KUNIT_EXPECT_NULL(test, s.hugetlb_vma);
+	KUNIT_EXPECT_NULL(test, s.ptl);
+	/* Seek inside it: the frame of the page written. */
+	found = mm_walk_seek_leaf(&s, mm, addr + size + 3 * PAGE_SIZE, MM_WALK_LOCKED);
+	record_stop(&seek, &s);
+	mm_walk_end(&s);
+	mmap_read_unlock(mm);
+
+	/* The first half was never touched: holes, then the one leaf. */
+	KUNIT_ASSERT_GE(test, stops, 2);
+	KUNIT_ASSERT_LE(test, stops, ARRAY_SIZE(recs));
+	for (k = 0; k < stops; k++) {
+		/* The hugetlb VMA lock is held at every stop in the VMA. */
+		KUNIT_EXPECT_NOT_NULL(test, vma_locked[k]);
+		if (recs[k].addr < addr + size) {
+			KUNIT_EXPECT_EQ(test, recs[k].type, PT_ENTRY_NONE);
+			continue;
+		}
+		KUNIT_EXPECT_EQ(test, recs[k].type, PT_ENTRY_LEAF);
+		KUNIT_EXPECT_EQ(test, recs[k].level, level);
+		KUNIT_EXPECT_EQ(test, recs[k].size, size);
+		KUNIT_EXPECT_EQ(test, recs[k].addr, addr + size);
+		KUNIT_EXPECT_EQ(test, recs[k].next, addr + 2 * size);
+		KUNIT_EXPECT_TRUE(test, recs[k].write);
+		KUNIT_EXPECT_TRUE(test, recs[k].dirty);
+		KUNIT_EXPECT_TRUE(test, recs[k].locked);
+		if (!pfn_valid(recs[k].pfn)) {
+			KUNIT_FAIL(test, "pfn %lx has no struct page", recs[k].pfn);
+			continue;
+		}
+		folio = pfn_folio(recs[k].pfn);
+		KUNIT_EXPECT_TRUE(test, folio_test_hugetlb(folio));
+		KUNIT_EXPECT_EQ(test, folio_size(folio), size);
+		KUNIT_EXPECT_EQ(test, folio_pfn(folio), recs[k].pfn);
+		leaves++;
+	}
+	KUNIT_EXPECT_EQ(test, leaves, 1);
+
+	KUNIT_EXPECT_TRUE(test, found);
+	KUNIT_EXPECT_EQ(test, seek.level, level);
+	KUNIT_EXPECT_EQ(test, seek.addr_pfn, seek.pfn + 3);
+	if (found && pfn_valid(seek.addr_pfn)) {
+		u8 *kaddr = kmap_local_page(pfn_to_page(seek.addr_pfn));
+
+		KUNIT_EXPECT_EQ(test, kaddr[0], 0x5a);
+		kunmap_local(kaddr);
+	}
+	KUNIT_EXPECT_EQ(test, vm_munmap(addr, 2 * size), 0);
+}
+
+static void pt_walk_hugetlb_pmd(struct kunit *test)
+{
+	pt_walk_hugetlb_size(test, PMD_SHIFT, PT_LEVEL_PMD);
+}
+
+#ifdef CONFIG_X86_64
+static void pt_walk_hugetlb_pud(struct kunit *test)
+{
+	pt_walk_hugetlb_size(test, PUD_SHIFT, PT_LEVEL_PUD);
+}
+#endif
 #endif
 
 static struct kunit_case pt_walk_cases[] = {
@@ -479,6 +687,13 @@ static struct kunit_case pt_walk_cases[] = {
 	KUNIT_CASE_SLOW(pt_walk_model_random),
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	KUNIT_CASE(pt_walk_thp),
+#endif
+	KUNIT_CASE(pt_walk_shmem),
+#ifdef CONFIG_HUGETLB_PAGE
+	KUNIT_CASE(pt_walk_hugetlb_pmd),
+#ifdef CONFIG_X86_64
+	KUNIT_CASE(pt_walk_hugetlb_pud),
+#endif
 #endif
 	{}
 };
