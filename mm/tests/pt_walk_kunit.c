@@ -572,12 +572,15 @@ static void pt_walk_shmem(struct kunit *test)
 }
 
 #ifdef CONFIG_HUGETLB_PAGE
-/* Map @size bytes of hugetlb memory with pages of 2^@shift bytes. */
+/*
+ * Map @size bytes of hugetlb memory with pages of 2^@shift bytes, without a
+ * reservation: only the page the test touches comes from the pool.
+ */
 static unsigned long map_hugetlb(unsigned long size, unsigned int shift)
 {
 	return ksys_mmap_pgoff(0, size, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
-			       (shift << MAP_HUGE_SHIFT), -1, 0);
+			       MAP_NORESERVE | (shift << MAP_HUGE_SHIFT), -1, 0);
 }
 
 /*
