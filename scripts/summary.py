@@ -57,14 +57,17 @@ SPLATS = re.compile(r'(WARNING: CPU: \d+ PID: \d+ at .*|BUG: .*|'
                     r'UBSAN: .*|KASAN: .*|=+\n?\[ BUG: .*)')
 
 
-def splats(config):
-    """The first few warning or oops lines of a configuration's console log."""
+# Compiler warnings in ptwalk's own files (all named pt_walk*).
+BUILD_WARNING = re.compile(r'(\S*pt_walk[^:\s]*:\d+:\d+: (warning|error): .*)')
+
+
+def grep_file(path, pattern):
+    """The first group of every line of @path that @pattern matches."""
     found = []
     try:
-        with open(os.path.join(BUILD, 'kunit', config + '.log'),
-                  errors='replace') as f:
+        with open(path, errors='replace') as f:
             for line in f:
-                m = SPLATS.search(line)
+                m = pattern.search(line)
                 if m:
                     found.append(m.group(1).strip())
     except OSError:
@@ -72,23 +75,15 @@ def splats(config):
     return found
 
 
-# Compiler warnings in ptwalk's own files (all named pt_walk*).
-BUILD_WARNING = re.compile(r'(\S*pt_walk[^:\s]*:\d+:\d+: (warning|error): .*)')
+def splats(config):
+    """Warning and oops lines of a configuration's console log."""
+    return grep_file(os.path.join(BUILD, 'kunit', config + '.log'), SPLATS)
 
 
 def build_warnings(config):
     """Compiler warnings about ptwalk's files in kunit.py's output."""
-    found = []
-    try:
-        with open(os.path.join(BUILD, 'kunit', config + '.out'),
-                  errors='replace') as f:
-            for line in f:
-                m = BUILD_WARNING.search(line)
-                if m:
-                    found.append(m.group(1).strip())
-    except OSError:
-        pass
-    return sorted(set(found))
+    return sorted(set(grep_file(os.path.join(BUILD, 'kunit', config + '.out'),
+                                BUILD_WARNING)))
 
 
 def read(path):
