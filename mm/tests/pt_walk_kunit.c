@@ -683,6 +683,111 @@ static void pt_walk_hugetlb_pud(struct kunit *test)
 #endif
 #endif
 
+/*
+ * The edges of the user address space: address 0 and the last user page
+ * are walked (as holes here), one past the end is refused.
+ */
+static void pt_walk_edges(struct kunit *test)
+{
+	struct stop_rec recs[2];
+	struct mm_struct *mm;
+	struct mm_walk_state s;
+	unsigned long last;
+	unsigned int n;
+	bool found;
+
+	map_anon(test, PAGE_SIZE);
+	mm = current->mm;
+	last = mm->task_size - PAGE_SIZE;
+
+	/* Nothing is mapped at 0 or in the last page of a fresh test mm. */
+	local_irq_disable();
+	found = mm_walk_seek_leaf(&s, mm, 0, 0);
+	record_stop(&recs[0], &s);
+	mm_walk_end(&s);
+	local_irq_enable();
+	KUNIT_EXPECT_FALSE(test, found);
+	KUNIT_EXPECT_EQ(test, s.err, 0);
+	KUNIT_EXPECT_EQ(test, recs[0].type, PT_ENTRY_NONE);
+	KUNIT_EXPECT_EQ(test, recs[0].addr, 0);
+
+	n = 0;
+	mmap_read_lock(mm);
+	for_each_pt_leaf(&s, mm, last, mm->task_size, MM_WALK_LOCKED | MM_WALK_HOLES) {
+		if (n < ARRAY_SIZE(recs))
+			record_stop(&recs[n], &s);
+		n++;
+	}
+	mmap_read_unlock(mm);
+	KUNIT_EXPECT_EQ(test, s.err, 0);
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, recs[0].type, PT_ENTRY_NONE);
+	KUNIT_EXPECT_EQ(test, recs[0].addr, last);
+	KUNIT_EXPECT_EQ(test, recs[0].next, mm->task_size);
+
+	n = 0;
+	local_irq_disable();
+	for_each_pt_leaf(&s, mm, 0, PAGE_SIZE, MM_WALK_HOLES)
+		n++;
+	local_irq_enable();
+	KUNIT_EXPECT_EQ(test, s.err, 0);
+	KUNIT_EXPECT_EQ(test, n, 1);
+}
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/*
+ * MM_WALK_BATCH: a THP split to PTEs by MADV_DONTNEED of its first page
+ * leaves 511 PTEs mapping the rest of the same folio with the same bits:
+ * one stop with @nr 511.  Without batching, 511 stops.
+ */
+static void pt_walk_batch_thp(struct kunit *test)
+{
+	unsigned long base, thp, start_pfn = 0, next = 0;
+	unsigned int n = 0, nr = 0, plain = 0;
+	struct mm_walk_state s;
+	struct mm_struct *mm;
+	enum pt_level level;
+	bool found;
+
+	if (!has_transparent_hugepage())
+		kunit_skip(test, "no transparent huge pages on this machine");
+	base = map_anon(test, 3 * PMD_SIZE);
+	mm = current->mm;
+	thp = ALIGN(base, PMD_SIZE);
+	KUNIT_ASSERT_EQ(test, do_madvise(mm, thp, PMD_SIZE, MADV_HUGEPAGE), 0);
+	KUNIT_ASSERT_EQ(test, put_user(7, (u8 __user *)thp), 0);
+	mmap_read_lock(mm);
+	found = mm_walk_seek_leaf(&s, mm, thp, MM_WALK_LOCKED);
+	level = s.level;
+	mm_walk_end(&s);
+	mmap_read_unlock(mm);
+	if (!found || level != PT_LEVEL_PMD)
+		kunit_skip(test, "the fault did not map a THP (none free?)");
+	KUNIT_ASSERT_EQ(test, do_madvise(mm, thp, PAGE_SIZE, MADV_DONTNEED), 0);
+
+	mmap_read_lock(mm);
+	for_each_pt_leaf(&s, mm, thp, thp + PMD_SIZE, MM_WALK_LOCKED | MM_WALK_BATCH) {
+		if (!n++) {
+			nr = s.nr;
+			level = s.level;
+			start_pfn = mm_walk_pfn(&s);
+			next = s.next;
+		}
+	}
+	for_each_pt_leaf(&s, mm, thp, thp + PMD_SIZE, MM_WALK_LOCKED)
+		plain++;
+	mmap_read_unlock(mm);
+
+	KUNIT_EXPECT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, level, PT_LEVEL_PTE);
+	KUNIT_EXPECT_EQ(test, nr, PTRS_PER_PTE - 1);
+	KUNIT_EXPECT_EQ(test, next, thp + PMD_SIZE);
+	KUNIT_EXPECT_EQ(test, plain, PTRS_PER_PTE - 1);
+	if (pfn_valid(start_pfn))
+		KUNIT_EXPECT_EQ(test, folio_nr_pages(pfn_folio(start_pfn)), PTRS_PER_PTE);
+}
+#endif
+
 static struct kunit_case pt_walk_cases[] = {
 	KUNIT_CASE(pt_walk_bad_input),
 	KUNIT_CASE(pt_walk_seek),
@@ -690,6 +795,10 @@ static struct kunit_case pt_walk_cases[] = {
 	KUNIT_CASE_SLOW(pt_walk_model_random),
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	KUNIT_CASE(pt_walk_thp),
+#endif
+	KUNIT_CASE(pt_walk_edges),
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	KUNIT_CASE(pt_walk_batch_thp),
 #endif
 	KUNIT_CASE(pt_walk_shmem),
 #ifdef CONFIG_HUGETLB_PAGE
