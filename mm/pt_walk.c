@@ -453,9 +453,14 @@ EXPORT_SYMBOL_GPL(__mm_walk_next);
  * Nothing is read or locked until the first mm_walk_next().  A locked walk
  * (MM_WALK_LOCKED) requires the mmap lock of @mm.
  *
- * Return: 0, -EINVAL for a NULL @mm or an empty or inverted range, -ERANGE
- * for a range that ends beyond the user address space of @mm (which also
- * refuses non-canonical addresses).  The error is kept in @s->err and the
+ * Only user address spaces are walked: kernel page tables (init_mm, whose
+ * tables are early or kernel allocations without a ptdesc level) lie beyond
+ * the user limit and are refused.  A lockless walk follows the gup_fast
+ * rules: interrupts off, @mm is current->mm.
+ *
+ * Return: 0, -EINVAL for a NULL @mm, an empty or inverted range, or a
+ * lockless walk of another mm; -ERANGE for a range that ends beyond the
+ * user address space of @mm (which also refuses non-canonical addresses).  The error is kept in @s->err and the
  * walk then reports nothing.
  */
 int mm_walk_begin(struct mm_walk_state *s, struct mm_struct *mm,

@@ -788,6 +788,47 @@ static void pt_walk_batch_thp(struct kunit *test)
 }
 #endif
 
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/*
+ * A read fault in a THP-eligible range maps the huge zero page: a read-only
+ * PMD leaf that is_huge_zero_pmd() recognises.
+ */
+static void pt_walk_huge_zero(struct kunit *test)
+{
+	unsigned long base, thp, pfn;
+	struct mm_walk_state s;
+	struct mm_struct *mm;
+	enum pt_level level;
+	bool found, zero, write;
+	u8 val;
+
+	if (!has_transparent_hugepage())
+		kunit_skip(test, "no transparent huge pages on this machine");
+	base = map_anon(test, 3 * PMD_SIZE);
+	mm = current->mm;
+	thp = ALIGN(base, PMD_SIZE);
+	KUNIT_ASSERT_EQ(test, do_madvise(mm, thp, PMD_SIZE, MADV_HUGEPAGE), 0);
+	KUNIT_ASSERT_EQ(test, get_user(val, (u8 __user *)(thp + 9 * PAGE_SIZE)), 0);
+	KUNIT_EXPECT_EQ(test, val, 0);
+
+	mmap_read_lock(mm);
+	found = mm_walk_seek_leaf(&s, mm, thp + 9 * PAGE_SIZE, MM_WALK_LOCKED);
+	level = s.level;
+	zero = level == PT_LEVEL_PMD && is_huge_zero_pmd(s.entry.pmd);
+	write = mm_walk_is_write(&s);
+	pfn = mm_walk_pfn(&s);
+	mm_walk_end(&s);
+	mmap_read_unlock(mm);
+
+	KUNIT_EXPECT_TRUE(test, found);
+	if (level != PT_LEVEL_PMD)
+		kunit_skip(test, "no huge zero page (use_zero_page off?)");
+	KUNIT_EXPECT_TRUE(test, zero);
+	KUNIT_EXPECT_FALSE(test, write);
+	KUNIT_EXPECT_TRUE(test, is_huge_zero_folio(pfn_folio(pfn)));
+}
+#endif
+
 static struct kunit_case pt_walk_cases[] = {
 	KUNIT_CASE(pt_walk_bad_input),
 	KUNIT_CASE(pt_walk_seek),
@@ -799,6 +840,7 @@ static struct kunit_case pt_walk_cases[] = {
 	KUNIT_CASE(pt_walk_edges),
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	KUNIT_CASE(pt_walk_batch_thp),
+	KUNIT_CASE(pt_walk_huge_zero),
 #endif
 	KUNIT_CASE(pt_walk_shmem),
 #ifdef CONFIG_HUGETLB_PAGE
