@@ -460,8 +460,8 @@ EXPORT_SYMBOL_GPL(__mm_walk_next);
  *
  * Return: 0, -EINVAL for a NULL @mm, an empty or inverted range, or a
  * lockless walk of another mm; -ERANGE for a range that ends beyond the
- * user address space of @mm (which also refuses non-canonical addresses).  The error is kept in @s->err and the
- * walk then reports nothing.
+ * user address space of @mm (which also refuses non-canonical addresses).
+ * The error is kept in @s->err and the walk then reports nothing.
  */
 int mm_walk_begin(struct mm_walk_state *s, struct mm_struct *mm,
 		  unsigned long start, unsigned long end, unsigned int flags)
