@@ -473,6 +473,18 @@ static void pt_walk_early_exit(struct kunit *test)
 }
 
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/* A PMD-aligned, THP-enabled, empty 2 MiB range in the test's mm. */
+static unsigned long map_thp_range(struct kunit *test)
+{
+	unsigned long thp;
+
+	if (!has_transparent_hugepage())
+		kunit_skip(test, "no transparent huge pages on this machine");
+	thp = ALIGN(map_anon(test, 3 * PMD_SIZE), PMD_SIZE);
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, thp, PMD_SIZE, MADV_HUGEPAGE), 0);
+	return thp;
+}
+
 /*
  * A THP is one leaf at PMD level, reported once with its size, and the walk
  * does not split it.
@@ -482,17 +494,13 @@ static void pt_walk_thp(struct kunit *test)
 	struct mm_struct *mm;
 	struct mm_walk_state s;
 	struct stop_rec recs[4], seek;
-	unsigned long base, thp;
+	unsigned long thp;
 	unsigned int stops = 0;
 	struct folio *folio;
 	bool found;
 
-	if (!has_transparent_hugepage())
-		kunit_skip(test, "no transparent huge pages on this machine");
-	base = map_anon(test, 3 * PMD_SIZE);
+	thp = map_thp_range(test);
 	mm = current->mm;
-	thp = ALIGN(base, PMD_SIZE);
-	KUNIT_ASSERT_EQ(test, do_madvise(mm, thp, PMD_SIZE, MADV_HUGEPAGE), 0);
 	KUNIT_ASSERT_EQ(test, put_user(7, (u8 __user *)(thp + 5 * PAGE_SIZE)), 0);
 
 	mmap_read_lock(mm);
@@ -742,19 +750,15 @@ static void pt_walk_edges(struct kunit *test)
  */
 static void pt_walk_batch_thp(struct kunit *test)
 {
-	unsigned long base, thp, start_pfn = 0, next = 0;
+	unsigned long thp, start_pfn = 0, next = 0;
 	unsigned int n = 0, nr = 0, plain = 0;
 	struct mm_walk_state s;
 	struct mm_struct *mm;
 	enum pt_level level;
 	bool found;
 
-	if (!has_transparent_hugepage())
-		kunit_skip(test, "no transparent huge pages on this machine");
-	base = map_anon(test, 3 * PMD_SIZE);
+	thp = map_thp_range(test);
 	mm = current->mm;
-	thp = ALIGN(base, PMD_SIZE);
-	KUNIT_ASSERT_EQ(test, do_madvise(mm, thp, PMD_SIZE, MADV_HUGEPAGE), 0);
 	KUNIT_ASSERT_EQ(test, put_user(7, (u8 __user *)thp), 0);
 	mmap_read_lock(mm);
 	found = mm_walk_seek_leaf(&s, mm, thp, MM_WALK_LOCKED);
@@ -795,19 +799,15 @@ static void pt_walk_batch_thp(struct kunit *test)
  */
 static void pt_walk_huge_zero(struct kunit *test)
 {
-	unsigned long base, thp, pfn;
+	unsigned long thp, pfn;
 	struct mm_walk_state s;
 	struct mm_struct *mm;
 	enum pt_level level;
 	bool found, zero, write;
 	u8 val;
 
-	if (!has_transparent_hugepage())
-		kunit_skip(test, "no transparent huge pages on this machine");
-	base = map_anon(test, 3 * PMD_SIZE);
+	thp = map_thp_range(test);
 	mm = current->mm;
-	thp = ALIGN(base, PMD_SIZE);
-	KUNIT_ASSERT_EQ(test, do_madvise(mm, thp, PMD_SIZE, MADV_HUGEPAGE), 0);
 	KUNIT_ASSERT_EQ(test, get_user(val, (u8 __user *)(thp + 9 * PAGE_SIZE)), 0);
 	KUNIT_EXPECT_EQ(test, val, 0);
 
