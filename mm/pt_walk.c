@@ -176,6 +176,38 @@ static void pt_walk_enter_vma(struct mm_walk_state *s, unsigned long addr)
 	}
 }
 
+/*
+ * A locked walk at a PMD or PUD leaf (present or not): take the leaf's lock
+ * (the one huge_pte_lockptr() also gives for hugetlb) and read the entry
+ * again under it.  If it became a table meanwhile (a split), drop the lock
+ * and let the walk descend; otherwise the lock goes to the state.
+ */
+static __always_inline enum pt_entry_type
+pt_walk_lock_leaf(struct mm_walk_state *s, enum pt_level level, void *entp,
+		  enum pt_entry_type type)
+{
+	spinlock_t *ptl;	/* the leaf's lock */
+
+	if (type != PT_ENTRY_LEAF && type != PT_ENTRY_NONPRESENT)
+		return type;
+	if (level == PT_LEVEL_PUD) {
+		ptl = pud_lock(s->mm, entp);
+		s->entry.pud = pudp_get(entp);
+	} else {
+		ptl = pmd_lock(s->mm, entp);
+		s->entry.pmd = pmdp_get(entp);
+	}
+	type = pt_generic_entry_type(level, &s->entry);
+	if (type == PT_ENTRY_TABLE) {
+		spin_unlock(ptl);
+	} else {
+		/* Handed over to the state: see pt_walk_unlock(). */
+		s->ptl = ptl;
+		__release(ptl);
+	}
+	return type;
+}
+
 /* Tries at re-reading a PMD whose PTE table went away under the walk. */
 #define PT_WALK_RETRIES 8
 
@@ -244,19 +276,8 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 				  PTRS_PER_PUD, sizeof(pud_t));
 		s->entry.pud = pudp_get(pudp);
 		type = pt_generic_entry_type(PT_LEVEL_PUD, &s->entry);
-		if (locked && (type == PT_ENTRY_LEAF || type == PT_ENTRY_NONPRESENT)) {
-			/* Take the lock of the leaf and read it again under it. */
-			ptl = pud_lock(mm, pudp);
-			s->entry.pud = pudp_get(pudp);
-			type = pt_generic_entry_type(PT_LEVEL_PUD, &s->entry);
-			if (type != PT_ENTRY_TABLE) {
-				/* Handed over to the state: see pt_walk_unlock(). */
-				s->ptl = ptl;
-				__release(ptl);
-			} else {
-				spin_unlock(ptl);
-			}
-		}
+		if (locked)
+			type = pt_walk_lock_leaf(s, PT_LEVEL_PUD, pudp, type);
 		if (type != PT_ENTRY_TABLE) {
 			level = PT_LEVEL_PUD;
 			goto stop;
@@ -274,18 +295,8 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 retry_pmd:
 		s->entry.pmd = pmdp_get_lockless(pmdp);
 		type = pt_generic_entry_type(PT_LEVEL_PMD, &s->entry);
-		if (locked && (type == PT_ENTRY_LEAF || type == PT_ENTRY_NONPRESENT)) {
-			ptl = pmd_lock(mm, pmdp);
-			s->entry.pmd = pmdp_get(pmdp);
-			type = pt_generic_entry_type(PT_LEVEL_PMD, &s->entry);
-			if (type != PT_ENTRY_TABLE) {
-				/* Handed over to the state: see pt_walk_unlock(). */
-				s->ptl = ptl;
-				__release(ptl);
-			} else {
-				spin_unlock(ptl);
-			}
-		}
+		if (locked)
+			type = pt_walk_lock_leaf(s, PT_LEVEL_PMD, pmdp, type);
 		if (type != PT_ENTRY_TABLE) {
 			level = PT_LEVEL_PMD;
 			goto stop;
