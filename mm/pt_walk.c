@@ -148,6 +148,20 @@ static void pt_walk_vma_unlock(struct mm_walk_state *s)
  * (vms_clear_ptes()), so only tables under a VMA are stable for a reader.
  * The VMA, or the gap, around @addr is cached: one lookup per VMA.
  */
+static void pt_walk_use_vma(struct mm_walk_state *s,
+			    struct vm_area_struct *vma)
+{
+	s->in_vma = true;
+	s->vm_start = vma->vm_start;
+	s->vm_end = vma->vm_end;
+#ifdef CONFIG_HUGETLB_PAGE
+	if (is_vm_hugetlb_page(vma)) {
+		hugetlb_vma_lock_read(vma);
+		s->hugetlb_vma = vma;
+	}
+#endif
+}
+
 static void pt_walk_enter_vma(struct mm_walk_state *s, unsigned long addr)
 {
 	struct vm_area_struct *vma;
@@ -157,23 +171,13 @@ static void pt_walk_enter_vma(struct mm_walk_state *s, unsigned long addr)
 		return;
 	pt_walk_vma_unlock(s);
 	vma = find_vma(s->mm, addr);
-	s->in_vma = vma && addr >= vma->vm_start;
-	if (!vma) {
-		s->vm_start = addr;
-		s->vm_end = ULONG_MAX;
-	} else if (addr < vma->vm_start) {
-		s->vm_start = addr;
-		s->vm_end = vma->vm_start;
-	} else {
-		s->vm_start = vma->vm_start;
-		s->vm_end = vma->vm_end;
-#ifdef CONFIG_HUGETLB_PAGE
-		if (is_vm_hugetlb_page(vma)) {
-			hugetlb_vma_lock_read(vma);
-			s->hugetlb_vma = vma;
-		}
-#endif
+	if (vma && addr >= vma->vm_start) {
+		pt_walk_use_vma(s, vma);
+		return;
 	}
+	s->in_vma = false;
+	s->vm_start = addr;
+	s->vm_end = vma ? vma->vm_start : ULONG_MAX;
 }
 
 /*
@@ -570,3 +574,57 @@ bool mm_walk_seek_leaf(struct mm_walk_state *s, struct mm_struct *mm,
 	return s->type == PT_ENTRY_LEAF;
 }
 EXPORT_SYMBOL_GPL(mm_walk_seek_leaf);
+
+/**
+ * mm_walk_begin_vma() - set up a locked walk over a range of one VMA
+ * @s: the cursor
+ * @vma: the VMA, found by the caller under the mmap lock it holds
+ * @start: first address of the range, in @vma
+ * @end: end of the range (exclusive), at most @vma->vm_end
+ * @flags: MM_WALK_* flags; MM_WALK_LOCKED is implied
+ *
+ * As mm_walk_begin() for a locked walk, without looking the VMA up again:
+ * for callers that walk VMA by VMA (walk_page_range()).  The walk stops at
+ * the end of @vma.
+ *
+ * Return: 0, or the error of mm_walk_begin(); -EINVAL also for a range
+ * that is not inside @vma.
+ */
+int mm_walk_begin_vma(struct mm_walk_state *s, struct vm_area_struct *vma,
+		      unsigned long start, unsigned long end,
+		      unsigned int flags)
+{
+	if (mm_walk_begin(s, vma->vm_mm, start, end, flags | MM_WALK_LOCKED))
+		return s->err;
+	if (start < vma->vm_start || end > vma->vm_end) {
+		s->err = -EINVAL;
+		return s->err;
+	}
+	pt_walk_use_vma(s, vma);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mm_walk_begin_vma);
+
+/**
+ * mm_walk_seek_vma_leaf() - locked mm_walk_seek_leaf() in a known VMA
+ * @s: the cursor
+ * @vma: the VMA that contains @addr, found by the caller under the mmap lock
+ *	it holds
+ * @addr: the address
+ *
+ * As mm_walk_seek_leaf() with MM_WALK_LOCKED, without looking the VMA up
+ * again: for callers that look up many addresses of one VMA (GUP).  The
+ * caller ends with mm_walk_end() in every case.
+ *
+ * Return: true when @addr is mapped by a present leaf; false otherwise, with
+ * @s->err set (-EINVAL) for an address outside @vma.
+ */
+bool mm_walk_seek_vma_leaf(struct mm_walk_state *s, struct vm_area_struct *vma,
+			   unsigned long addr)
+{
+	if (mm_walk_begin_vma(s, vma, addr, addr + 1, MM_WALK_LOCKED))
+		return false;
+	pt_walk_descend(s, addr, PT_LEVEL_PGD, false);
+	return s->type == PT_ENTRY_LEAF;
+}
+EXPORT_SYMBOL_GPL(mm_walk_seek_vma_leaf);

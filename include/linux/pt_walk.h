@@ -117,6 +117,11 @@ bool __mm_walk_next(struct mm_walk_state *s);
 void mm_walk_end(struct mm_walk_state *s);
 bool mm_walk_seek_leaf(struct mm_walk_state *s, struct mm_struct *mm,
 		       unsigned long addr, unsigned int flags);
+int mm_walk_begin_vma(struct mm_walk_state *s, struct vm_area_struct *vma,
+		      unsigned long start, unsigned long end,
+		      unsigned int flags);
+bool mm_walk_seek_vma_leaf(struct mm_walk_state *s, struct vm_area_struct *vma,
+			   unsigned long addr);
 
 /**
  * mm_walk_level_shift() - log2 of the size an entry of a level maps

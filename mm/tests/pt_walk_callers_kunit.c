@@ -1,0 +1,868 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the first callers of the ptwalk cursor, on real user
+ * address spaces:
+ *  - mincore(), whose walk is now one leaf_entry: compared with the base
+ *    kernel's per-level walk (pmd_entry, pte_hole, hugetlb_entry), kept
+ *    here as the reference, and with what the test itself mapped;
+ *  - the GUP slow path (follow_page_mask(), now one mm_walk_seek_leaf()):
+ *    the pages and reference counts it returns, checked against what the
+ *    test wrote and mapped.
+ */
+#include <kunit/test.h>
+#include <linux/anon_inodes.h>
+#include <linux/highmem.h>
+#include <linux/huge_mm.h>
+#include <linux/hugetlb.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/pagemap.h>
+#include <linux/pagewalk.h>
+#include <linux/pt_walk.h>
+#include <linux/sched/mm.h>
+#include <linux/shmem_fs.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/syscalls.h>
+#include <linux/uaccess.h>
+
+#include "../internal.h"
+#include "../swap.h"
+
+/*
+ * The reference: mincore()'s walk as the base kernel (6.12) does it, one
+ * callback per level and hugetlb entries read as pte_t.
+ */
+static int ref_mincore_hugetlb(pte_t *pte, unsigned long hmask,
+			       unsigned long addr, unsigned long end,
+			       struct mm_walk *walk)
+{
+#ifdef CONFIG_HUGETLB_PAGE
+	unsigned char present;
+	unsigned char *vec = walk->private;
+
+	present = pte && !huge_pte_none_mostly(huge_ptep_get(walk->mm, addr, pte));
+	for (; addr != end; vec++, addr += PAGE_SIZE)
+		*vec = present;
+	walk->private = vec;
+#endif
+	return 0;
+}
+
+static unsigned char ref_mincore_page(struct address_space *mapping,
+				      pgoff_t index)
+{
+	unsigned char present = 0;
+	struct folio *folio;
+
+	folio = filemap_get_incore_folio(mapping, index);
+	if (!IS_ERR(folio)) {
+		present = folio_test_uptodate(folio);
+		folio_put(folio);
+	}
+	return present;
+}
+
+static int ref_unmapped(unsigned long addr, unsigned long end,
+			struct vm_area_struct *vma, unsigned char *vec)
+{
+	unsigned long nr = (end - addr) >> PAGE_SHIFT;
+	unsigned long i;
+
+	if (vma->vm_file) {
+		pgoff_t pgoff = linear_page_index(vma, addr);
+
+		for (i = 0; i < nr; i++, pgoff++)
+			vec[i] = ref_mincore_page(vma->vm_file->f_mapping, pgoff);
+	} else {
+		memset(vec, 0, nr);
+	}
+	return nr;
+}
+
+static int ref_mincore_hole(unsigned long addr, unsigned long end,
+			    __always_unused int depth, struct mm_walk *walk)
+{
+	walk->private += ref_unmapped(addr, end, walk->vma, walk->private);
+	return 0;
+}
+
+static int ref_mincore_pmd(pmd_t *pmd, unsigned long addr, unsigned long end,
+			   struct mm_walk *walk)
+{
+	struct vm_area_struct *vma = walk->vma;
+	unsigned char *vec = walk->private;
+	int nr = (end - addr) >> PAGE_SHIFT;
+	spinlock_t *ptl;
+	pte_t *ptep;
+
+	ptl = pmd_trans_huge_lock(pmd, vma);
+	if (ptl) {
+		memset(vec, 1, nr);
+		spin_unlock(ptl);
+		goto out;
+	}
+	ptep = pte_offset_map_lock(walk->mm, pmd, addr, &ptl);
+	if (!ptep) {
+		walk->action = ACTION_AGAIN;
+		return 0;
+	}
+	for (; addr != end; ptep++, addr += PAGE_SIZE) {
+		pte_t pte = ptep_get(ptep);
+
+		if (pte_none_mostly(pte)) {
+			ref_unmapped(addr, addr + PAGE_SIZE, vma, vec);
+		} else if (pte_present(pte)) {
+			*vec = 1;
+		} else {
+			swp_entry_t entry = pte_to_swp_entry(pte);
+
+			if (non_swap_entry(entry))
+				*vec = 1;
+			else
+#ifdef CONFIG_SWAP
+				*vec = ref_mincore_page(swap_address_space(entry),
+							swap_cache_index(entry));
+#else
+				*vec = 1;
+#endif
+		}
+		vec++;
+	}
+	pte_unmap_unlock(ptep - 1, ptl);
+out:
+	walk->private += nr;
+	return 0;
+}
+
+static const struct mm_walk_ops ref_mincore_ops = {
+	.pmd_entry	= ref_mincore_pmd,
+	.pte_hole	= ref_mincore_hole,
+	.hugetlb_entry	= ref_mincore_hugetlb,
+	.walk_lock	= PGWALK_RDLOCK,
+};
+
+/* The base do_mincore(), for the VMAs these tests map (all walkable). */
+static long ref_do_mincore(unsigned long addr, unsigned long pages,
+			   unsigned char *vec)
+{
+	struct vm_area_struct *vma;
+	unsigned long end;
+	int err;
+
+	vma = vma_lookup(current->mm, addr);
+	if (!vma)
+		return -ENOMEM;
+	end = min(vma->vm_end, addr + (pages << PAGE_SHIFT));
+	err = walk_page_range(vma->vm_mm, addr, end, &ref_mincore_ops, vec);
+	if (err < 0)
+		return err;
+	return (end - addr) >> PAGE_SHIFT;
+}
+
+/* The loop of sys_mincore() around @fn, with a kernel @vec. */
+static long run_mincore(long (*fn)(unsigned long, unsigned long, unsigned char *),
+			unsigned long start, unsigned long pages,
+			unsigned char *vec)
+{
+	long ret = 0;
+
+	while (pages) {
+		mmap_read_lock(current->mm);
+		ret = fn(start, min(pages, PAGE_SIZE), vec);
+		mmap_read_unlock(current->mm);
+		if (ret <= 0)
+			break;
+		pages -= ret;
+		vec += ret;
+		start += ret << PAGE_SHIFT;
+		ret = 0;
+	}
+	return ret;
+}
+
+/*
+ * mincore() of [@start, @start + @pages pages) by the patched kernel and by
+ * the reference: same return value, same bytes.  With @expect, the bytes
+ * are also what the test mapped.
+ */
+static void check_mincore(struct kunit *test, unsigned long start,
+			  unsigned long pages, const u8 *expect, long expect_ret)
+{
+	u8 *got, *ref;
+	long ret, ref_ret;
+	unsigned long i;
+
+	got = kunit_kzalloc(test, pages, GFP_KERNEL);
+	ref = kunit_kzalloc(test, pages, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	KUNIT_ASSERT_NOT_NULL(test, ref);
+	memset(got, 0xee, pages);
+	memset(ref, 0xee, pages);
+
+	ret = run_mincore(do_mincore, start, pages, got);
+	ref_ret = run_mincore(ref_do_mincore, start, pages, ref);
+	KUNIT_EXPECT_EQ(test, ret, ref_ret);
+	KUNIT_EXPECT_EQ(test, ret, expect_ret);
+	for (i = 0; i < pages; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, got[i], ref[i], "page %lu of %lu", i, pages);
+		if (got[i] != ref[i])
+			break;
+	}
+	if (!expect)
+		return;
+	for (i = 0; i < pages; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, got[i], expect[i], "page %lu of %lu", i, pages);
+		if (got[i] != expect[i])
+			break;
+	}
+}
+
+static unsigned long map_anon(struct kunit *test, unsigned long len,
+			      unsigned long prot)
+{
+	unsigned long addr;
+
+	addr = kunit_vm_mmap(test, NULL, 0, len, prot,
+			     MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_ASSERT_NOT_NULL(test, current->mm);
+	return addr;
+}
+
+/* The PTE that maps @addr, locked; NULL (nothing locked) if none. */
+static pte_t *test_pte_lock(struct mm_struct *mm, unsigned long addr,
+			    spinlock_t **ptl)
+{
+	pmd_t *pmd = pmd_off(mm, addr);
+
+	if (!pmd || !pmd_present(pmdp_get(pmd)) || pmd_leaf(pmdp_get(pmd)))
+		return NULL;
+	*ptl = pte_lockptr(mm, pmd);
+	spin_lock(*ptl);
+	return pte_offset_kernel(pmd, addr);
+}
+
+#define ANON_PAGES	96
+
+/*
+ * Anonymous memory: written pages, pages read (the zero page) and untouched
+ * pages, then a migration entry and a marker written over two of them.
+ */
+static void mincore_anon(struct kunit *test)
+{
+	struct mm_struct *mm;
+	unsigned long start, i;
+	pte_t *ptep, orig[2];
+	spinlock_t *ptl;
+	u8 *expect;
+	u8 val;
+
+	start = map_anon(test, ANON_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	mm = current->mm;
+	expect = kunit_kzalloc(test, ANON_PAGES, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, expect);
+	for (i = 0; i < ANON_PAGES; i++) {
+		u8 __user *p = (u8 __user *)(start + i * PAGE_SIZE);
+
+		if (i % 3 == 0) {
+			KUNIT_ASSERT_EQ(test, put_user(i, p), 0);
+			expect[i] = 1;
+		} else if (i % 5 == 1) {
+			KUNIT_ASSERT_EQ(test, get_user(val, p), 0);
+			expect[i] = 1;
+		}
+	}
+	check_mincore(test, start, ANON_PAGES, expect, 0);
+	/* Inside the range, and a range that ends inside it. */
+	check_mincore(test, start + 7 * PAGE_SIZE, 20, expect + 7, 0);
+
+	/*
+	 * Page 3 under migration: still in memory.  Page 4 (untouched) with
+	 * a marker: like a none entry.
+	 */
+	mmap_write_lock(mm);
+	ptep = test_pte_lock(mm, start + 3 * PAGE_SIZE, &ptl);
+	if (!ptep) {
+		mmap_write_unlock(mm);
+		KUNIT_FAIL(test, "no PTE table for the anonymous range");
+		return;
+	}
+	orig[0] = ptep_get(ptep);
+	orig[1] = ptep_get(ptep + 1);
+	set_pte_at(mm, start + 3 * PAGE_SIZE, ptep,
+		   swp_entry_to_pte(make_readable_migration_entry(pte_pfn(orig[0]))));
+	set_pte_at(mm, start + 4 * PAGE_SIZE, ptep + 1,
+		   make_pte_marker(PTE_MARKER_POISONED));
+	spin_unlock(ptl);
+	mmap_write_unlock(mm);
+
+	check_mincore(test, start, ANON_PAGES, expect, 0);
+
+	mmap_write_lock(mm);
+	ptep = test_pte_lock(mm, start + 3 * PAGE_SIZE, &ptl);
+	KUNIT_ASSERT_NOT_NULL(test, ptep);
+	set_pte_at(mm, start + 3 * PAGE_SIZE, ptep, orig[0]);
+	set_pte_at(mm, start + 4 * PAGE_SIZE, ptep + 1, orig[1]);
+	spin_unlock(ptl);
+	mmap_write_unlock(mm);
+}
+
+/*
+ * Holes between VMAs and addresses outside any VMA: -ENOMEM after the part
+ * before the hole, as the base kernel does.
+ */
+static void mincore_holes(struct kunit *test)
+{
+	unsigned long start, limit;
+	u8 expect[16] = { 0 };
+
+	start = map_anon(test, 16 * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)start), 0);
+	expect[0] = 1;
+	KUNIT_ASSERT_EQ(test, vm_munmap(start + 8 * PAGE_SIZE, 4 * PAGE_SIZE), 0);
+
+	check_mincore(test, start, 8, expect, 0);
+	/* Across the hole: the first 8 pages are reported, then -ENOMEM. */
+	check_mincore(test, start, 16, NULL, -ENOMEM);
+	/* In the hole, and past the end of the address space. */
+	check_mincore(test, start + 8 * PAGE_SIZE, 2, NULL, -ENOMEM);
+	limit = current->mm->task_size;
+	check_mincore(test, limit - PAGE_SIZE, 1, NULL, -ENOMEM);
+	check_mincore(test, limit, 4, NULL, -ENOMEM);
+}
+
+/*
+ * shmem: a shared mapping whose written pages are mapped or only in the page
+ * cache (zapped), a private read-only mapping of the same file that sees the
+ * page cache, and a COW copy.
+ */
+static void mincore_shmem(struct kunit *test)
+{
+	const unsigned long pages = 64;
+	unsigned long shared, private, i;
+	struct file *file;
+	u8 *expect;
+	u8 val;
+
+	file = shmem_file_setup("ptwalk-mincore", pages * PAGE_SIZE, VM_NORESERVE);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	shared = kunit_vm_mmap(test, file, 0, pages * PAGE_SIZE,
+			       PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	private = kunit_vm_mmap(test, file, 0, pages * PAGE_SIZE,
+				PROT_READ | PROT_WRITE, MAP_PRIVATE, 0);
+	fput(file);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(shared));
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(private));
+	expect = kunit_kzalloc(test, pages, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, expect);
+
+	for (i = 0; i < pages; i += 4) {
+		KUNIT_ASSERT_EQ(test, put_user(i, (u8 __user *)(shared + i * PAGE_SIZE)), 0);
+		expect[i] = 1;
+	}
+	/* Every other written page leaves the page tables, not the cache. */
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, shared, PAGE_SIZE, MADV_DONTNEED), 0);
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, shared + 8 * PAGE_SIZE,
+					 8 * PAGE_SIZE, MADV_DONTNEED), 0);
+	check_mincore(test, shared, pages, expect, 0);
+	check_mincore(test, private, pages, expect, 0);
+
+	/* Private: a read maps the cache page, a write a COW copy. */
+	KUNIT_ASSERT_EQ(test, get_user(val, (u8 __user *)(private + 4 * PAGE_SIZE)), 0);
+	KUNIT_EXPECT_EQ(test, val, 4);
+	KUNIT_ASSERT_EQ(test, put_user(9, (u8 __user *)(private + 9 * PAGE_SIZE)), 0);
+	expect[9] = 1;
+	check_mincore(test, private, pages, expect, 0);
+}
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/* A PMD-aligned, THP-enabled, empty 2 MiB range inside a larger mapping. */
+static unsigned long map_thp_range(struct kunit *test)
+{
+	unsigned long thp;
+
+	if (!has_transparent_hugepage())
+		kunit_skip(test, "no transparent huge pages on this machine");
+	thp = ALIGN(map_anon(test, 3 * PMD_SIZE, PROT_READ | PROT_WRITE), PMD_SIZE);
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, thp, PMD_SIZE, MADV_HUGEPAGE), 0);
+	return thp;
+}
+
+/* Fault a THP in at @thp; skip the test if the fault mapped PTEs. */
+static void fault_thp(struct kunit *test, unsigned long thp)
+{
+	struct mm_walk_state s;
+	bool huge;
+
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(thp + 5 * PAGE_SIZE)), 0);
+	mmap_read_lock(current->mm);
+	huge = mm_walk_seek_leaf(&s, current->mm, thp, MM_WALK_LOCKED) &&
+	       s.level == PT_LEVEL_PMD;
+	mm_walk_end(&s);
+	mmap_read_unlock(current->mm);
+	if (!huge)
+		kunit_skip(test, "the fault did not map a THP (none free?)");
+}
+
+/* A THP is in memory as a whole; so is a THP under migration. */
+static void mincore_thp(struct kunit *test)
+{
+	const unsigned long pages = PMD_SIZE / PAGE_SIZE + 8;
+	struct mm_struct *mm;
+	unsigned long thp;
+	pmd_t *pmdp, orig;
+	spinlock_t *ptl;
+	u8 *expect;
+
+	thp = map_thp_range(test);
+	fault_thp(test, thp);
+	mm = current->mm;
+	expect = kunit_kzalloc(test, pages, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, expect);
+	memset(expect + 4, 1, PMD_SIZE / PAGE_SIZE);
+	check_mincore(test, thp - 4 * PAGE_SIZE, pages, expect, 0);
+
+#ifdef CONFIG_ARCH_ENABLE_THP_MIGRATION
+	mmap_write_lock(mm);
+	pmdp = pmd_off(mm, thp);
+	ptl = pmd_lock(mm, pmdp);
+	orig = pmdp_get(pmdp);
+	set_pmd_at(mm, thp, pmdp,
+		   swp_entry_to_pmd(make_readable_migration_entry(pmd_pfn(orig))));
+	spin_unlock(ptl);
+	mmap_write_unlock(mm);
+
+	check_mincore(test, thp - 4 * PAGE_SIZE, pages, expect, 0);
+
+	mmap_write_lock(mm);
+	ptl = pmd_lock(mm, pmdp);
+	set_pmd_at(mm, thp, pmdp, orig);
+	spin_unlock(ptl);
+	mmap_write_unlock(mm);
+#endif
+}
+#endif /* CONFIG_TRANSPARENT_HUGEPAGE */
+
+#ifdef CONFIG_HUGETLB_PAGE
+/*
+ * Map @size bytes of hugetlb memory with pages of 2^@shift bytes, without a
+ * reservation: only the pages the test touches come from the pool.
+ */
+static unsigned long map_hugetlb(struct kunit *test, unsigned long size,
+				 unsigned int shift)
+{
+	struct hstate *h = size_to_hstate(1UL << shift);
+	unsigned long addr;
+
+	if (!h)
+		kunit_skip(test, "no %lu KiB hugetlb pages (boot with hugepagesz=, hugepages=)",
+			   (1UL << shift) >> 10);
+	if (!h->free_huge_pages)
+		kunit_skip(test, "the %lu KiB hugetlb pool is empty", (1UL << shift) >> 10);
+	addr = ksys_mmap_pgoff(0, size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
+			       MAP_NORESERVE | (shift << MAP_HUGE_SHIFT), -1, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	return addr;
+}
+
+/*
+ * Two huge pages, the first faulted in: its pages are in memory, the
+ * second's are not; both walks see the huge page at its own level.
+ */
+static void mincore_hugetlb_size(struct kunit *test, unsigned int shift)
+{
+	unsigned long size = 1UL << shift, pages = 2 * size / PAGE_SIZE;
+	unsigned long addr;
+	u8 *expect;
+
+	addr = map_hugetlb(test, 2 * size, shift);
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(addr + 3 * PAGE_SIZE)), 0);
+	expect = kvzalloc(pages, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, expect);
+	memset(expect, 1, size / PAGE_SIZE);
+	check_mincore(test, addr, pages, expect, 0);
+	check_mincore(test, addr + size - 2 * PAGE_SIZE, 4, expect + size / PAGE_SIZE - 2, 0);
+	kvfree(expect);
+}
+
+static void mincore_hugetlb_pmd(struct kunit *test)
+{
+	mincore_hugetlb_size(test, PMD_SHIFT);
+}
+
+#ifdef CONFIG_X86_64
+static void mincore_hugetlb_pud(struct kunit *test)
+{
+	mincore_hugetlb_size(test, PUD_SHIFT);
+}
+#endif
+#endif /* CONFIG_HUGETLB_PAGE */
+
+static struct kunit_case pt_walk_mincore_cases[] = {
+	KUNIT_CASE(mincore_anon),
+	KUNIT_CASE(mincore_holes),
+	KUNIT_CASE(mincore_shmem),
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	KUNIT_CASE(mincore_thp),
+#endif
+#ifdef CONFIG_HUGETLB_PAGE
+	KUNIT_CASE(mincore_hugetlb_pmd),
+#ifdef CONFIG_X86_64
+	KUNIT_CASE(mincore_hugetlb_pud),
+#endif
+#endif
+	{}
+};
+
+static struct kunit_suite pt_walk_mincore_suite = {
+	.name = "pt_walk_mincore",
+	.test_cases = pt_walk_mincore_cases,
+};
+
+/*
+ * GUP, slow path: get_user_pages_remote() and pin_user_pages_remote() with
+ * the mmap lock held, so every page goes through follow_page_mask().
+ */
+static long gup(unsigned long addr, unsigned long nr, unsigned int flags,
+		struct page **pages)
+{
+	struct mm_struct *mm = current->mm;
+	long ret;
+
+	mmap_read_lock(mm);
+	if (flags & FOLL_PIN)
+		ret = pin_user_pages_remote(mm, addr, nr, flags & ~FOLL_PIN,
+					    pages, NULL);
+	else
+		ret = get_user_pages_remote(mm, addr, nr, flags, pages, NULL);
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+static u8 page_byte(struct page *page)
+{
+	u8 *p = kmap_local_page(page);
+	u8 val = *p;
+
+	kunmap_local(p);
+	return val;
+}
+
+#define GUP_PAGES	8
+
+/*
+ * Anonymous pages: GET takes one reference, PIN GUP_PIN_COUNTING_BIAS, and
+ * the pages hold what the test wrote.
+ */
+static void gup_anon(struct kunit *test)
+{
+	struct page *pages[GUP_PAGES], *again[GUP_PAGES];
+	int refs[GUP_PAGES];
+	unsigned long start, i;
+
+	start = map_anon(test, GUP_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	for (i = 0; i < GUP_PAGES; i++)
+		KUNIT_ASSERT_EQ(test, put_user(0x40 + i, (u8 __user *)(start + i * PAGE_SIZE)), 0);
+	lru_add_drain();
+
+	KUNIT_ASSERT_EQ(test, gup(start, GUP_PAGES, FOLL_GET, pages), GUP_PAGES);
+	for (i = 0; i < GUP_PAGES; i++) {
+		KUNIT_EXPECT_EQ(test, page_byte(pages[i]), 0x40 + i);
+		KUNIT_EXPECT_TRUE(test, PageAnon(pages[i]));
+		refs[i] = page_ref_count(pages[i]);
+	}
+	/* A second GET: the same pages, one more reference each. */
+	KUNIT_ASSERT_EQ(test, gup(start, GUP_PAGES, FOLL_GET | FOLL_WRITE, again), GUP_PAGES);
+	for (i = 0; i < GUP_PAGES; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, again[i], pages[i]);
+		KUNIT_EXPECT_EQ(test, page_ref_count(pages[i]), refs[i] + 1);
+		put_page(again[i]);
+	}
+	/* PIN: the pin bias, and folio_maybe_dma_pinned(). */
+	KUNIT_ASSERT_EQ(test, gup(start, GUP_PAGES, FOLL_PIN | FOLL_WRITE, again), GUP_PAGES);
+	for (i = 0; i < GUP_PAGES; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, again[i], pages[i]);
+		KUNIT_EXPECT_EQ(test, page_ref_count(pages[i]),
+				refs[i] + GUP_PIN_COUNTING_BIAS);
+		KUNIT_EXPECT_TRUE(test, folio_maybe_dma_pinned(page_folio(pages[i])));
+	}
+	unpin_user_pages(again, GUP_PAGES);
+	for (i = 0; i < GUP_PAGES; i++) {
+		KUNIT_EXPECT_EQ(test, page_ref_count(pages[i]), refs[i]);
+		put_page(pages[i]);
+	}
+}
+
+/*
+ * Untouched anonymous memory: a read maps the zero page, a write a new
+ * page; a core dump (FOLL_DUMP) skips both holes and the zero page.
+ */
+static void gup_zero_page(struct kunit *test)
+{
+	struct page *page, *dump;
+	unsigned long start;
+	u8 val;
+
+	start = map_anon(test, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	KUNIT_ASSERT_EQ(test, get_user(val, (u8 __user *)start), 0);
+
+	KUNIT_ASSERT_EQ(test, gup(start, 1, FOLL_GET, &page), 1);
+	KUNIT_EXPECT_TRUE(test, is_zero_page(page));
+	put_page(page);
+
+#ifdef CONFIG_ELF_CORE
+	KUNIT_EXPECT_NULL(test, get_dump_page(start));
+	KUNIT_EXPECT_NULL(test, get_dump_page(start + PAGE_SIZE));
+#endif
+
+	/* A write breaks COW: a new anonymous page holding zeroes. */
+	KUNIT_ASSERT_EQ(test, gup(start, 1, FOLL_GET | FOLL_WRITE, &page), 1);
+	KUNIT_EXPECT_FALSE(test, is_zero_page(page));
+	KUNIT_EXPECT_TRUE(test, PageAnon(page));
+	KUNIT_EXPECT_EQ(test, page_byte(page), 0);
+	put_page(page);
+	KUNIT_ASSERT_EQ(test, put_user(0x77, (u8 __user *)start), 0);
+#ifdef CONFIG_ELF_CORE
+	dump = get_dump_page(start);
+	KUNIT_ASSERT_NOT_NULL(test, dump);
+	KUNIT_EXPECT_EQ(test, page_byte(dump), 0x77);
+	put_page(dump);
+#endif
+}
+
+/*
+ * Read-only private memory: a write is refused, unless forced (ptrace),
+ * and then goes to a private copy, never to the file.
+ */
+static void gup_force(struct kunit *test)
+{
+	unsigned long shared, private;
+	struct page *page, *cache;
+	struct file *file;
+	u8 val;
+
+	file = shmem_file_setup("ptwalk-gup", 2 * PAGE_SIZE, VM_NORESERVE);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	shared = kunit_vm_mmap(test, file, 0, 2 * PAGE_SIZE,
+			       PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	private = kunit_vm_mmap(test, file, 0, 2 * PAGE_SIZE, PROT_READ,
+				MAP_PRIVATE, 0);
+	fput(file);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(shared));
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(private));
+	KUNIT_ASSERT_EQ(test, put_user(0x11, (u8 __user *)shared), 0);
+	KUNIT_ASSERT_EQ(test, get_user(val, (u8 __user *)private), 0);
+	KUNIT_ASSERT_EQ(test, val, 0x11);
+
+	/* The private mapping maps the page cache page. */
+	KUNIT_ASSERT_EQ(test, gup(shared, 1, FOLL_GET, &cache), 1);
+	KUNIT_ASSERT_EQ(test, gup(private, 1, FOLL_GET, &page), 1);
+	KUNIT_EXPECT_PTR_EQ(test, page, cache);
+	put_page(page);
+
+	KUNIT_EXPECT_EQ(test, gup(private, 1, FOLL_GET | FOLL_WRITE, &page), -EFAULT);
+	KUNIT_ASSERT_EQ(test, gup(private, 1, FOLL_GET | FOLL_WRITE | FOLL_FORCE, &page), 1);
+	KUNIT_EXPECT_PTR_NE(test, page, cache);
+	KUNIT_EXPECT_TRUE(test, PageAnon(page));
+	KUNIT_EXPECT_EQ(test, page_byte(page), 0x11);
+	memset_page(page, 0, 0x22, 1);
+	put_page(page);
+
+	KUNIT_ASSERT_EQ(test, get_user(val, (u8 __user *)private), 0);
+	KUNIT_EXPECT_EQ(test, val, 0x22);
+	KUNIT_ASSERT_EQ(test, get_user(val, (u8 __user *)shared), 0);
+	KUNIT_EXPECT_EQ(test, val, 0x11);
+	KUNIT_EXPECT_EQ(test, page_byte(cache), 0x11);
+	put_page(cache);
+}
+
+/* No VMA, or a VMA without access: -EFAULT, and nothing returned. */
+static void gup_bad_address(struct kunit *test)
+{
+	struct page *page = NULL, *pages[2];
+	unsigned long start;
+
+	start = map_anon(test, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	KUNIT_ASSERT_EQ(test, vm_munmap(start + PAGE_SIZE, PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, gup(start + PAGE_SIZE, 1, FOLL_GET, &page), -EFAULT);
+	KUNIT_EXPECT_NULL(test, page);
+	/* The pages before the hole are returned, then the walk stops. */
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)start), 0);
+	KUNIT_ASSERT_EQ(test, gup(start, 2, FOLL_GET, pages), 1);
+	KUNIT_EXPECT_EQ(test, page_byte(pages[0]), 1);
+	put_page(pages[0]);
+	start = map_anon(test, PAGE_SIZE, PROT_NONE);
+	KUNIT_EXPECT_EQ(test, gup(start, 1, FOLL_GET, &page), -EFAULT);
+	KUNIT_EXPECT_NULL(test, page);
+}
+
+/* The page a VM_PFNMAP mapping of the test's file maps. */
+static int pfnmap_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct page *page = file->private_data;
+
+	return remap_pfn_range(vma, vma->vm_start, page_to_pfn(page),
+			       PAGE_SIZE, vma->vm_page_prot);
+}
+
+static const struct file_operations pfnmap_fops = {
+	.mmap = pfnmap_mmap,
+};
+
+/* A VM_PFNMAP mapping has no pages to give: -EFAULT. */
+static void gup_pfnmap(struct kunit *test)
+{
+	struct page *page = NULL, *mapped;
+	struct file *file;
+	unsigned long addr;
+	u8 val;
+
+	mapped = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, mapped);
+	memset_page(mapped, 0, 0x5a, 1);
+	file = anon_inode_getfile("ptwalk-pfnmap", &pfnmap_fops, mapped, O_RDWR);
+	if (IS_ERR(file)) {
+		__free_page(mapped);
+		KUNIT_FAIL(test, "anon_inode_getfile: %ld", PTR_ERR(file));
+		return;
+	}
+	addr = kunit_vm_mmap(test, file, 0, PAGE_SIZE, PROT_READ, MAP_SHARED, 0);
+	fput(file);
+	if (IS_ERR_VALUE(addr)) {
+		__free_page(mapped);
+		KUNIT_FAIL(test, "mmap of the PFNMAP file: %ld", (long)addr);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, get_user(val, (u8 __user *)addr), 0);
+	KUNIT_EXPECT_EQ(test, val, 0x5a);
+	KUNIT_EXPECT_EQ(test, gup(addr, 1, FOLL_GET, &page), -EFAULT);
+	KUNIT_EXPECT_NULL(test, page);
+	/* The mapping goes with the test's mm; the page after it. */
+	vm_munmap(addr, PAGE_SIZE);
+	__free_page(mapped);
+}
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/*
+ * A THP: pages of the one folio, taken from its PMD leaf without splitting
+ * it; FOLL_SPLIT_PMD (uprobes) splits it first.
+ */
+static void gup_thp(struct kunit *test)
+{
+	struct page *pages[4], *pin;
+	struct mm_walk_state s;
+	struct folio *folio;
+	unsigned long thp, i;
+	enum pt_level level;
+	int refs;
+
+	thp = map_thp_range(test);
+	fault_thp(test, thp);
+	KUNIT_ASSERT_EQ(test, gup(thp + 5 * PAGE_SIZE, 4, FOLL_GET, pages), 4);
+	folio = page_folio(pages[0]);
+	KUNIT_EXPECT_EQ(test, folio_size(folio), PMD_SIZE);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_PTR_EQ(test, pages[i], folio_page(folio, 5 + i));
+	KUNIT_EXPECT_EQ(test, page_byte(pages[0]), 1);
+	/* A large folio is pinned with one reference and its pincount. */
+	refs = folio_ref_count(folio);
+	KUNIT_ASSERT_EQ(test, gup(thp + 5 * PAGE_SIZE, 1, FOLL_PIN, &pin), 1);
+	KUNIT_EXPECT_PTR_EQ(test, pin, folio_page(folio, 5));
+	KUNIT_EXPECT_EQ(test, folio_ref_count(folio), refs + 1);
+	KUNIT_EXPECT_TRUE(test, folio_maybe_dma_pinned(folio));
+	unpin_user_page(pin);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(folio), refs);
+	KUNIT_EXPECT_FALSE(test, folio_maybe_dma_pinned(folio));
+	for (i = 0; i < 4; i++)
+		put_page(pages[i]);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(folio), refs - 4);
+
+	mmap_read_lock(current->mm);
+	mm_walk_seek_leaf(&s, current->mm, thp, MM_WALK_LOCKED);
+	level = s.level;
+	mm_walk_end(&s);
+	mmap_read_unlock(current->mm);
+	KUNIT_EXPECT_EQ(test, level, PT_LEVEL_PMD);
+
+	KUNIT_ASSERT_EQ(test, gup(thp + 5 * PAGE_SIZE, 1, FOLL_GET | FOLL_SPLIT_PMD, pages), 1);
+	KUNIT_EXPECT_EQ(test, page_byte(pages[0]), 1);
+	put_page(pages[0]);
+	mmap_read_lock(current->mm);
+	mm_walk_seek_leaf(&s, current->mm, thp + 5 * PAGE_SIZE, MM_WALK_LOCKED);
+	level = s.level;
+	mm_walk_end(&s);
+	mmap_read_unlock(current->mm);
+	KUNIT_EXPECT_EQ(test, level, PT_LEVEL_PTE);
+}
+#endif
+
+#ifdef CONFIG_HUGETLB_PAGE
+/* A hugetlb page, at its own level: pages of the one folio. */
+static void gup_hugetlb_size(struct kunit *test, unsigned int shift)
+{
+	unsigned long size = 1UL << shift, addr;
+	struct page *pages[2];
+	struct folio *folio;
+	int refs;
+
+	addr = map_hugetlb(test, size, shift);
+	KUNIT_ASSERT_EQ(test, put_user(0x33, (u8 __user *)(addr + 3 * PAGE_SIZE)), 0);
+	KUNIT_ASSERT_EQ(test, gup(addr + 3 * PAGE_SIZE, 1, FOLL_GET, pages), 1);
+	folio = page_folio(pages[0]);
+	KUNIT_EXPECT_EQ(test, folio_size(folio), size);
+	KUNIT_EXPECT_TRUE(test, folio_test_hugetlb(folio));
+	KUNIT_EXPECT_PTR_EQ(test, pages[0], folio_page(folio, 3));
+	KUNIT_EXPECT_EQ(test, page_byte(pages[0]), 0x33);
+	refs = folio_ref_count(folio);
+	/* The last page of the huge page, and the first one. */
+	KUNIT_ASSERT_EQ(test, gup(addr + size - PAGE_SIZE, 1, FOLL_GET | FOLL_WRITE,
+				  pages + 1), 1);
+	KUNIT_EXPECT_PTR_EQ(test, pages[1], folio_page(folio, size / PAGE_SIZE - 1));
+	KUNIT_EXPECT_EQ(test, folio_ref_count(folio), refs + 1);
+	put_page(pages[1]);
+	put_page(pages[0]);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(folio), refs - 1);
+}
+
+static void gup_hugetlb_pmd(struct kunit *test)
+{
+	gup_hugetlb_size(test, PMD_SHIFT);
+}
+
+#ifdef CONFIG_X86_64
+static void gup_hugetlb_pud(struct kunit *test)
+{
+	gup_hugetlb_size(test, PUD_SHIFT);
+}
+#endif
+#endif /* CONFIG_HUGETLB_PAGE */
+
+static struct kunit_case pt_walk_gup_cases[] = {
+	KUNIT_CASE(gup_anon),
+	KUNIT_CASE(gup_zero_page),
+	KUNIT_CASE(gup_force),
+	KUNIT_CASE(gup_bad_address),
+	KUNIT_CASE(gup_pfnmap),
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	KUNIT_CASE(gup_thp),
+#endif
+#ifdef CONFIG_HUGETLB_PAGE
+	KUNIT_CASE(gup_hugetlb_pmd),
+#ifdef CONFIG_X86_64
+	KUNIT_CASE(gup_hugetlb_pud),
+#endif
+#endif
+	{}
+};
+
+static struct kunit_suite pt_walk_gup_suite = {
+	.name = "pt_walk_gup",
+	.test_cases = pt_walk_gup_cases,
+};
+
+kunit_test_suites(&pt_walk_mincore_suite, &pt_walk_gup_suite);
+
+MODULE_DESCRIPTION("KUnit tests of mincore() and GUP on the ptwalk cursor");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,419 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the kernel's own mm selftests that exercise GUP and mincore on the base
+# kernel and on the patched kernel, and compare them test by test.
+#
+#   kernels    a small x86_64 kernel (tinyconfig + kunit/selftests-x86_64.config)
+#              built from build/linux-base (a git worktree of build/linux at
+#              tag "base") into build/out/selftests-base, and from build/linux
+#              into build/out/selftests-patched.  The base kernel is rebuilt
+#              only when the fragment or the base changes.  Every make in a
+#              kernel tree runs under flock build/.kbuild.lock.
+#   userspace  static gup_test, gup_longterm (without liburing: its io_uring
+#              cases are compiled out) and mincore_selftest from the base
+#              tree's tools/testing/selftests, with busybox-static in an
+#              initramfs whose /init runs them (build/selftests/initramfs/init).
+#   runs       qemu-system-x86_64 -cpu max (TCG) with 2M and 1G hugetlb pools:
+#              console logs in build/selftests/{base,patched}.log, one line
+#              per test in build/selftests/{base,patched}.results.
+#   verdict    build/check/selftests.results, counted by scripts/summary.py:
+#              "PASS selftest:<name>" when the patched kernel gives the base
+#              result and that result is a pass (or the same skip), "FAIL
+#              selftest:<name> base=<x> patched=<y>" otherwise, and a FAIL for
+#              a build that fails, a kernel that does not boot, crashes or
+#              times out, a warning or oops in a log, or no base results.
+#
+# Environment:
+#   SELFTESTS_TIMEOUT=600  seconds each QEMU run may take
+#   SELFTESTS_FAKE_FAIL=1  the patched run's /init reports gup_test.u as
+#                          failed, to show that a difference is caught
+#
+# Exits non-zero when any line of the verdict is a FAIL.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+BASE_TREE=$BUILD/linux-base
+S=$BUILD/selftests
+FRAG=$ROOT/kunit/selftests-x86_64.config
+LOCK=$BUILD/.kbuild.lock
+VERDICT=$BUILD/check/selftests.results
+timeout=${SELFTESTS_TIMEOUT:-600}
+fake=${SELFTESTS_FAKE_FAIL:-0}
+jobs=$(nproc)
+
+# hugetlb pools: one 1G page (PUD leaves, for gup_longterm) and 64 2M pages
+# (PMD leaves, for gup_test -H, gup_longterm and mincore).
+cmdline="console=ttyS0 panic=-1 hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=64"
+
+mkdir -p "$S" "$BUILD/check"
+rm -f "$VERDICT"
+start=$(date +%s)
+
+# A FAIL line in the verdict, then stop.
+fail_stop() {
+	echo "FAIL selftest:$1 $2" >> "$VERDICT"
+	echo "selftests: FAIL $1: $2" >&2
+	exit 1
+}
+
+# make in kernel tree $1 with output directory $2, under the build lock.
+kmake() {
+	local tree=$1 out=$2
+
+	shift 2
+	flock "$LOCK" make -C "$tree" O="$out" ARCH=x86_64 CC="ccache gcc" \
+		-j"$jobs" "$@"
+}
+
+# 1. The base tree: a worktree of build/linux at tag "base".
+base_commit=$(git -C "$LINUX" rev-parse -q --verify 'base^{commit}') ||
+	fail_stop setup "build/linux has no tag base (run make assemble)"
+if [ "$(git -C "$BASE_TREE" rev-parse -q --verify HEAD 2>/dev/null)" != "$base_commit" ]; then
+	echo "selftests: creating the base worktree build/linux-base"
+	rm -rf "$BASE_TREE"
+	git -C "$LINUX" worktree prune
+	git -C "$LINUX" worktree add -q --detach ../linux-base base ||
+		fail_stop setup "cannot create the worktree build/linux-base"
+fi
+
+# 2. Userspace, built once from the base tree (same sources in both trees).
+ST=$BASE_TREE/tools/testing/selftests
+BIN=$S/bin
+progs="gup_test gup_longterm mincore_selftest"
+ustamp="$base_commit $(sha1sum < "$0" | cut -c1-40)"
+if [ "$(cat "$BIN/.stamp" 2>/dev/null)" != "$ustamp" ]; then
+	echo "selftests: building $progs"
+	rm -rf "$BIN" "$S/hdr" "$S/gen"
+	mkdir -p "$BIN" "$S/gen"
+	kmake "$BASE_TREE" "$OUT/selftests-base" -s headers_install \
+		INSTALL_HDR_PATH="$S/hdr" > "$S/userspace.log" 2>&1 ||
+		fail_stop userspace "headers_install failed, see build/selftests/userspace.log"
+	# gup_longterm.c includes local_config.h, which check_config.sh
+	# writes: no liburing here.
+	echo "// No liburing support found" > "$S/gen/local_config.h"
+	cflags=(-static -O2 -Wall -D_GNU_SOURCE -isystem "$S/hdr/include"
+		-I "$ST" -I "$BASE_TREE" -I "$S/gen")
+	(
+		set -e
+		gcc "${cflags[@]}" -o "$BIN/gup_test" "$ST/mm/gup_test.c" "$ST/mm/vm_util.c"
+		gcc "${cflags[@]}" -o "$BIN/gup_longterm" "$ST/mm/gup_longterm.c" "$ST/mm/vm_util.c"
+		gcc "${cflags[@]}" -o "$BIN/mincore_selftest" "$ST/mincore/mincore_selftest.c"
+	) >> "$S/userspace.log" 2>&1 ||
+		fail_stop userspace "build failed, see build/selftests/userspace.log"
+	echo "$ustamp" > "$BIN/.stamp"
+fi
+
+# 3. The kernels.  $1: base or patched.
+build_kernel() {
+	local k=$1 tree out log stamp want missing
+
+	case "$k" in
+	base) tree=$BASE_TREE ;;
+	*) tree=$LINUX ;;
+	esac
+	out=$OUT/selftests-$k
+	log=$S/build-$k.log
+	stamp="$(sha1sum < "$FRAG" | cut -c1-40) $(git -C "$tree" rev-parse HEAD)"
+	if [ "$k" = base ] && [ -f "$out/arch/x86/boot/bzImage" ] &&
+	   [ "$(cat "$out/.selftests-stamp" 2>/dev/null)" = "$stamp" ]; then
+		echo "selftests: base kernel up to date"
+		return 0
+	fi
+	echo "selftests: building the $k kernel in ${out#"$ROOT"/}"
+	mkdir -p "$out"
+	rm -f "$out/.selftests-stamp"
+	{
+		kmake "$tree" "$out" tinyconfig &&
+		"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$FRAG" &&
+		kmake "$tree" "$out" olddefconfig
+	} > "$log" 2>&1 || fail_stop "build-$k" "configuration failed, see ${log#"$ROOT"/}"
+	missing=
+	while read -r want; do
+		grep -qx "$want" "$out/.config" || missing="$missing ${want%=y}"
+	done < <(grep -o '^CONFIG_[A-Za-z0-9_]*=y' "$FRAG")
+	[ -z "$missing" ] ||
+		fail_stop "config-$k" "not set in ${out#"$ROOT"/}/.config:$missing"
+	kmake "$tree" "$out" bzImage >> "$log" 2>&1 || {
+		tail -n 20 "$log" >&2
+		fail_stop "build-$k" "kernel build failed, see ${log#"$ROOT"/}"
+	}
+	echo "$stamp" > "$out/.selftests-stamp"
+}
+build_kernel base
+build_kernel patched
+
+# 4. The initramfs: busybox, the tests and /init.
+IRD=$S/initramfs
+rm -rf "$IRD"
+mkdir -p "$IRD/bin" "$IRD/dev" "$IRD/proc" "$IRD/sys" "$IRD/tmp" "$IRD/mnt"
+cp /bin/busybox "$IRD/bin/busybox" || fail_stop setup "no /bin/busybox (busybox-static)"
+for p in $progs; do
+	cp "$BIN/$p" "$IRD/bin/"
+done
+cat > "$IRD/init" <<'EOF'
+#!/bin/busybox sh
+# /init of the selftests initramfs (scripts/selftests.sh).  Every line meant
+# for the parser starts with "SELFTEST ": "SELFTEST <name>| <output line>"
+# for a test's output and "SELFTEST <name> rc=<exit status>" at its end.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+mkdir -p /dev/shm /mnt/ramfs /mnt/huge
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /tmp
+mount -t ramfs ramfs /mnt/ramfs
+mount -t hugetlbfs hugetlbfs /mnt/huge
+echo 64 > /proc/sys/vm/nr_hugepages
+for d in /sys/kernel/mm/hugepages/hugepages-*; do
+	echo "SELFTEST-INFO ${d##*/}: $(cat "$d/nr_hugepages") pages"
+done
+echo "SELFTEST-INFO thp: $(cat /sys/kernel/mm/transparent_hugepage/enabled)"
+
+fake=0
+case " $(cat /proc/cmdline) " in
+*" selftests.fake_fail=1 "*) fake=1 ;;
+esac
+
+# run NAME COMMAND...: run a test with a time limit, prefix its output.
+run() {
+	name=$1
+	shift
+	echo "SELFTEST $name cmd: $*"
+	( timeout 300 "$@" 2>&1; echo $? > /tmp/rc ) | sed "s/^/SELFTEST $name| /"
+	rc=$(cat /tmp/rc)
+	if [ "$fake" = 1 ] && [ "$name" = gup_test.u ]; then
+		echo "SELFTEST $name| not ok 1 faked failure (SELFTESTS_FAKE_FAIL=1)"
+		rc=1
+	fi
+	echo "SELFTEST $name rc=$rc"
+}
+
+# mincore_selftest in a ramfs: O_TMPFILE works there but fallocate does not,
+# so check_file_mmap (page cache readahead on a disk filesystem) skips
+# instead of failing on tmpfs, where fallocate makes every page resident.
+cd /mnt/ramfs || exit 1
+run mincore mincore_selftest
+cd /tmp || exit 1
+
+# gup_test as run_vmtests.sh runs it (-u: get_user_pages_fast, -a:
+# pin_user_pages_fast, -ct: dump pages with pin_user_pages, 128 MiB) ...
+run gup_test.u gup_test -u
+run gup_test.a gup_test -a
+run gup_test.dump gup_test -ct -F 0x1 0 19 0x1000
+# ... and a cut of its run_gup_matrix over 32 MiB: THP (-t), small pages
+# (-T) and hugetlb 2M (-H), each with get_user_pages_fast (-u),
+# get_user_pages (-U, the slow path), pin_user_pages_fast (-a),
+# pin_user_pages (-b), FOLL_LONGTERM (-L), writing (-w) or not (-W), private
+# or shared (-S), 1, 123 or 512 pages per call (-n), and faulting the pages
+# in through GUP (-z) instead of from userspace.
+for h in t T H; do
+	run gup_test.$h-u-w-n123 gup_test -$h -m 32 -u -w -n 123
+	run gup_test.$h-U-w-n123 gup_test -$h -m 32 -U -w -n 123
+	run gup_test.$h-a-w-n123 gup_test -$h -m 32 -a -w -n 123
+	run gup_test.$h-b-w-n123 gup_test -$h -m 32 -b -w -n 123
+	run gup_test.$h-L-w-n123 gup_test -$h -m 32 -L -w -n 123
+	run gup_test.$h-u-W-S-n512 gup_test -$h -m 32 -u -W -S -n 512
+	run gup_test.$h-U-W-S-n1 gup_test -$h -m 32 -U -W -S -n 1
+	run gup_test.$h-a-W-n512 gup_test -$h -m 32 -a -W -n 512
+	run gup_test.$h-U-w-z-n512 gup_test -$h -m 32 -U -w -z -n 512
+	run gup_test.$h-b-W-z-S-n123 gup_test -$h -m 32 -b -W -z -S -n 123
+done
+
+# Long-term pinning of memfd, tmpfs and hugetlb (2M and 1G) files.
+run gup_longterm gup_longterm
+
+echo "SELFTESTS DONE"
+sync
+# No ACPI in this kernel: "poweroff -f" would halt or end in a panic, a
+# reboot ends QEMU (-no-reboot).
+reboot -f
+EOF
+chmod +x "$IRD/init"
+(cd "$IRD" && find . | sort | cpio -o -H newc --owner=0:0 --quiet | gzip -9) \
+	> "$S/initramfs.cpio.gz" || fail_stop setup "cannot pack the initramfs"
+
+# 5. Boot both kernels.  $1: base or patched.
+boot() {
+	local k=$1 append=$cmdline t0 rc
+
+	[ "$k" = patched ] && [ "$fake" = 1 ] && append="$append selftests.fake_fail=1"
+	echo "selftests: running the $k kernel (timeout ${timeout} s)"
+	t0=$(date +%s)
+	timeout "$timeout" qemu-system-x86_64 -bios /usr/share/qemu/qboot.rom \
+		-cpu max -m 3072 -nographic -no-reboot \
+		-kernel "$OUT/selftests-$k/arch/x86/boot/bzImage" \
+		-initrd "$S/initramfs.cpio.gz" -append "$append" \
+		< /dev/null > "$S/$k.log" 2>&1
+	rc=$?
+	echo "$rc $(( $(date +%s) - t0 ))" > "$S/$k.qemu"
+}
+boot base
+boot patched
+
+# 6. Results.  One line per test, "<name> <result>[ # <description>]", the
+# result being pass, fail, fail(rc=N), skip(<reason>) or missing (the test
+# started but never ended).
+parse() {
+	tr -d '\r' < "$1" | awk '
+	function result(ok, bad, skip, rc, why) {
+		if (bad)
+			return "fail"
+		if (rc == "")
+			return "missing"
+		if (rc == 4 || (skip && skip == ok))
+			return "skip(" why ")"
+		if (rc != 0)
+			return "fail(rc=" rc ")"
+		return ok ? "pass" : "fail(no result)"
+	}
+	function tap(line, s) {
+		# "ok N desc # SKIP why" or "not ok N desc"; sets tap_*.
+		tap_bad = line ~ /^not ok /
+		sub(/^(not )?ok /, "", line)
+		tap_n = line + 0
+		sub(/^[0-9]+ ?/, "", line)
+		tap_skip = 0
+		tap_why = ""
+		if ((s = index(line, "# SKIP")) > 0) {
+			tap_skip = 1
+			tap_why = substr(line, s + 7)
+			gsub(/^ +| +$/, "", tap_why)
+			line = substr(line, 1, s - 1)
+		}
+		gsub(/^ +| +$/, "", line)
+		tap_desc = line
+	}
+	/^SELFTEST [^ ]+ cmd: / {
+		name = $2
+		order[++n] = name
+		started[name] = 1
+		next
+	}
+	/^SELFTEST [^ ]+ rc=[0-9]+$/ {
+		rc[$2] = substr($3, 4)
+		next
+	}
+	/^SELFTEST [^ ]+\| / {
+		name = substr($2, 1, length($2) - 1)
+		line = $0
+		sub(/^SELFTEST [^ ]+\| /, "", line)
+		if (line ~ /^# \[RUN\] /) {
+			run_desc[name] = substr(line, 9)
+			next
+		}
+		if (line !~ /^(not )?ok [0-9]+/)
+			next
+		tap(line)
+		if (name ~ /^gup_test\./) {
+			ok[name] += !tap_bad
+			bad[name] += tap_bad
+			skip[name] += tap_skip
+			if (tap_skip)
+				why[name] = tap_why
+			next
+		}
+		# Several results per program: one test each.
+		if (name == "mincore") {
+			sub(/^global\./, "", tap_desc)
+			sub_name = name "." tap_desc
+			desc = ""
+		} else {
+			sub_name = sprintf("%s.%02d", name, tap_n)
+			desc = run_desc[name]
+		}
+		subs[name] = subs[name] " " sub_name
+		sub_res[sub_name] = tap_bad ? "fail" : tap_skip ? "skip(" tap_why ")" : "pass"
+		sub_desc[sub_name] = desc
+		next
+	}
+	END {
+		for (i = 1; i <= n; i++) {
+			name = order[i]
+			if (name ~ /^gup_test\./) {
+				print name, result(ok[name], bad[name], skip[name], rc[name], why[name])
+				continue
+			}
+			m = split(subs[name], list, " ")
+			for (j = 1; j <= m; j++) {
+				s = list[j]
+				print s, sub_res[s] (sub_desc[s] != "" ? " # " sub_desc[s] : "")
+			}
+			# The program itself: its exit status.
+			print name, result(1, 0, 0, rc[name], "")
+		}
+	}'
+}
+
+# Problems with a run as a whole: "" when it finished with a clean log.
+run_problems() {
+	local k=$1 log=$S/$1.log rc p='' splat
+
+	read -r rc _ < "$S/$k.qemu"
+	if [ "$rc" = 124 ]; then
+		p="timed out after $timeout s"
+	elif ! grep -q '^SELFTESTS DONE' "$log"; then
+		if grep -q '^SELFTEST ' "$log"; then
+			p="stopped before the end (qemu status $rc)"
+		else
+			p="did not boot (qemu status $rc)"
+		fi
+	fi
+	splat=$(grep -m1 -oE '(BUG: |WARNING: CPU|Kernel panic|Oops: |general protection fault|UBSAN: ).*' "$log" |
+		tr -d '\r' | cut -c1-100)
+	[ -n "$splat" ] && p="${p:+$p; }$splat"
+	echo "$p"
+}
+
+for k in base patched; do
+	parse "$S/$k.log" > "$S/$k.results"
+done
+
+for k in base patched; do
+	read -r rc secs < "$S/$k.qemu"
+	p=$(run_problems "$k")
+	n=$(grep -vc ' missing' "$S/$k.results")
+	if [ -z "$p" ]; then
+		echo "PASS selftest:run-$k booted and finished in $secs s, $n results, log clean"
+	else
+		echo "FAIL selftest:run-$k $p (build/selftests/$k.log)"
+	fi
+done >> "$VERDICT"
+[ -s "$S/base.results" ] ||
+	echo "FAIL selftest:results-base no results from the base kernel (build/selftests/base.log)" >> "$VERDICT"
+
+# Test by test, in the base order, then what only the patched run has.
+awk '
+	function res(line) {
+		sub(/^[^ ]+ /, "", line)
+		sub(/ # .*/, "", line)
+		return line
+	}
+	function desc(line) {
+		return sub(/^.* # /, "", line) ? " (" line ")" : ""
+	}
+	FNR == NR { b[$1] = res($0); d[$1] = desc($0); order[++n] = $1; next }
+	{ p[$1] = res($0); if (!($1 in b)) { order[++n] = $1; d[$1] = desc($0) } }
+	END {
+		for (i = 1; i <= n; i++) {
+			t = order[i]
+			x = t in b ? b[t] : "missing"
+			y = t in p ? p[t] : "missing"
+			if (x == y && x == "pass")
+				print "PASS selftest:" t " pass on both" d[t]
+			else if (x == y && x ~ /^skip/)
+				print "PASS selftest:" t " skipped on both: " substr(x, 6, length(x) - 6) d[t]
+			else
+				print "FAIL selftest:" t " base=" x " patched=" y d[t]
+		}
+	}' "$S/base.results" "$S/patched.results" >> "$VERDICT"
+
+npass=$(grep -c '^PASS' "$VERDICT")
+nfail=$(grep -vc '^PASS' "$VERDICT")
+grep -v '^PASS' "$VERDICT" | sed 's/^/selftests: /'
+echo "selftests: $npass passed, $nfail failed ($(( $(date +%s) - start )) s)," \
+	"see build/check/selftests.results"
+[ "$nfail" = 0 ]
