@@ -384,7 +384,8 @@ static unsigned long map_thp_range(struct kunit *test)
 
 	if (!has_transparent_hugepage())
 		kunit_skip(test, "no transparent huge pages on this machine");
-	thp = ALIGN(map_anon(test, 3 * PMD_SIZE, PROT_READ | PROT_WRITE), PMD_SIZE);
+	/* Room before and after it in the same mapping. */
+	thp = ALIGN(map_anon(test, 3 * PMD_SIZE, PROT_READ | PROT_WRITE) + 1, PMD_SIZE);
 	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, thp, PMD_SIZE, MADV_HUGEPAGE), 0);
 	return thp;
 }
@@ -460,6 +461,8 @@ static unsigned long map_hugetlb(struct kunit *test, unsigned long size,
 			   (1UL << shift) >> 10);
 	if (!h->free_huge_pages)
 		kunit_skip(test, "the %lu KiB hugetlb pool is empty", (1UL << shift) >> 10);
+	/* kunit_vm_mmap() gives the test an mm; ksys_mmap_pgoff() does not. */
+	map_anon(test, PAGE_SIZE, PROT_NONE);
 	addr = ksys_mmap_pgoff(0, size, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
 			       MAP_NORESERVE | (shift << MAP_HUGE_SHIFT), -1, 0);
@@ -565,16 +568,22 @@ static void gup_anon(struct kunit *test)
 	start = map_anon(test, GUP_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
 	for (i = 0; i < GUP_PAGES; i++)
 		KUNIT_ASSERT_EQ(test, put_user(0x40 + i, (u8 __user *)(start + i * PAGE_SIZE)), 0);
-	lru_add_drain();
 
 	KUNIT_ASSERT_EQ(test, gup(start, GUP_PAGES, FOLL_GET, pages), GUP_PAGES);
 	for (i = 0; i < GUP_PAGES; i++) {
 		KUNIT_EXPECT_EQ(test, page_byte(pages[i]), 0x40 + i);
 		KUNIT_EXPECT_TRUE(test, PageAnon(pages[i]));
-		refs[i] = page_ref_count(pages[i]);
 	}
+	/*
+	 * FOLL_TOUCH marks the pages accessed, which may queue them, with a
+	 * reference, for activation: count after those queues are drained.
+	 */
+	lru_add_drain_all();
+	for (i = 0; i < GUP_PAGES; i++)
+		refs[i] = page_ref_count(pages[i]);
 	/* A second GET: the same pages, one more reference each. */
 	KUNIT_ASSERT_EQ(test, gup(start, GUP_PAGES, FOLL_GET | FOLL_WRITE, again), GUP_PAGES);
+	lru_add_drain_all();
 	for (i = 0; i < GUP_PAGES; i++) {
 		KUNIT_EXPECT_PTR_EQ(test, again[i], pages[i]);
 		KUNIT_EXPECT_EQ(test, page_ref_count(pages[i]), refs[i] + 1);
@@ -582,6 +591,7 @@ static void gup_anon(struct kunit *test)
 	}
 	/* PIN: the pin bias, and folio_maybe_dma_pinned(). */
 	KUNIT_ASSERT_EQ(test, gup(start, GUP_PAGES, FOLL_PIN | FOLL_WRITE, again), GUP_PAGES);
+	lru_add_drain_all();
 	for (i = 0; i < GUP_PAGES; i++) {
 		KUNIT_EXPECT_PTR_EQ(test, again[i], pages[i]);
 		KUNIT_EXPECT_EQ(test, page_ref_count(pages[i]),
@@ -767,8 +777,10 @@ static void gup_thp(struct kunit *test)
 		KUNIT_EXPECT_PTR_EQ(test, pages[i], folio_page(folio, 5 + i));
 	KUNIT_EXPECT_EQ(test, page_byte(pages[0]), 1);
 	/* A large folio is pinned with one reference and its pincount. */
+	lru_add_drain_all();
 	refs = folio_ref_count(folio);
 	KUNIT_ASSERT_EQ(test, gup(thp + 5 * PAGE_SIZE, 1, FOLL_PIN, &pin), 1);
+	lru_add_drain_all();
 	KUNIT_EXPECT_PTR_EQ(test, pin, folio_page(folio, 5));
 	KUNIT_EXPECT_EQ(test, folio_ref_count(folio), refs + 1);
 	KUNIT_EXPECT_TRUE(test, folio_maybe_dma_pinned(folio));
