@@ -13,6 +13,7 @@
 #   make checkpatch   checkpatch --strict on the new files and the series
 #   make sparse       sparse on the project's objects (after a KUnit build)
 #   make bench        the KUnit benchmark on UML (build/bench/um.txt)
+#   make selftests    mm selftests (GUP, mincore) on the base and patched kernels
 #   make series       the whole series as mail-ready patches in build/series
 #   make clean        remove the build outputs (keeps the unpacked base)
 #   make distclean    remove build/ entirely
@@ -21,7 +22,7 @@ MAIN_CONFIGS := um x86_64 arm64
 CONFIGS ?= um x86_64 x86_64-no5lvl arm64 x86_64-debug
 S := scripts
 
-.PHONY: all main check assemble writeback checkpatch sparse bench series clean distclean
+.PHONY: all main check assemble writeback checkpatch sparse bench selftests series clean distclean
 
 all: main
 
@@ -48,6 +49,9 @@ sparse:
 
 bench: assemble
 	$(S)/bench.sh
+
+selftests: assemble
+	$(S)/selftests.sh
 
 series: assemble
 	rm -rf build/series

@@ -26,6 +26,9 @@ echo "PASS assemble $(cat "$BUILD/base-version") + series" > "$BUILD/check/assem
 for cfg in $configs; do
 	"$ROOT/scripts/kunit.sh" "$cfg" || true
 done
+case " $configs " in
+*" x86_64 "*) "$ROOT/scripts/selftests.sh" || true ;;
+esac
 sparse=
 for cfg in $configs; do
 	case "$cfg" in um | x86_64 | arm64) sparse="$sparse $cfg" ;; esac

@@ -6,8 +6,11 @@
  * the floor.  Each walker counts the present PTEs it sees; the counts must
  * agree, so a walker that skips work cannot look fast.
  *
- * Walkers: the raw loop (locked, as a real user would be), for_each_pt_leaf()
- * locked and lockless, and walk_page_range() with a pte_entry callback.
+ * Walkers over the range: the raw loop (locked, as a real user would be),
+ * for_each_pt_leaf() locked and lockless, walk_page_range() with leaf_entry,
+ * with a pte_entry callback, and with a pmd_entry that open-codes the PTE
+ * loop.  Walkers per address: folio_walk_start(), and mm_walk_seek_leaf()
+ * locked (looking the VMA up, and in a known VMA) and lockless.
  */
 #include <kunit/test.h>
 #include <linux/ktime.h>
@@ -93,20 +96,67 @@ static const struct mm_walk_ops bench_ops = {
 	.walk_lock	= PGWALK_RDLOCK,
 };
 
-enum { W_RAW, W_LEAF_LOCKED, W_LEAF_LOCKLESS, W_PAGEWALK, W_NR };
+/* The legacy pmd_entry walker: THP lock or the PTE table, by hand. */
+static int bench_pmd_entry(pmd_t *pmdp, unsigned long addr,
+			   unsigned long next, struct mm_walk *walk)
+{
+	unsigned long *n = walk->private;
+	spinlock_t *ptl;
+
+	ptl = pmd_trans_huge_lock(pmdp, walk->vma);
+	if (ptl) {
+		*n += (next - addr) >> PAGE_SHIFT;
+		spin_unlock(ptl);
+		return 0;
+	}
+	*n += raw_pte_range(walk->mm, pmdp, addr, next);
+	return 0;
+}
+
+static const struct mm_walk_ops bench_pmd_ops = {
+	.pmd_entry	= bench_pmd_entry,
+	.walk_lock	= PGWALK_RDLOCK,
+};
+
+static int bench_leaf_entry(struct mm_walk_state *s, struct mm_walk *walk)
+{
+	unsigned long *n = walk->private;
+
+	*n += (s->next - s->addr) >> PAGE_SHIFT;
+	return 0;
+}
+
+static const struct mm_walk_ops bench_leaf_ops = {
+	.leaf_entry	= bench_leaf_entry,
+	.walk_lock	= PGWALK_RDLOCK,
+};
+
+enum {
+	W_RAW, W_LEAF_LOCKED, W_LEAF_LOCKLESS, W_LEAF_ENTRY, W_PAGEWALK,
+	W_PMD_ENTRY, W_FOLIO_WALK, W_SEEK_LOCKED, W_SEEK_VMA, W_SEEK_LOCKLESS,
+	W_NR
+};
 
 static const char * const walker_name[W_NR] = {
 	[W_RAW]			= "raw pgd..pte loop",
 	[W_LEAF_LOCKED]		= "for_each_pt_leaf locked",
 	[W_LEAF_LOCKLESS]	= "for_each_pt_leaf lockless",
+	[W_LEAF_ENTRY]		= "walk_page_range leaf_entry",
 	[W_PAGEWALK]		= "walk_page_range pte_entry",
+	[W_PMD_ENTRY]		= "walk_page_range pmd_entry",
+	[W_FOLIO_WALK]		= "folio_walk_start per page",
+	[W_SEEK_LOCKED]		= "mm_walk_seek_leaf locked",
+	[W_SEEK_VMA]		= "mm_walk_seek_vma_leaf",
+	[W_SEEK_LOCKLESS]	= "mm_walk_seek_leaf lockless",
 };
 
 static unsigned long run_walker(int w, struct mm_struct *mm,
 				unsigned long start, unsigned long end)
 {
+	struct vm_area_struct *vma;
 	struct mm_walk_state s;
-	unsigned long n = 0;
+	struct folio_walk fw;
+	unsigned long n = 0, addr;
 
 	switch (w) {
 	case W_RAW:
@@ -126,10 +176,56 @@ static unsigned long run_walker(int w, struct mm_struct *mm,
 			n++;
 		local_irq_enable();
 		break;
+	case W_LEAF_ENTRY:
+		mmap_read_lock(mm);
+		walk_page_range(mm, start, end, &bench_leaf_ops, &n);
+		mmap_read_unlock(mm);
+		break;
 	case W_PAGEWALK:
 		mmap_read_lock(mm);
 		walk_page_range(mm, start, end, &bench_ops, &n);
 		mmap_read_unlock(mm);
+		break;
+	case W_PMD_ENTRY:
+		mmap_read_lock(mm);
+		walk_page_range(mm, start, end, &bench_pmd_ops, &n);
+		mmap_read_unlock(mm);
+		break;
+	case W_FOLIO_WALK:
+		mmap_read_lock(mm);
+		vma = find_vma(mm, start);
+		for (addr = start; addr < end; addr += PAGE_SIZE) {
+			if (folio_walk_start(&fw, vma, addr, 0)) {
+				n++;
+				folio_walk_end(&fw, vma);
+			}
+		}
+		mmap_read_unlock(mm);
+		break;
+	case W_SEEK_LOCKED:
+		mmap_read_lock(mm);
+		for (addr = start; addr < end; addr += PAGE_SIZE) {
+			n += mm_walk_seek_leaf(&s, mm, addr, MM_WALK_LOCKED);
+			mm_walk_end(&s);
+		}
+		mmap_read_unlock(mm);
+		break;
+	case W_SEEK_VMA:
+		mmap_read_lock(mm);
+		vma = find_vma(mm, start);
+		for (addr = start; addr < end; addr += PAGE_SIZE) {
+			n += mm_walk_seek_vma_leaf(&s, vma, addr);
+			mm_walk_end(&s);
+		}
+		mmap_read_unlock(mm);
+		break;
+	case W_SEEK_LOCKLESS:
+		local_irq_disable();
+		for (addr = start; addr < end; addr += PAGE_SIZE) {
+			n += mm_walk_seek_leaf(&s, mm, addr, 0);
+			mm_walk_end(&s);
+		}
+		local_irq_enable();
 		break;
 	}
 	return n;

@@ -2,6 +2,7 @@
 /*
  * KUnit tests of the first callers of the ptwalk cursor, on real user
  * address spaces:
+ *  - walk_page_range() with leaf_entry: the stops it reports;
  *  - mincore(), whose walk is now one leaf_entry: compared with the base
  *    kernel's per-level walk (pmd_entry, pte_hole, hugetlb_entry), kept
  *    here as the reference, and with what the test itself mapped;
@@ -93,20 +94,25 @@ static int ref_mincore_pmd(pmd_t *pmd, unsigned long addr, unsigned long end,
 	struct vm_area_struct *vma = walk->vma;
 	unsigned char *vec = walk->private;
 	int nr = (end - addr) >> PAGE_SHIFT;
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the THP's or the PTE table's lock */
 	pte_t *ptep;
 
 	ptl = pmd_trans_huge_lock(pmd, vma);
 	if (ptl) {
+		/* Taken by pmd_trans_huge_lock(), which sparse cannot see. */
+		__acquire(ptl);
 		memset(vec, 1, nr);
 		spin_unlock(ptl);
 		goto out;
 	}
-	ptep = pte_offset_map_lock(walk->mm, pmd, addr, &ptl);
+	/* pte_offset_map_lock() without the __cond_lock() sparse trips on. */
+	ptep = __pte_offset_map_lock(walk->mm, pmd, addr, &ptl);
 	if (!ptep) {
 		walk->action = ACTION_AGAIN;
 		return 0;
 	}
+	__acquire(RCU);
+	__acquire(ptl);
 	for (; addr != end; ptep++, addr += PAGE_SIZE) {
 		pte_t pte = ptep_get(ptep);
 
@@ -230,16 +236,15 @@ static unsigned long map_anon(struct kunit *test, unsigned long len,
 	return addr;
 }
 
-/* The PTE that maps @addr, locked; NULL (nothing locked) if none. */
-static pte_t *test_pte_lock(struct mm_struct *mm, unsigned long addr,
-			    spinlock_t **ptl)
+/* The PTE that maps @addr and its lock; NULL if there is no PTE table. */
+static pte_t *test_pte(struct mm_struct *mm, unsigned long addr,
+		       spinlock_t **ptl)
 {
 	pmd_t *pmd = pmd_off(mm, addr);
 
 	if (!pmd || !pmd_present(pmdp_get(pmd)) || pmd_leaf(pmdp_get(pmd)))
 		return NULL;
 	*ptl = pte_lockptr(mm, pmd);
-	spin_lock(*ptl);
 	return pte_offset_kernel(pmd, addr);
 }
 
@@ -254,7 +259,7 @@ static void mincore_anon(struct kunit *test)
 	struct mm_struct *mm;
 	unsigned long start, i;
 	pte_t *ptep, orig[2];
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the PTE table's lock */
 	u8 *expect;
 	u8 val;
 
@@ -270,6 +275,7 @@ static void mincore_anon(struct kunit *test)
 			expect[i] = 1;
 		} else if (i % 5 == 1) {
 			KUNIT_ASSERT_EQ(test, get_user(val, p), 0);
+			KUNIT_EXPECT_EQ(test, val, 0);
 			expect[i] = 1;
 		}
 	}
@@ -282,12 +288,13 @@ static void mincore_anon(struct kunit *test)
 	 * a marker: like a none entry.
 	 */
 	mmap_write_lock(mm);
-	ptep = test_pte_lock(mm, start + 3 * PAGE_SIZE, &ptl);
+	ptep = test_pte(mm, start + 3 * PAGE_SIZE, &ptl);
 	if (!ptep) {
 		mmap_write_unlock(mm);
 		KUNIT_FAIL(test, "no PTE table for the anonymous range");
 		return;
 	}
+	spin_lock(ptl);
 	orig[0] = ptep_get(ptep);
 	orig[1] = ptep_get(ptep + 1);
 	set_pte_at(mm, start + 3 * PAGE_SIZE, ptep,
@@ -300,8 +307,8 @@ static void mincore_anon(struct kunit *test)
 	check_mincore(test, start, ANON_PAGES, expect, 0);
 
 	mmap_write_lock(mm);
-	ptep = test_pte_lock(mm, start + 3 * PAGE_SIZE, &ptl);
-	KUNIT_ASSERT_NOT_NULL(test, ptep);
+	ptep = test_pte(mm, start + 3 * PAGE_SIZE, &ptl);
+	spin_lock(ptl);
 	set_pte_at(mm, start + 3 * PAGE_SIZE, ptep, orig[0]);
 	set_pte_at(mm, start + 4 * PAGE_SIZE, ptep + 1, orig[1]);
 	spin_unlock(ptl);
@@ -413,7 +420,7 @@ static void mincore_thp(struct kunit *test)
 	struct mm_struct *mm;
 	unsigned long thp;
 	pmd_t *pmdp, orig;
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the THP's lock */
 	u8 *expect;
 
 	thp = map_thp_range(test);
@@ -525,6 +532,183 @@ static struct kunit_suite pt_walk_mincore_suite = {
 };
 
 /*
+ * walk_page_range() with leaf_entry: every stop of a range over two VMAs
+ * and the gap between them, as the test mapped it.
+ */
+struct leaf_rec {
+	unsigned long addr, next;
+	enum pt_level level;
+	enum pt_entry_type type;
+	unsigned int nr;
+	bool in_vma;
+};
+
+struct leaf_recs {
+	unsigned int n, stop_after;
+	struct leaf_rec rec[32];
+};
+
+static int record_leaf(struct mm_walk_state *s, struct mm_walk *walk)
+{
+	struct leaf_recs *r = walk->private;
+
+	if (r->n < ARRAY_SIZE(r->rec))
+		r->rec[r->n] = (struct leaf_rec){
+			.addr = s->addr, .next = s->next, .level = s->level,
+			.type = s->type, .nr = s->nr, .in_vma = walk->vma,
+		};
+	r->n++;
+	return r->stop_after && r->n == r->stop_after ? 7 : 0;
+}
+
+static int leaf_walk(unsigned long start, unsigned long end,
+		     unsigned int flags, struct leaf_recs *r)
+{
+	struct mm_walk_ops ops = {
+		.leaf_entry	= record_leaf,
+		.leaf_flags	= flags,
+		.walk_lock	= PGWALK_RDLOCK,
+	};
+	int ret;
+
+	mmap_read_lock(current->mm);
+	ret = walk_page_range(current->mm, start, end, &ops, r);
+	mmap_read_unlock(current->mm);
+	return ret;
+}
+
+static void expect_rec(struct kunit *test, const struct leaf_rec *r,
+		       unsigned long addr, unsigned long next,
+		       enum pt_level level, enum pt_entry_type type, bool in_vma)
+{
+	KUNIT_EXPECT_EQ(test, r->addr, addr);
+	KUNIT_EXPECT_EQ(test, r->next, next);
+	KUNIT_EXPECT_EQ(test, r->level, level);
+	KUNIT_EXPECT_EQ(test, r->type, type);
+	KUNIT_EXPECT_EQ(test, r->in_vma, in_vma);
+}
+
+static void leaf_entry_ranges(struct kunit *test)
+{
+	struct leaf_recs *r;
+	unsigned long a, p = PAGE_SIZE;
+	int i;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	/*
+	 * [a, a + 4p) written at 0 and 2, gap [a + 4p, a + 6p), [a + 6p,
+	 * a + 8p) written at 7: in one PTE table, without THPs.
+	 */
+	a = map_anon(test, 2 * PMD_SIZE, PROT_READ | PROT_WRITE);
+	if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		KUNIT_ASSERT_EQ(test, do_madvise(current->mm, a, 2 * PMD_SIZE,
+						 MADV_NOHUGEPAGE), 0);
+	a = ALIGN(a, PMD_SIZE);
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)a), 0);
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(a + 2 * p)), 0);
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(a + 7 * p)), 0);
+	KUNIT_ASSERT_EQ(test, vm_munmap(a + 4 * p, 2 * p), 0);
+
+	/* Leaves only. */
+	KUNIT_EXPECT_EQ(test, leaf_walk(a, a + 8 * p, 0, r), 0);
+	KUNIT_ASSERT_EQ(test, r->n, 3);
+	expect_rec(test, &r->rec[0], a, a + p, PT_LEVEL_PTE, PT_ENTRY_LEAF, true);
+	expect_rec(test, &r->rec[1], a + 2 * p, a + 3 * p, PT_LEVEL_PTE, PT_ENTRY_LEAF, true);
+	expect_rec(test, &r->rec[2], a + 7 * p, a + 8 * p, PT_LEVEL_PTE, PT_ENTRY_LEAF, true);
+
+	/* With holes: every page of the range, the gap once, outside a VMA. */
+	memset(r, 0, sizeof(*r));
+	KUNIT_EXPECT_EQ(test, leaf_walk(a, a + 8 * p, MM_WALK_HOLES, r), 0);
+	KUNIT_ASSERT_EQ(test, r->n, 7);
+	for (i = 0; i < 4; i++)
+		expect_rec(test, &r->rec[i], a + i * p, a + (i + 1) * p, PT_LEVEL_PTE,
+			   i % 2 ? PT_ENTRY_NONE : PT_ENTRY_LEAF, true);
+	expect_rec(test, &r->rec[4], a + 4 * p, a + 6 * p, PT_LEVEL_PGD, PT_ENTRY_NONE, false);
+	KUNIT_EXPECT_EQ(test, r->rec[4].nr, 0);
+	expect_rec(test, &r->rec[5], a + 6 * p, a + 7 * p, PT_LEVEL_PTE, PT_ENTRY_NONE, true);
+	expect_rec(test, &r->rec[6], a + 7 * p, a + 8 * p, PT_LEVEL_PTE, PT_ENTRY_LEAF, true);
+
+	/* A positive return stops the walk and is returned. */
+	memset(r, 0, sizeof(*r));
+	r->stop_after = 2;
+	KUNIT_EXPECT_EQ(test, leaf_walk(a, a + 8 * p, MM_WALK_HOLES, r), 7);
+	KUNIT_EXPECT_EQ(test, r->n, 2);
+
+	/* Bad ranges: refused, nothing called. */
+	memset(r, 0, sizeof(*r));
+	KUNIT_EXPECT_EQ(test, leaf_walk(a + p, a + p, MM_WALK_HOLES, r), -EINVAL);
+	KUNIT_EXPECT_EQ(test, leaf_walk(a + 2 * p, a, MM_WALK_HOLES, r), -EINVAL);
+	KUNIT_EXPECT_EQ(test, r->n, 0);
+}
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/* A THP is one stop at PMD level, and stays a THP. */
+static void leaf_entry_thp(struct kunit *test)
+{
+	struct mm_walk_state s;
+	struct leaf_recs *r;
+	unsigned long thp;
+	enum pt_level level;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	thp = map_thp_range(test);
+	fault_thp(test, thp);
+	KUNIT_EXPECT_EQ(test, leaf_walk(thp + PAGE_SIZE, thp + PMD_SIZE, 0, r), 0);
+	KUNIT_ASSERT_EQ(test, r->n, 1);
+	expect_rec(test, &r->rec[0], thp + PAGE_SIZE, thp + PMD_SIZE, PT_LEVEL_PMD,
+		   PT_ENTRY_LEAF, true);
+	mmap_read_lock(current->mm);
+	mm_walk_seek_leaf(&s, current->mm, thp, MM_WALK_LOCKED);
+	level = s.level;
+	mm_walk_end(&s);
+	mmap_read_unlock(current->mm);
+	KUNIT_EXPECT_EQ(test, level, PT_LEVEL_PMD);
+}
+#endif
+
+#ifdef CONFIG_HUGETLB_PAGE
+/*
+ * hugetlb: one stop per huge page at its level (no hugetlb_entry, no pte_t),
+ * and a none entry at that level for the one not faulted in.
+ */
+static void leaf_entry_hugetlb(struct kunit *test)
+{
+	struct leaf_recs *r;
+	unsigned long addr;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	addr = map_hugetlb(test, 2 * PMD_SIZE, PMD_SHIFT);
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)addr), 0);
+	KUNIT_EXPECT_EQ(test, leaf_walk(addr, addr + 2 * PMD_SIZE, MM_WALK_HOLES, r), 0);
+	KUNIT_ASSERT_EQ(test, r->n, 2);
+	expect_rec(test, &r->rec[0], addr, addr + PMD_SIZE, PT_LEVEL_PMD, PT_ENTRY_LEAF, true);
+	/* At PUD level if the second huge page needs a PMD table of its own. */
+	expect_rec(test, &r->rec[1], addr + PMD_SIZE, addr + 2 * PMD_SIZE,
+		   (addr + PMD_SIZE) & ~PUD_MASK ? PT_LEVEL_PMD : PT_LEVEL_PUD,
+		   PT_ENTRY_NONE, true);
+}
+#endif
+
+static struct kunit_case pt_walk_leaf_entry_cases[] = {
+	KUNIT_CASE(leaf_entry_ranges),
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	KUNIT_CASE(leaf_entry_thp),
+#endif
+#ifdef CONFIG_HUGETLB_PAGE
+	KUNIT_CASE(leaf_entry_hugetlb),
+#endif
+	{}
+};
+
+static struct kunit_suite pt_walk_leaf_entry_suite = {
+	.name = "pt_walk_leaf_entry",
+	.test_cases = pt_walk_leaf_entry_cases,
+};
+
+/*
  * GUP, slow path: get_user_pages_remote() and pin_user_pages_remote() with
  * the mmap lock held, so every page goes through follow_page_mask().
  */
@@ -617,6 +801,7 @@ static void gup_zero_page(struct kunit *test)
 
 	start = map_anon(test, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE);
 	KUNIT_ASSERT_EQ(test, get_user(val, (u8 __user *)start), 0);
+	KUNIT_EXPECT_EQ(test, val, 0);
 
 	KUNIT_ASSERT_EQ(test, gup(start, 1, FOLL_GET, &page), 1);
 	KUNIT_EXPECT_TRUE(test, is_zero_page(page));
@@ -874,7 +1059,8 @@ static struct kunit_suite pt_walk_gup_suite = {
 	.test_cases = pt_walk_gup_cases,
 };
 
-kunit_test_suites(&pt_walk_mincore_suite, &pt_walk_gup_suite);
+kunit_test_suites(&pt_walk_mincore_suite, &pt_walk_leaf_entry_suite,
+		  &pt_walk_gup_suite);
 
 MODULE_DESCRIPTION("KUnit tests of mincore() and GUP on the ptwalk cursor");
 MODULE_LICENSE("GPL");

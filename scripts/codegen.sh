@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Codegen of the objects the series changes, base against patched, for
+# x86_64 and arm64 defconfig: scripts/bloat-o-meter per object and for the
+# objects together, and the size of the GUP hot functions.  Builds only the
+# objects (make mm/gup.o ...), in build/out/defconfig-<arch>-{base,patched},
+# under the kernel build lock.  Writes build/codegen/<arch>.txt and
+# build/codegen/report.md, and prints the report.
+#
+#   scripts/codegen.sh [ARCH ...]    (default: x86_64 arm64)
+set -u
+. "$(dirname "$0")/lib.sh"
+
+archs=${*:-x86_64 arm64}
+BASE_TREE=$BUILD/linux-base
+DIR=$BUILD/codegen
+LOCK=$BUILD/.kbuild.lock
+# Objects the series changes (mm/pt_walk.o is new: counted as growth).
+OBJS="mm/gup.o mm/mincore.o mm/pagewalk.o"
+NEW_OBJS="mm/pt_walk.o"
+# The GUP functions on the way of every page, fast and slow path.
+HOT='^(gup_fast.*|__get_user_pages|follow_.*|no_page_table|get_user_pages.*|pin_user_pages.*|__gup_longterm_locked|try_grab_folio|mm_walk_seek.*|mm_walk_begin.*|pt_walk_.*)$'
+
+mkdir -p "$DIR"
+if [ ! -d "$BASE_TREE" ]; then
+	git -C "$LINUX" worktree add --detach "$BASE_TREE" base >/dev/null ||
+		die "cannot create the base worktree $BASE_TREE"
+fi
+
+kmake() {
+	local arch=$1 tree=$2 out=$3
+	shift 3
+	local cc=gcc cross=
+	[ "$arch" = arm64 ] && cc=aarch64-linux-gnu-gcc && cross=aarch64-linux-gnu-
+	flock "$LOCK" make -s -C "$tree" O="$out" ARCH="$arch" CROSS_COMPILE="$cross" \
+		CC="ccache $cc" -j"$(nproc)" "$@"
+}
+
+# Function sizes of an object: "name size", text symbols only.
+sizes() {
+	local nm=nm
+	[ "$2" = arm64 ] && nm=aarch64-linux-gnu-nm
+	$nm --size-sort -S "$1" | awk 'tolower($3) == "t" { printf "%s %d\n", $4, strtonum("0x" $2) }'
+}
+
+rc=0
+report=$DIR/report.md
+{
+	echo "# Codegen: base against patched (defconfig)"
+	echo
+	echo "Objects built with \`make <obj>\` from $(cat "$BUILD/base-version") and from the"
+	echo "patched tree; sizes from scripts/bloat-o-meter (text and data symbols)."
+	echo
+} > "$report"
+
+for arch in $archs; do
+	out_txt=$DIR/$arch.txt
+	: > "$out_txt"
+	for side in base patched; do
+		tree=$LINUX
+		[ $side = base ] && tree=$BASE_TREE
+		out=$OUT/defconfig-$arch-$side
+		mkdir -p "$out"
+		objs=$OBJS
+		[ $side = patched ] && objs="$OBJS $NEW_OBJS"
+		if [ ! -f "$out/.config" ]; then
+			kmake "$arch" "$tree" "$out" defconfig >/dev/null || { rc=1; continue; }
+		fi
+		echo "codegen: $arch $side: make $objs"
+		kmake "$arch" "$tree" "$out" $objs 2>&1 | grep -E 'error|warning' || true
+		for o in $objs; do
+			[ -f "$out/$o" ] || { echo "codegen: $arch $side: $o not built" >&2; rc=1; }
+		done
+	done
+	b=$OUT/defconfig-$arch-base
+	p=$OUT/defconfig-$arch-patched
+	{
+		echo "## $arch"
+		echo
+		echo '| object | base text+data (B) | patched (B) | change |'
+		echo '|---|---|---|---|'
+	} >> "$report"
+	for o in $OBJS $NEW_OBJS; do
+		[ -f "$p/$o" ] || continue
+		bo=$b/$o
+		[ -f "$bo" ] || bo=/dev/null
+		{
+			echo "### $o"
+			"$LINUX/scripts/bloat-o-meter" "$bo" "$p/$o" 2>/dev/null
+			echo
+		} >> "$out_txt"
+		bs=0
+		[ -f "$b/$o" ] && bs=$(sizes "$b/$o" "$arch" | awk '{ s += $2 } END { print s + 0 }')
+		ps=$(sizes "$p/$o" "$arch" | awk '{ s += $2 } END { print s + 0 }')
+		printf '| %s | %d | %d | %+d |\n' "$o" "$bs" "$ps" $((ps - bs)) >> "$report"
+	done
+	# All changed and new objects together: what the series costs.
+	tb=0
+	tp=0
+	for o in $OBJS $NEW_OBJS; do
+		[ -f "$b/$o" ] && tb=$((tb + $(sizes "$b/$o" "$arch" | awk '{ s += $2 } END { print s + 0 }')))
+		[ -f "$p/$o" ] && tp=$((tp + $(sizes "$p/$o" "$arch" | awk '{ s += $2 } END { print s + 0 }')))
+	done
+	printf '| **all of them** | %d | %d | %+d |\n\n' "$tb" "$tp" $((tp - tb)) >> "$report"
+
+	{
+		echo "GUP functions (text bytes; - where the function does not exist):"
+		echo
+		echo '| function | base | patched | change |'
+		echo '|---|---|---|---|'
+		join -a1 -a2 -e - -o 0,1.2,2.2 \
+			<(for o in $OBJS; do [ -f "$b/$o" ] && sizes "$b/$o" "$arch"; done | grep -E "${HOT/\$/ }" | sort -k1,1) \
+			<(for o in $OBJS $NEW_OBJS; do [ -f "$p/$o" ] && sizes "$p/$o" "$arch"; done | grep -E "${HOT/\$/ }" | sort -k1,1) |
+			awk '{ c = ($2 == "-" || $3 == "-") ? "" : sprintf("%+d", $3 - $2);
+			       printf "| %s | %s | %s | %s |\n", $1, $2, $3, c }'
+		echo
+	} >> "$report"
+done
+echo "codegen: bloat-o-meter output in build/codegen/<arch>.txt"
+cat "$report"
+exit $rc
