@@ -41,7 +41,7 @@ kmake() {
 sizes() {
 	local nm=nm
 	[ "$2" = arm64 ] && nm=aarch64-linux-gnu-nm
-	$nm --size-sort -S "$1" | awk 'tolower($3) == "t" { printf "%s %d\n", $4, strtonum("0x" $2) }'
+	$nm --size-sort -S -t d "$1" | awk 'tolower($3) == "t" { printf "%s %d\n", $4, $2 }'
 }
 
 rc=0
@@ -87,7 +87,10 @@ for arch in $archs; do
 		[ -f "$bo" ] || bo=/dev/null
 		{
 			echo "### $o"
-			"$LINUX/scripts/bloat-o-meter" "$bo" "$p/$o" 2>/dev/null
+			# Without the renumbered __UNIQUE_ID_ symbols of EXPORT_SYMBOL
+			# (same size, new number: counted in add/remove only).
+			"$LINUX/scripts/bloat-o-meter" "$bo" "$p/$o" 2>/dev/null |
+				grep -v '^__UNIQUE_ID_'
 			echo
 		} >> "$out_txt"
 		bs=0
@@ -113,7 +116,10 @@ for arch in $archs; do
 			<(for o in $OBJS; do [ -f "$b/$o" ] && sizes "$b/$o" "$arch"; done | grep -E "${HOT/\$/ }" | sort -k1,1) \
 			<(for o in $OBJS $NEW_OBJS; do [ -f "$p/$o" ] && sizes "$p/$o" "$arch"; done | grep -E "${HOT/\$/ }" | sort -k1,1) |
 			awk '{ c = ($2 == "-" || $3 == "-") ? "" : sprintf("%+d", $3 - $2);
-			       printf "| %s | %s | %s | %s |\n", $1, $2, $3, c }'
+			       printf "| %s | %s | %s | %s |\n", $1, $2, $3, c
+			       if ($2 != "-") b += $2
+			       if ($3 != "-") p += $3 }
+			     END { printf "| **all of these** | %d | %d | %+d |\n", b, p, p - b }'
 		echo
 	} >> "$report"
 done

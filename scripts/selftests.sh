@@ -200,8 +200,10 @@ run() {
 	name=$1
 	shift
 	echo "SELFTEST $name cmd: $*"
+	t0=$(date +%s)
 	( timeout 300 "$@" 2>&1; echo $? > /tmp/rc ) | sed "s/^/SELFTEST $name| /"
 	rc=$(cat /tmp/rc)
+	echo "SELFTEST-INFO $name took $(( $(date +%s) - t0 )) s"
 	if [ "$fake" = 1 ] && [ "$name" = gup_test.u ]; then
 		echo "SELFTEST $name| not ok 1 faked failure (SELFTESTS_FAKE_FAIL=1)"
 		rc=1
