@@ -13,6 +13,8 @@
 #   make checkpatch   checkpatch --strict on the new files and the series
 #   make sparse       sparse on the project's objects (after a KUnit build)
 #   make bench        the KUnit benchmark on UML (build/bench/um.txt)
+#   make codegen      bloat-o-meter, base against patched (build/codegen)
+#   make report       the comparison table and build/bench/report.md
 #   make selftests    mm selftests (GUP, mincore) on the base and patched kernels
 #   make series       the whole series as mail-ready patches in build/series
 #   make clean        remove the build outputs (keeps the unpacked base)
@@ -22,7 +24,7 @@ MAIN_CONFIGS := um x86_64 arm64
 CONFIGS ?= um x86_64 x86_64-no5lvl arm64 x86_64-debug
 S := scripts
 
-.PHONY: all main check assemble writeback checkpatch sparse bench selftests series clean distclean
+.PHONY: all main check assemble writeback checkpatch sparse bench codegen report selftests series clean distclean
 
 all: main
 
@@ -50,6 +52,12 @@ sparse:
 bench: assemble
 	$(S)/bench.sh
 
+codegen: assemble
+	$(S)/codegen.sh
+
+report:
+	python3 $(S)/bench-report.py um
+
 selftests: assemble
 	$(S)/selftests.sh
 
@@ -59,7 +67,7 @@ series: assemble
 	@ls build/series
 
 clean:
-	rm -rf build/out build/kunit build/check build/series build/bench
+	rm -rf build/out build/kunit build/check build/series build/bench build/codegen
 
 distclean:
 	rm -rf build

@@ -18,4 +18,7 @@ mkdir -p "$dir" "$res"
 	--json="$res/um.json" 'pt_walk_bench') > "$res/um.out" 2>&1 ||
 	{ tail -n 30 "$res/um.out"; die "the benchmark did not run"; }
 cp "$dir/test.log" "$res/um.log"
-grep -o 'bench: .*' "$res/um.log" | sed 's/^bench: //' | tee "$res/um.txt"
+grep -o 'bench: .*' "$res/um.log" | sed 's/^bench: //' > "$res/um.txt"
+grep -o 'result: .*' "$res/um.log" | sed 's/^result: //' > "$res/um.results"
+[ -s "$res/um.results" ] || die "the benchmark printed no results (see build/bench/um.log)"
+[ -n "${QUIET:-}" ] || cat "$res/um.txt"

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The main job (make): assemble build/linux, build it and run the KUnit walks
-# on UML, x86_64 and arm64, then sum up.
+# on UML, x86_64 and arm64, sum up, then compare with the legacy walkers:
+# the benchmark on UML and the codegen of the changed objects, printed as
+# one table (full report in build/bench/report.md).
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -14,4 +16,14 @@ for cfg in $configs; do
 	"$ROOT/scripts/kunit.sh" "$cfg" || rc=1
 done
 python3 "$ROOT/scripts/summary.py" $configs || rc=1
+
+# The comparison against the legacy walkers: speed (UML, native speed) and
+# codegen (x86_64 and arm64 defconfig, base against patched).
+echo
+echo "main: benchmark on UML (build/bench/um.txt)"
+QUIET=1 "$ROOT/scripts/bench.sh" || rc=1
+echo "main: codegen, base against patched (build/codegen/report.md)"
+"$ROOT/scripts/codegen.sh" > "$BUILD/codegen.out" 2>&1 ||
+	{ tail -n 20 "$BUILD/codegen.out"; rc=1; }
+python3 "$ROOT/scripts/bench-report.py" um || rc=1
 exit $rc

@@ -101,7 +101,7 @@ static int bench_pmd_entry(pmd_t *pmdp, unsigned long addr,
 			   unsigned long next, struct mm_walk *walk)
 {
 	unsigned long *n = walk->private;
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the THP's lock */
 
 	ptl = pmd_trans_huge_lock(pmdp, walk->vma);
 	if (ptl) {
@@ -167,13 +167,13 @@ static unsigned long run_walker(int w, struct mm_struct *mm,
 	case W_LEAF_LOCKED:
 		mmap_read_lock(mm);
 		for_each_pt_leaf(&s, mm, start, end, MM_WALK_LOCKED)
-			n++;
+			n += (s.next - s.addr) >> PAGE_SHIFT;
 		mmap_read_unlock(mm);
 		break;
 	case W_LEAF_LOCKLESS:
 		local_irq_disable();
 		for_each_pt_leaf(&s, mm, start, end, 0)
-			n++;
+			n += (s.next - s.addr) >> PAGE_SHIFT;
 		local_irq_enable();
 		break;
 	case W_LEAF_ENTRY:
@@ -238,50 +238,102 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void pt_walk_bench_anon_4k(struct kunit *test)
+/*
+ * Time every walker over [@start, @start + @len), interleaved, and print the
+ * medians: a line per walker for people, and a "result:" line per walker
+ * for scripts/bench-report.py.  Every walker must count @pages mapped pages.
+ */
+static void bench_range(struct kunit *test, const char *scenario,
+			unsigned long start, unsigned long len,
+			unsigned long pages)
 {
-	unsigned long len = bench_mib << 20, start, npages = len >> PAGE_SHIFT;
+	struct mm_struct *mm = current->mm;
 	u64 ns[W_NR][BENCH_REPS], median[W_NR];
-	struct mm_struct *mm;
 	int w, r;
 
-	start = kunit_vm_mmap(test, NULL, 0, len, PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(start));
-	mm = current->mm;
-	if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
-		KUNIT_ASSERT_EQ(test, do_madvise(mm, start, len, MADV_NOHUGEPAGE), 0);
-	KUNIT_ASSERT_EQ(test, do_madvise(mm, start, len, MADV_POPULATE_WRITE), 0);
-
-	/* Interleave the walkers in every repetition: same conditions. */
 	for (r = 0; r < BENCH_REPS; r++) {
 		for (w = 0; w < W_NR; w++) {
 			u64 t0 = ktime_get_ns();
 			unsigned long n = run_walker(w, mm, start, start + len);
 
 			ns[w][r] = ktime_get_ns() - t0;
-			KUNIT_ASSERT_EQ_MSG(test, n, npages, "%s", walker_name[w]);
+			KUNIT_ASSERT_EQ_MSG(test, n, pages, "%s: %s", scenario,
+					    walker_name[w]);
 		}
 	}
 	for (w = 0; w < W_NR; w++) {
 		sort(ns[w], BENCH_REPS, sizeof(u64), cmp_u64, NULL);
 		median[w] = ns[w][BENCH_REPS / 2];
 	}
-	kunit_info(test, "bench: anon 4K, %lu MiB, %lu leaves, median of %d\n",
-		   bench_mib, npages, BENCH_REPS);
+	kunit_info(test, "bench: %s, %lu MiB, %lu pages mapped, median of %d\n",
+		   scenario, len >> 20, pages, BENCH_REPS);
 	for (w = 0; w < W_NR; w++) {
 		u64 x100 = median[W_RAW] ? div64_u64(median[w] * 100, median[W_RAW]) : 0;
 
-		kunit_info(test, "bench: %-28s %5llu.%02llu ns/leaf  %llu.%02llux raw\n",
+		kunit_info(test, "bench: %-28s %5llu.%02llu ns/page  %llu.%02llux raw\n",
 			   walker_name[w],
-			   div64_u64(median[w], npages),
-			   div64_u64(median[w] * 100, npages) % 100,
+			   div64_u64(median[w], pages),
+			   div64_u64(median[w] * 100, pages) % 100,
 			   x100 / 100, x100 % 100);
+		kunit_info(test, "result: %s|%s|%llu|%lu|%lu|%d\n", scenario,
+			   walker_name[w], median[w], pages, len >> PAGE_SHIFT,
+			   BENCH_REPS);
 	}
+}
+
+static unsigned long bench_map(struct kunit *test, unsigned long len)
+{
+	unsigned long start;
+
+	start = kunit_vm_mmap(test, NULL, 0, len, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(start));
+	if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		KUNIT_ASSERT_EQ(test, do_madvise(current->mm, start, len,
+						 MADV_NOHUGEPAGE), 0);
+	return start;
+}
+
+/* Every page of the mapping populated with a 4K page. */
+static void pt_walk_bench_anon_4k(struct kunit *test)
+{
+	unsigned long len = bench_mib << 20, start;
+
+	start = bench_map(test, len);
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, start, len, MADV_POPULATE_WRITE), 0);
+	bench_range(test, "anon-4k", start, len, len >> PAGE_SHIFT);
+}
+
+/*
+ * A sparse layout: of every four PMD-sized chunks, one populated, one with a
+ * page in every 64, two empty (no PTE table).
+ */
+static void pt_walk_bench_sparse(struct kunit *test)
+{
+	unsigned long len = bench_mib << 20, start, chunk, off, pages = 0;
+
+	start = ALIGN(bench_map(test, len + PMD_SIZE), PMD_SIZE);
+	for (chunk = start; chunk < start + len; chunk += PMD_SIZE) {
+		switch (((chunk - start) / PMD_SIZE) % 4) {
+		case 0:
+			KUNIT_ASSERT_EQ(test, do_madvise(current->mm, chunk, PMD_SIZE,
+							 MADV_POPULATE_WRITE), 0);
+			pages += PMD_SIZE / PAGE_SIZE;
+			break;
+		case 1:
+			for (off = 0; off < PMD_SIZE; off += 64 * PAGE_SIZE) {
+				KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(chunk + off)), 0);
+				pages++;
+			}
+			break;
+		}
+	}
+	bench_range(test, "sparse", start, len, pages);
 }
 
 static struct kunit_case pt_walk_bench_cases[] = {
 	KUNIT_CASE_SLOW(pt_walk_bench_anon_4k),
+	KUNIT_CASE_SLOW(pt_walk_bench_sparse),
 	{}
 };
 
