@@ -221,6 +221,73 @@ __mm_walk_start(struct mm_walk_state *s, struct mm_struct *mm,
 	return s;
 }
 
+/*
+ * The loop variables of for_each_pt_leaf(): the cursor, and copies of what
+ * its inner loop reads at every PTE, which the compiler keeps in registers
+ * (the cursor itself lives in memory, as the out-of-line step takes it).
+ */
+struct __pt_leaf_loop {
+	struct mm_walk_state *cur;
+	pte_t *ptep;		/* cur->pt[PT_LEVEL_PTE].entp */
+	unsigned long next;	/* cur->next */
+	unsigned long end;	/* cur->end */
+	unsigned int flags;	/* cur->flags */
+	bool step;		/* the stop is a PTE the inner loop steps from */
+	bool brk;		/* the body left the inner loop with break */
+};
+
+static __always_inline void __pt_leaf_loop_enter(struct __pt_leaf_loop *l)
+{
+	struct mm_walk_state *s = l->cur;
+
+	l->brk = true;
+	l->ptep = s->pt[PT_LEVEL_PTE].entp;
+	l->next = s->next;
+	l->end = s->end;
+	l->flags = s->flags;
+	l->step = s->level == PT_LEVEL_PTE && !(s->flags & MM_WALK_BATCH);
+}
+
+/*
+ * mm_walk_next_pte() for the inner loop of for_each_pt_leaf(), on the
+ * copies: the next stop in the same PTE table, or false.
+ */
+static __always_inline bool __pt_leaf_loop_step(struct __pt_leaf_loop *l)
+{
+	struct mm_walk_state *s = l->cur;
+	unsigned long addr = l->next;
+	pte_t *ptep = l->ptep;
+
+	/* mm_walk_end() in the body unmapped the table: the slow step. */
+	if (!l->step || !s->pte_mapped)
+		return false;
+	while (addr < l->end && (addr & ~PMD_MASK)) {
+		enum pt_entry_type type;
+		union pt_entry e;
+
+		ptep++;
+		e.pte = (l->flags & MM_WALK_LOCKED) ? ptep_get(ptep) :
+						      ptep_get_lockless(ptep);
+		type = pt_generic_entry_type(PT_LEVEL_PTE, &e);
+		if (type == PT_ENTRY_LEAF ||
+		    (type == PT_ENTRY_NONPRESENT && (l->flags & MM_WALK_NONPRESENT)) ||
+		    (type == PT_ENTRY_NONE && (l->flags & MM_WALK_HOLES))) {
+			l->ptep = ptep;
+			l->next = min(addr + PAGE_SIZE, l->end);
+			s->pt[PT_LEVEL_PTE].entp = ptep;
+			s->entry = e;
+			s->type = type;
+			s->addr = addr;
+			s->next = l->next;
+			return true;
+		}
+		addr += PAGE_SIZE;
+	}
+	s->pt[PT_LEVEL_PTE].entp = ptep;
+	s->next = addr;
+	return false;
+}
+
 /**
  * for_each_pt_leaf() - iterate over the leaves of a range
  * @s: a struct mm_walk_state for the cursor
@@ -234,10 +301,31 @@ __mm_walk_start(struct mm_walk_state *s, struct mm_struct *mm,
  * for them.  A range that is empty, inverted or outside the user address
  * space runs no iteration and leaves the error in @s->err.  Leaving the loop
  * with break (or return) requires mm_walk_end(@s).
+ *
+ * Two nested loops, one to the user: the inner one steps through the entries
+ * of one PTE table with no call on its way, so that the compiler can keep the
+ * cursor in registers there; the outer one calls the out-of-line step for
+ * everything else.  A break in the body leaves both (the inner loop's flag
+ * stays set).
  */
 #define for_each_pt_leaf(s, mm, start, end, flags)			\
-	for (struct mm_walk_state *__pt_s = __mm_walk_start(s, mm, start, end, flags); \
-	     mm_walk_next(__pt_s);)
+	mm_walk_for_each(__mm_walk_start(s, mm, start, end, flags))
+
+/**
+ * mm_walk_for_each() - iterate over the stops of a walk already set up
+ * @s: a cursor set up with mm_walk_begin() or mm_walk_begin_vma()
+ *
+ * for_each_pt_leaf() for a cursor the caller has set up (for instance for
+ * one VMA, with mm_walk_begin_vma()).  The same rules: leaving the loop
+ * with break (or return) requires mm_walk_end(@s).  The body may call
+ * mm_walk_end(@s) and go on (to reschedule): the next stop is then found
+ * from the top.
+ */
+#define mm_walk_for_each(s)						\
+	for (struct __pt_leaf_loop __pt = { .cur = (s) };		\
+	     !__pt.brk && __mm_walk_next(__pt.cur);)			\
+		for (__pt_leaf_loop_enter(&__pt); __pt.brk;		\
+		     __pt.brk = __pt_leaf_loop_step(&__pt))
 
 /**
  * mm_walk_is_leaf() - is the cursor on a present leaf

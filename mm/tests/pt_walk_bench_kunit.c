@@ -156,7 +156,7 @@ static unsigned long run_walker(int w, struct mm_struct *mm,
 	struct vm_area_struct *vma;
 	struct mm_walk_state s;
 	struct folio_walk fw;
-	unsigned long n = 0, addr;
+	unsigned long n = 0, pages = 0, addr;
 
 	switch (w) {
 	case W_RAW:
@@ -165,16 +165,19 @@ static unsigned long run_walker(int w, struct mm_struct *mm,
 		mmap_read_unlock(mm);
 		break;
 	case W_LEAF_LOCKED:
+		/* The count in a variable of its own, as in a real caller. */
 		mmap_read_lock(mm);
 		for_each_pt_leaf(&s, mm, start, end, MM_WALK_LOCKED)
-			n += (s.next - s.addr) >> PAGE_SHIFT;
+			pages += (s.next - s.addr) >> PAGE_SHIFT;
 		mmap_read_unlock(mm);
+		n = pages;
 		break;
 	case W_LEAF_LOCKLESS:
 		local_irq_disable();
 		for_each_pt_leaf(&s, mm, start, end, 0)
-			n += (s.next - s.addr) >> PAGE_SHIFT;
+			pages += (s.next - s.addr) >> PAGE_SHIFT;
 		local_irq_enable();
+		n = pages;
 		break;
 	case W_LEAF_ENTRY:
 		mmap_read_lock(mm);
