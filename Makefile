@@ -12,7 +12,7 @@
 #                     x86_64-debug)
 #   make checkpatch   checkpatch --strict on the new files and the series
 #   make sparse       sparse on the project's objects (after a KUnit build)
-#   make bench        the KUnit benchmark on UML (build/bench/um.txt)
+#   make bench        the KUnit benchmark on UML and x86_64/QEMU (build/bench)
 #   make codegen      bloat-o-meter, base against patched (build/codegen)
 #   make report       the comparison table and build/bench/report.md
 #   make selftests    mm selftests (GUP, mincore) on the base and patched kernels
@@ -50,13 +50,13 @@ sparse:
 	$(S)/static-checks.sh sparse
 
 bench: assemble
-	$(S)/bench.sh
+	$(S)/bench.sh um x86_64
 
 codegen: assemble
 	$(S)/codegen.sh
 
 report:
-	python3 $(S)/bench-report.py um
+	python3 $(S)/bench-report.py
 
 selftests: assemble
 	$(S)/selftests.sh

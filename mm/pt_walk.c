@@ -399,6 +399,29 @@ static void pt_walk_batch(struct mm_walk_state *s)
 	s->next = min(addr, s->end);
 }
 
+/*
+ * With MM_WALK_RUNS, extend a present or none PTE to the run of following
+ * PTEs of the same type in the same table, whatever they map: for walkers
+ * that only ask whether pages are mapped (mincore()).
+ */
+static void pt_walk_run(struct mm_walk_state *s)
+{
+	pte_t *ptep = s->pt[PT_LEVEL_PTE].entp;
+	unsigned long addr = s->next;
+
+	while (addr < s->end && (addr & (pt_table_span(PT_LEVEL_PTE) - 1))) {
+		union pt_entry e;
+
+		e.pte = (s->flags & MM_WALK_LOCKED) ? ptep_get(ptep + s->nr) :
+						      ptep_get_lockless(ptep + s->nr);
+		if (pt_generic_entry_type(PT_LEVEL_PTE, &e) != s->type)
+			break;
+		s->nr++;
+		addr += PAGE_SIZE;
+	}
+	s->next = min(addr, s->end);
+}
+
 /**
  * __mm_walk_next() - the out-of-line step of mm_walk_next()
  * @s: the cursor
@@ -450,6 +473,9 @@ bool __mm_walk_next(struct mm_walk_state *s)
 		if ((s->flags & MM_WALK_BATCH) && s->level == PT_LEVEL_PTE &&
 		    s->type == PT_ENTRY_LEAF)
 			pt_walk_batch(s);
+		else if ((s->flags & MM_WALK_RUNS) && s->level == PT_LEVEL_PTE &&
+			 (s->type == PT_ENTRY_LEAF || s->type == PT_ENTRY_NONE))
+			pt_walk_run(s);
 		return true;
 	}
 	mm_walk_end(s);

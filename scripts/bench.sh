@@ -1,24 +1,70 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run the ptwalk KUnit benchmark (suite pt_walk_bench) on UML, where kernel
-# code runs at native speed, and print its figures.  Never part of `make
-# check`: speed is measured here, not asserted.  Output in build/bench/.
+# Run the ptwalk KUnit benchmark (suite pt_walk_bench) and print its figures:
+#   um       UML, where kernel code runs at native speed: the timings;
+#   x86_64   qemu-system-x86_64 (TCG, no KVM here): ratios only, with the
+#            THP and hugetlb 2M/1G scenarios UML cannot have.
+# Never part of `make check`: speed is measured here, not asserted.  Output
+# in build/bench/<platform>.{txt,results,log,out}, the platform being um or
+# qemu-x86_64.  QUIET=1 prints nothing but errors.
+#
+#   scripts/bench.sh [um] [x86_64]     (default: um)
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 mib=${BENCH_MIB:-256}
-dir=$OUT/bench-um
 res=$BUILD/bench
-mkdir -p "$dir" "$res"
-(cd "$LINUX" && python3 tools/testing/kunit/kunit.py run --arch=um \
-	--build_dir="$dir" --kunitconfig="$ROOT/bench/um.kunitconfig" \
-	--make_options=CC="ccache gcc" --jobs="$(nproc)" --timeout=900 \
-	--kernel_args="mem=2G" --kernel_args="pt_walk_bench_kunit.bench_mib=$mib" \
-	--json="$res/um.json" 'pt_walk_bench') > "$res/um.out" 2>&1 ||
-	{ tail -n 30 "$res/um.out"; die "the benchmark did not run"; }
-cp "$dir/test.log" "$res/um.log"
-grep -o 'bench: .*' "$res/um.log" | sed 's/^bench: //' > "$res/um.txt"
-grep -o 'result: .*' "$res/um.log" | sed 's/^result: //' > "$res/um.results"
-[ -s "$res/um.results" ] || die "the benchmark printed no results (see build/bench/um.log)"
-[ -n "${QUIET:-}" ] || cat "$res/um.txt"
+mkdir -p "$res"
+
+run() {		# run platform build-dir kunit.py-arguments...
+	local plat=$1 dir=$2
+	shift 2
+	mkdir -p "$dir"
+	(cd "$LINUX" && python3 tools/testing/kunit/kunit.py run \
+		--build_dir="$dir" --jobs="$(nproc)" --timeout=1800 \
+		--kernel_args="pt_walk_bench_kunit.bench_mib=$mib" \
+		--json="$res/$plat.json" "$@" 'pt_walk_bench') > "$res/$plat.out" 2>&1 ||
+		{ tail -n 30 "$res/$plat.out"; die "the benchmark did not run on $plat"; }
+	cp "$dir/test.log" "$res/$plat.log"
+	grep -o 'bench: .*' "$res/$plat.log" | sed 's/^bench: //' > "$res/$plat.txt"
+	grep -o 'result: .*' "$res/$plat.log" | sed 's/^result: //' > "$res/$plat.results"
+	[ -s "$res/$plat.results" ] ||
+		die "the benchmark printed no results on $plat (see build/bench/$plat.log)"
+	if [ -z "${QUIET:-}" ]; then
+		echo "== $plat"
+		cat "$res/$plat.txt"
+	fi
+}
+
+for p in ${*:-um}; do
+	case "$p" in
+	um)
+		run um "$OUT/bench-um" --arch=um \
+			--kunitconfig="$ROOT/bench/um.kunitconfig" \
+			--make_options=CC="ccache gcc" --kernel_args="mem=2G"
+		;;
+	x86_64)
+		# Without KVM the guest cannot calibrate its TSC against the PIT
+		# and falls back to jiffies (4 ms): give it the host's TSC rate,
+		# which is the guest's under TCG.
+		mkdir -p "$res/bin"
+		gcc -static -O2 -o "$res/bin/ptwalk_users" "$ROOT/bench/users/ptwalk_users.c" ||
+			die "cannot build bench/users/ptwalk_users.c"
+		khz=$("$res/bin/ptwalk_users" --tsc-khz) || khz=0
+		[ "$khz" -gt 0 ] 2>/dev/null || die "cannot measure the host's TSC frequency"
+		# 3 GiB: 1G and 256M of hugetlb pools, 256M of THPs, the rest.
+		run qemu-x86_64 "$OUT/bench-x86_64" --arch=x86_64 \
+			--qemu_config="$ROOT/kunit/qemu/x86_64.py" \
+			--kunitconfig="$ROOT/kunit/x86_64.kunitconfig" \
+			--kunitconfig="$ROOT/bench/x86_64.kunitconfig" \
+			--make_options=CC="ccache gcc" \
+			--kernel_args="hugepagesz=1G" --kernel_args="hugepages=1" \
+			--kernel_args="hugepagesz=2M" --kernel_args="hugepages=128" \
+			--kernel_args="tsc_early_khz=$khz" --kernel_args="tsc=reliable"
+		;;
+	*)
+		die "unknown platform '$p' (um x86_64)"
+		;;
+	esac
+done

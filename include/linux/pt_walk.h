@@ -56,6 +56,10 @@
 #define MM_WALK_NONPRESENT	BIT(1)	/* swap, migration, device, markers */
 #define MM_WALK_BATCH		BIT(2)	/* runs of PTEs of one folio as one leaf */
 #define MM_WALK_LOCKED		BIT(3)	/* take the page table locks */
+#define MM_WALK_RUNS		BIT(4)	/* runs of present, or of none, PTEs */
+
+/* Flags under which a stop may cover more than one PTE. */
+#define MM_WALK_MULTI		(MM_WALK_BATCH | MM_WALK_RUNS)
 
 /**
  * struct mm_walk_state - a cursor over the page tables of an mm
@@ -68,7 +72,7 @@
  * @level: level of the current entry
  * @type: what the current entry is
  * @nr: number of entries the current stop covers (more than one only for
- *	MM_WALK_BATCH runs; 0 for a gap between VMAs)
+ *	MM_WALK_BATCH and MM_WALK_RUNS runs; 0 for a gap between VMAs)
  * @err: 0, or why the walk was refused (-EINVAL, -ERANGE) or stopped
  *	(-EAGAIN: a table kept changing under it)
  * @entry: raw value of the current entry, read once (under the lock when
@@ -171,7 +175,7 @@ static __always_inline bool mm_walk_next_pte(struct mm_walk_state *s)
 	pte_t *ptep;
 
 	if (s->level != PT_LEVEL_PTE || !s->pte_mapped ||
-	    (s->flags & MM_WALK_BATCH))
+	    (s->flags & MM_WALK_MULTI))
 		return false;
 	ptep = s->pt[PT_LEVEL_PTE].entp;
 	while (addr < s->end && (addr & ~PMD_MASK)) {
@@ -232,25 +236,23 @@ struct __pt_leaf_loop {
 	unsigned long next;	/* cur->next */
 	unsigned long end;	/* cur->end */
 	unsigned int flags;	/* cur->flags */
-	bool step;		/* the stop is a PTE the inner loop steps from */
-	bool brk;		/* the body left the inner loop with break */
+	bool step;		/* the stop is a PTE the fast step steps from */
 };
 
 static __always_inline void __pt_leaf_loop_enter(struct __pt_leaf_loop *l)
 {
 	struct mm_walk_state *s = l->cur;
 
-	l->brk = true;
 	l->ptep = s->pt[PT_LEVEL_PTE].entp;
 	l->next = s->next;
 	l->end = s->end;
 	l->flags = s->flags;
-	l->step = s->level == PT_LEVEL_PTE && !(s->flags & MM_WALK_BATCH);
+	l->step = s->level == PT_LEVEL_PTE && !(s->flags & MM_WALK_MULTI);
 }
 
 /*
- * mm_walk_next_pte() for the inner loop of for_each_pt_leaf(), on the
- * copies: the next stop in the same PTE table, or false.
+ * mm_walk_next_pte() for for_each_pt_leaf(), on the copies: the next stop
+ * in the same PTE table, or false.
  */
 static __always_inline bool __pt_leaf_loop_step(struct __pt_leaf_loop *l)
 {
@@ -288,6 +290,22 @@ static __always_inline bool __pt_leaf_loop_step(struct __pt_leaf_loop *l)
 	return false;
 }
 
+/*
+ * The step of for_each_pt_leaf(): the fast step on the copies, else the
+ * out-of-line step and new copies.  The copies live in the loop's own
+ * variable, never in memory: the call on the slow path does not make the
+ * fast path reload them.
+ */
+static __always_inline bool __pt_leaf_loop_next(struct __pt_leaf_loop *l)
+{
+	if (likely(__pt_leaf_loop_step(l)))
+		return true;
+	if (!__mm_walk_next(l->cur))
+		return false;
+	__pt_leaf_loop_enter(l);
+	return true;
+}
+
 /**
  * for_each_pt_leaf() - iterate over the leaves of a range
  * @s: a struct mm_walk_state for the cursor
@@ -302,11 +320,9 @@ static __always_inline bool __pt_leaf_loop_step(struct __pt_leaf_loop *l)
  * space runs no iteration and leaves the error in @s->err.  Leaving the loop
  * with break (or return) requires mm_walk_end(@s).
  *
- * Two nested loops, one to the user: the inner one steps through the entries
- * of one PTE table with no call on its way, so that the compiler can keep the
- * cursor in registers there; the outer one calls the out-of-line step for
- * everything else.  A break in the body leaves both (the inner loop's flag
- * stays set).
+ * The step to the next entry of the same PTE table is inline and works on
+ * copies of what it reads in the loop's own variable, which the compiler
+ * keeps in registers; everything else is the out-of-line __mm_walk_next().
  */
 #define for_each_pt_leaf(s, mm, start, end, flags)			\
 	mm_walk_for_each(__mm_walk_start(s, mm, start, end, flags))
@@ -323,9 +339,7 @@ static __always_inline bool __pt_leaf_loop_step(struct __pt_leaf_loop *l)
  */
 #define mm_walk_for_each(s)						\
 	for (struct __pt_leaf_loop __pt = { .cur = (s) };		\
-	     !__pt.brk && __mm_walk_next(__pt.cur);)			\
-		for (__pt_leaf_loop_enter(&__pt); __pt.brk;		\
-		     __pt.brk = __pt_leaf_loop_step(&__pt))
+	     __pt_leaf_loop_next(&__pt);)
 
 /**
  * mm_walk_is_leaf() - is the cursor on a present leaf

@@ -13,12 +13,14 @@
  * locked (looking the VMA up, and in a known VMA) and lockless.
  */
 #include <kunit/test.h>
+#include <linux/hugetlb.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/pagewalk.h>
 #include <linux/pt_walk.h>
 #include <linux/sort.h>
+#include <linux/syscalls.h>
 
 static unsigned long bench_mib = 256;
 module_param(bench_mib, ulong, 0444);
@@ -67,13 +69,24 @@ static unsigned long raw_walk(struct mm_struct *mm, unsigned long addr,
 				pmd_t *pmdp;
 
 				pud_next = pud_addr_end(addr, p4d_next);
+				/* A huge leaf (hugetlb 1G) counts its pages. */
+				if (pud_leaf(pudp_get(pudp))) {
+					n += (pud_next - addr) >> PAGE_SHIFT;
+					continue;
+				}
 				if (pud_none_or_clear_bad(pudp))
 					continue;
 				pmdp = pmd_offset(pudp, addr);
 				do {
+					pmd_t pmd = pmdp_get_lockless(pmdp);
+
 					pmd_next = pmd_addr_end(addr, pud_next);
-					if (pmd_none(pmdp_get_lockless(pmdp)))
+					if (pmd_none(pmd))
 						continue;
+					if (pmd_leaf(pmd)) {
+						n += (pmd_next - addr) >> PAGE_SHIFT;
+						continue;
+					}
 					n += raw_pte_range(mm, pmdp, addr, pmd_next);
 				} while (pmdp++, addr = pmd_next, addr != pud_next);
 			} while (pudp++, addr = pud_next, addr != p4d_next);
@@ -126,6 +139,25 @@ static int bench_leaf_entry(struct mm_walk_state *s, struct mm_walk *walk)
 	return 0;
 }
 
+/* The legacy hugetlb walker: every level read as a pte_t. */
+static int bench_hugetlb_entry(pte_t *ptep, unsigned long hmask,
+			       unsigned long addr, unsigned long next,
+			       struct mm_walk *walk)
+{
+#ifdef CONFIG_HUGETLB_PAGE
+	unsigned long *n = walk->private;
+
+	if (pte_present(huge_ptep_get(walk->mm, addr, ptep)))
+		*n += (next - addr) >> PAGE_SHIFT;
+#endif
+	return 0;
+}
+
+static const struct mm_walk_ops bench_hugetlb_ops = {
+	.hugetlb_entry	= bench_hugetlb_entry,
+	.walk_lock	= PGWALK_RDLOCK,
+};
+
 static const struct mm_walk_ops bench_leaf_ops = {
 	.leaf_entry	= bench_leaf_entry,
 	.walk_lock	= PGWALK_RDLOCK,
@@ -133,9 +165,20 @@ static const struct mm_walk_ops bench_leaf_ops = {
 
 enum {
 	W_RAW, W_LEAF_LOCKED, W_LEAF_LOCKLESS, W_LEAF_ENTRY, W_PAGEWALK,
-	W_PMD_ENTRY, W_FOLIO_WALK, W_SEEK_LOCKED, W_SEEK_VMA, W_SEEK_LOCKLESS,
-	W_NR
+	W_PMD_ENTRY, W_HUGETLB_ENTRY, W_FOLIO_WALK, W_SEEK_LOCKED, W_SEEK_VMA,
+	W_SEEK_LOCKLESS, W_NR
 };
+
+/*
+ * The walkers each kind of memory can take: the pte_entry walk splits THPs
+ * and, like the pmd_entry walk, skips hugetlb VMAs, where the legacy walker
+ * is hugetlb_entry.
+ */
+#define W_ALL		(BIT(W_NR) - 1)
+#define W_PTE_ONLY	(BIT(W_PAGEWALK) | BIT(W_PMD_ENTRY))
+#define W_FOR_4K	(W_ALL & ~BIT(W_HUGETLB_ENTRY))
+#define W_FOR_THP	(W_ALL & ~BIT(W_HUGETLB_ENTRY) & ~BIT(W_PAGEWALK))
+#define W_FOR_HUGETLB	(W_ALL & ~W_PTE_ONLY)
 
 static const char * const walker_name[W_NR] = {
 	[W_RAW]			= "raw pgd..pte loop",
@@ -144,6 +187,7 @@ static const char * const walker_name[W_NR] = {
 	[W_LEAF_ENTRY]		= "walk_page_range leaf_entry",
 	[W_PAGEWALK]		= "walk_page_range pte_entry",
 	[W_PMD_ENTRY]		= "walk_page_range pmd_entry",
+	[W_HUGETLB_ENTRY]	= "walk_page_range hugetlb_entry",
 	[W_FOLIO_WALK]		= "folio_walk_start per page",
 	[W_SEEK_LOCKED]		= "mm_walk_seek_leaf locked",
 	[W_SEEK_VMA]		= "mm_walk_seek_vma_leaf",
@@ -192,6 +236,11 @@ static unsigned long run_walker(int w, struct mm_struct *mm,
 	case W_PMD_ENTRY:
 		mmap_read_lock(mm);
 		walk_page_range(mm, start, end, &bench_pmd_ops, &n);
+		mmap_read_unlock(mm);
+		break;
+	case W_HUGETLB_ENTRY:
+		mmap_read_lock(mm);
+		walk_page_range(mm, start, end, &bench_hugetlb_ops, &n);
 		mmap_read_unlock(mm);
 		break;
 	case W_FOLIO_WALK:
@@ -248,7 +297,7 @@ static int cmp_u64(const void *a, const void *b)
  */
 static void bench_range(struct kunit *test, const char *scenario,
 			unsigned long start, unsigned long len,
-			unsigned long pages)
+			unsigned long pages, unsigned long walkers)
 {
 	struct mm_struct *mm = current->mm;
 	u64 ns[W_NR][BENCH_REPS], median[W_NR];
@@ -256,8 +305,13 @@ static void bench_range(struct kunit *test, const char *scenario,
 
 	for (r = 0; r < BENCH_REPS; r++) {
 		for (w = 0; w < W_NR; w++) {
-			u64 t0 = ktime_get_ns();
-			unsigned long n = run_walker(w, mm, start, start + len);
+			u64 t0;
+			unsigned long n;
+
+			if (!(walkers & BIT(w)))
+				continue;
+			t0 = ktime_get_ns();
+			n = run_walker(w, mm, start, start + len);
 
 			ns[w][r] = ktime_get_ns() - t0;
 			KUNIT_ASSERT_EQ_MSG(test, n, pages, "%s: %s", scenario,
@@ -265,13 +319,19 @@ static void bench_range(struct kunit *test, const char *scenario,
 		}
 	}
 	for (w = 0; w < W_NR; w++) {
+		if (!(walkers & BIT(w)))
+			continue;
 		sort(ns[w], BENCH_REPS, sizeof(u64), cmp_u64, NULL);
 		median[w] = ns[w][BENCH_REPS / 2];
 	}
 	kunit_info(test, "bench: %s, %lu MiB, %lu pages mapped, median of %d\n",
 		   scenario, len >> 20, pages, BENCH_REPS);
 	for (w = 0; w < W_NR; w++) {
-		u64 x100 = median[W_RAW] ? div64_u64(median[w] * 100, median[W_RAW]) : 0;
+		u64 x100;
+
+		if (!(walkers & BIT(w)))
+			continue;
+		x100 = median[W_RAW] ? div64_u64(median[w] * 100, median[W_RAW]) : 0;
 
 		kunit_info(test, "bench: %-28s %5llu.%02llu ns/page  %llu.%02llux raw\n",
 			   walker_name[w],
@@ -304,7 +364,7 @@ static void pt_walk_bench_anon_4k(struct kunit *test)
 
 	start = bench_map(test, len);
 	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, start, len, MADV_POPULATE_WRITE), 0);
-	bench_range(test, "anon-4k", start, len, len >> PAGE_SHIFT);
+	bench_range(test, "anon-4k", start, len, len >> PAGE_SHIFT, W_FOR_4K);
 }
 
 /*
@@ -331,12 +391,92 @@ static void pt_walk_bench_sparse(struct kunit *test)
 			break;
 		}
 	}
-	bench_range(test, "sparse", start, len, pages);
+	bench_range(test, "sparse", start, len, pages, W_FOR_4K);
 }
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/* Every PMD of the mapping a THP: PMD leaves, never split by the walkers. */
+static void pt_walk_bench_thp(struct kunit *test)
+{
+	unsigned long len = bench_mib << 20, start, pages = 0;
+	struct mm_walk_state s;
+	unsigned long addr;
+
+	if (!has_transparent_hugepage())
+		kunit_skip(test, "no transparent huge pages on this machine");
+	start = kunit_vm_mmap(test, NULL, 0, len + PMD_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(start));
+	start = ALIGN(start, PMD_SIZE);
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, start, len, MADV_HUGEPAGE), 0);
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, start, len, MADV_POPULATE_WRITE), 0);
+	/* How much of it the allocator gave as THPs: reported, not required. */
+	mmap_read_lock(current->mm);
+	for (addr = start; addr < start + len; addr += PMD_SIZE) {
+		if (mm_walk_seek_leaf(&s, current->mm, addr, MM_WALK_LOCKED) &&
+		    s.level == PT_LEVEL_PMD)
+			pages += PMD_SIZE / PAGE_SIZE;
+		mm_walk_end(&s);
+	}
+	mmap_read_unlock(current->mm);
+	kunit_info(test, "bench: thp: %lu of %lu MiB mapped by THPs\n",
+		   (pages << PAGE_SHIFT) >> 20, len >> 20);
+	bench_range(test, "thp", start, len, len >> PAGE_SHIFT, W_FOR_THP);
+}
+#endif
+
+#ifdef CONFIG_HUGETLB_PAGE
+static unsigned long bench_hugetlb_mib = 256;
+module_param(bench_hugetlb_mib, ulong, 0444);
+MODULE_PARM_DESC(bench_hugetlb_mib, "size of the 2M hugetlb mapping in MiB");
+
+/* hugetlb pages of 2^@shift bytes, from the pool the kernel was booted with. */
+static void bench_hugetlb(struct kunit *test, const char *scenario,
+			  unsigned int shift, unsigned long len)
+{
+	struct hstate *h = size_to_hstate(1UL << shift);
+	unsigned long start;
+
+	if (!h || h->free_huge_pages < len >> shift)
+		kunit_skip(test, "%s: the pool has fewer than %lu pages (boot with hugepagesz=, hugepages=)",
+			   scenario, len >> shift);
+	/* An mm for the test, then the hugetlb mapping in it. */
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(kunit_vm_mmap(test, NULL, 0, PAGE_SIZE,
+							    PROT_READ, MAP_PRIVATE |
+							    MAP_ANONYMOUS, 0)));
+	start = ksys_mmap_pgoff(0, len, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
+				(shift << MAP_HUGE_SHIFT), -1, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(start));
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, start, len, MADV_POPULATE_WRITE), 0);
+	bench_range(test, scenario, start, len, len >> PAGE_SHIFT, W_FOR_HUGETLB);
+}
+
+static void pt_walk_bench_hugetlb_2m(struct kunit *test)
+{
+	bench_hugetlb(test, "hugetlb-2M", PMD_SHIFT, bench_hugetlb_mib << 20);
+}
+
+#ifdef CONFIG_X86_64
+static void pt_walk_bench_hugetlb_1g(struct kunit *test)
+{
+	bench_hugetlb(test, "hugetlb-1G", PUD_SHIFT, PUD_SIZE);
+}
+#endif
+#endif /* CONFIG_HUGETLB_PAGE */
 
 static struct kunit_case pt_walk_bench_cases[] = {
 	KUNIT_CASE_SLOW(pt_walk_bench_anon_4k),
 	KUNIT_CASE_SLOW(pt_walk_bench_sparse),
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	KUNIT_CASE_SLOW(pt_walk_bench_thp),
+#endif
+#ifdef CONFIG_HUGETLB_PAGE
+	KUNIT_CASE_SLOW(pt_walk_bench_hugetlb_2m),
+#ifdef CONFIG_X86_64
+	KUNIT_CASE_SLOW(pt_walk_bench_hugetlb_1g),
+#endif
+#endif
 	{}
 };
 

@@ -629,6 +629,23 @@ static void leaf_entry_ranges(struct kunit *test)
 	expect_rec(test, &r->rec[5], a + 6 * p, a + 7 * p, PT_LEVEL_PTE, PT_ENTRY_NONE, true);
 	expect_rec(test, &r->rec[6], a + 7 * p, a + 8 * p, PT_LEVEL_PTE, PT_ENTRY_LEAF, true);
 
+	/*
+	 * MM_WALK_RUNS: runs of present, and of none, PTEs as one stop each,
+	 * in [a + 16p, a + 32p) with pages 20 to 23 written.
+	 */
+	for (i = 20; i < 24; i++)
+		KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(a + i * p)), 0);
+	memset(r, 0, sizeof(*r));
+	KUNIT_EXPECT_EQ(test, leaf_walk(a + 16 * p, a + 32 * p,
+					MM_WALK_HOLES | MM_WALK_RUNS, r), 0);
+	KUNIT_ASSERT_EQ(test, r->n, 3);
+	expect_rec(test, &r->rec[0], a + 16 * p, a + 20 * p, PT_LEVEL_PTE, PT_ENTRY_NONE, true);
+	KUNIT_EXPECT_EQ(test, r->rec[0].nr, 4);
+	expect_rec(test, &r->rec[1], a + 20 * p, a + 24 * p, PT_LEVEL_PTE, PT_ENTRY_LEAF, true);
+	KUNIT_EXPECT_EQ(test, r->rec[1].nr, 4);
+	expect_rec(test, &r->rec[2], a + 24 * p, a + 32 * p, PT_LEVEL_PTE, PT_ENTRY_NONE, true);
+	KUNIT_EXPECT_EQ(test, r->rec[2].nr, 8);
+
 	/* A positive return stops the walk and is returned. */
 	memset(r, 0, sizeof(*r));
 	r->stop_after = 2;

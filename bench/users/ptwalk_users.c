@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ptwalk_users: the users' view of the page table walkers.
+ *
+ * Times what user space sees of the walkers the series changes: mincore()
+ * over a whole mapping, one pread() of /proc/self/pagemap for a whole
+ * mapping (8 bytes per page) and a full read of /proc/self/smaps (every
+ * VMA: open, read to the end, close), over four mappings, one at a time,
+ * each populated by writing every page before it is timed:
+ *
+ *   anon-4k     256 MiB anonymous, MADV_NOHUGEPAGE (4K pages)
+ *   thp         256 MiB anonymous, 2M-aligned, MADV_HUGEPAGE (PMD leaves)
+ *   hugetlb-2M  128 MiB MAP_HUGETLB | MAP_HUGE_2MB (PMD leaves)
+ *   hugetlb-1G  1 GiB MAP_HUGETLB | MAP_HUGE_1GB (a PUD leaf), if the
+ *               pool has a free 1G page
+ *
+ * One untimed round, then REPS rounds, the three walkers interleaved in
+ * each; CLOCK_MONOTONIC; the median is reported, one line per scenario and
+ * walker, in the format of build/bench/<platform>.results:
+ *
+ *   USERS <scenario>|<walker>|<median ns>|<pages>|<range pages>|<reps>
+ *
+ * <pages> is the number of mapped 4K pages the walker reported (resident
+ * for mincore(), present for pagemap, Rss plus hugetlb for smaps), so a
+ * walker that skips work shows; <range pages> the size of the mapping in
+ * 4K pages.  Other lines start with "USERS-INFO ", "USERS-WARN " or
+ * "USERS-SKIP ".  The run stops before any measurement when the clock
+ * advances in steps of 1 ms or more (a jiffies clocksource).
+ *
+ * Build: gcc -static -O2 -Wall -o ptwalk_users ptwalk_users.c
+ *
+ * "ptwalk_users --tsc-khz" prints the TSC frequency of the machine it runs
+ * on in kHz (x86 only), measured against CLOCK_MONOTONIC_RAW: under QEMU
+ * TCG the guest TSC is the host's, and scripts/users-bench.sh passes it as
+ * tsc_early_khz= to a guest kernel that cannot calibrate its TSC.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __x86_64__
+#include <x86intrin.h>
+#endif
+
+#ifndef MAP_HUGE_SHIFT
+#define MAP_HUGE_SHIFT	26
+#endif
+#ifndef MAP_HUGE_2MB
+#define MAP_HUGE_2MB	(21 << MAP_HUGE_SHIFT)
+#endif
+#ifndef MAP_HUGE_1GB
+#define MAP_HUGE_1GB	(30 << MAP_HUGE_SHIFT)
+#endif
+
+#define PAGE_SIZE	4096UL
+#define PMD_SIZE	(2UL << 20)
+#define PUD_SIZE	(1UL << 30)
+#define MIB		(1UL << 20)
+#define NSEC_PER_MSEC	1000000ULL
+#define NSEC_PER_SEC	1000000000ULL
+#define REPS		7
+
+#define PM_PRESENT	(1ULL << 63)
+
+enum walker {
+	W_MINCORE,
+	W_PAGEMAP,
+	W_SMAPS,
+	NR_WALKERS,
+};
+
+static const char *const walker_name[NR_WALKERS] = {
+	[W_MINCORE]	= "mincore()",
+	[W_PAGEMAP]	= "pagemap read",
+	[W_SMAPS]	= "smaps read",
+};
+
+struct scenario {
+	const char *name;
+	unsigned long size;
+	int mmap_flags;		/* besides MAP_PRIVATE | MAP_ANONYMOUS */
+	int advice;		/* madvise() after mapping, 0 for none */
+	const char *pool;	/* hugetlb pool in /sys/kernel/mm/hugepages */
+};
+
+static const struct scenario scenarios[] = {
+	{ "anon-4k", 256 * MIB, 0, MADV_NOHUGEPAGE, NULL },
+	{ "thp", 256 * MIB, 0, MADV_HUGEPAGE, NULL },
+	{ "hugetlb-2M", 128 * MIB, MAP_HUGETLB | MAP_HUGE_2MB, 0,
+	  "hugepages-2048kB" },
+	{ "hugetlb-1G", PUD_SIZE, MAP_HUGETLB | MAP_HUGE_1GB, 0,
+	  "hugepages-1048576kB" },
+};
+
+/* What /proc/self/smaps says about one VMA, in kB. */
+struct vma_stat {
+	int found;
+	unsigned long rss;
+	unsigned long anon_huge;
+	unsigned long hugetlb;
+};
+
+/* A growing buffer for /proc/self/smaps. */
+struct text {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Reads the file at @path to its end into @t (the open and close included). */
+static int read_text(const char *path, struct text *t)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	t->len = 0;
+	for (;;) {
+		if (t->cap - t->len < 65536) {
+			char *nb = realloc(t->buf, t->cap + 262144);
+
+			if (!nb) {
+				close(fd);
+				return -1;
+			}
+			t->buf = nb;
+			t->cap += 262144;
+		}
+		n = read(fd, t->buf + t->len, t->cap - t->len - 1);
+		if (n < 0) {
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		t->len += n;
+	}
+	t->buf[t->len] = '\0';
+	close(fd);
+	return 0;
+}
+
+/* The first line of a file, without its newline, or "" */
+static void read_line(const char *path, char *line, size_t size)
+{
+	FILE *f = fopen(path, "r");
+
+	line[0] = '\0';
+	if (!f)
+		return;
+	if (fgets(line, size, f))
+		line[strcspn(line, "\n")] = '\0';
+	fclose(f);
+}
+
+/* The fields of the VMA starting at @start in the smaps text @t. */
+static struct vma_stat smaps_vma(const struct text *t, unsigned long start)
+{
+	struct vma_stat st = { 0 };
+	const char *p = t->buf;
+	unsigned long s, e, kb;
+	int in = 0;
+
+	while (p && *p) {
+		if (sscanf(p, "%lx-%lx ", &s, &e) == 2) {
+			if (in)
+				break;
+			in = s == start;
+			st.found |= in;
+		} else if (in) {
+			if (sscanf(p, "Rss: %lu kB", &kb) == 1)
+				st.rss = kb;
+			else if (sscanf(p, "AnonHugePages: %lu kB", &kb) == 1)
+				st.anon_huge = kb;
+			else if (sscanf(p, "Shared_Hugetlb: %lu kB", &kb) == 1)
+				st.hugetlb += kb;
+			else if (sscanf(p, "Private_Hugetlb: %lu kB", &kb) == 1)
+				st.hugetlb += kb;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return st;
+}
+
+/*
+ * The smallest step CLOCK_MONOTONIC takes, in ns: a few ns to a few hundred
+ * with a TSC clocksource, a jiffy (4 ms at HZ=250) with jiffies.
+ */
+static uint64_t clock_step(void)
+{
+	uint64_t t0, t1, step = UINT64_MAX;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		t0 = now_ns();
+		do {
+			t1 = now_ns();
+		} while (t1 == t0);
+		if (t1 - t0 < step)
+			step = t1 - t0;
+	}
+	return step;
+}
+
+/* Maps @sc, aligned to @align; NULL on failure (errno set). */
+static char *map_scenario(const struct scenario *sc, unsigned long align)
+{
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | sc->mmap_flags;
+	unsigned long a, head, tail;
+	char *p;
+
+	if (sc->mmap_flags & MAP_HUGETLB) {
+		p = mmap(NULL, sc->size, PROT_READ | PROT_WRITE, flags, -1, 0);
+		return p == MAP_FAILED ? NULL : p;
+	}
+	p = mmap(NULL, sc->size + align, PROT_READ | PROT_WRITE, flags, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	a = ((unsigned long)p + align - 1) & ~(align - 1);
+	head = a - (unsigned long)p;
+	tail = align - head;
+	if (head)
+		munmap(p, head);
+	if (tail)
+		munmap((char *)a + sc->size, tail);
+	p = (char *)a;
+	if (sc->advice && madvise(p, sc->size, sc->advice)) {
+		int err = errno;
+
+		munmap(p, sc->size);
+		errno = err;
+		return NULL;
+	}
+	return p;
+}
+
+static long pool_free(const char *pool)
+{
+	char path[128], line[64];
+
+	snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/%s/free_hugepages",
+		 pool);
+	read_line(path, line, sizeof(line));
+	return line[0] ? atol(line) : -1;
+}
+
+/* Runs one scenario; returns 0, or -1 on an error that ends the run. */
+static int run_scenario(const struct scenario *sc, struct text *smaps)
+{
+	unsigned long npages = sc->size / PAGE_SIZE, range_kb = sc->size / 1024;
+	uint64_t times[NR_WALKERS][REPS], t0, t1;
+	unsigned long counted[NR_WALKERS];
+	unsigned char *vec;
+	struct vma_stat st;
+	uint64_t *pm;
+	int pm_fd, r, w, whole_ms;
+	unsigned long i;
+	char *map, *p;
+
+	if (sc->pool) {
+		long free_pages = pool_free(sc->pool);
+		unsigned long psize = strcmp(sc->pool, "hugepages-2048kB") ?
+				      PUD_SIZE : PMD_SIZE;
+
+		if (free_pages < 0 || (unsigned long)free_pages < sc->size / psize) {
+			printf("USERS-SKIP %s: %ld free pages in the %s pool, %lu needed\n",
+			       sc->name, free_pages, sc->pool, sc->size / psize);
+			return 0;
+		}
+	}
+
+	/* Buffers first, populated, so that they do not fault when timed. */
+	vec = malloc(npages);
+	pm = malloc(npages * sizeof(*pm));
+	if (!vec || !pm) {
+		printf("USERS-WARN %s: out of memory for the buffers\n", sc->name);
+		free(vec);
+		free(pm);
+		return -1;
+	}
+	memset(vec, 0, npages);
+	memset(pm, 0, npages * sizeof(*pm));
+	pm_fd = open("/proc/self/pagemap", O_RDONLY);
+	if (pm_fd < 0) {
+		printf("USERS-WARN %s: /proc/self/pagemap: %s\n", sc->name,
+		       strerror(errno));
+		free(vec);
+		free(pm);
+		return -1;
+	}
+
+	map = map_scenario(sc, PMD_SIZE);
+	if (!map) {
+		printf("USERS-SKIP %s: mmap: %s\n", sc->name, strerror(errno));
+		goto out;
+	}
+	t0 = now_ns();
+	for (p = map; p < map + sc->size; p += PAGE_SIZE)
+		*(volatile char *)p = 1;
+	t1 = now_ns();
+	printf("USERS-INFO %s: %lu MiB at %p populated in %llu ms\n", sc->name,
+	       sc->size / MIB, (void *)map,
+	       (unsigned long long)((t1 - t0) / NSEC_PER_MSEC));
+
+	/* Did it get the page sizes it asked for? */
+	if (read_text("/proc/self/smaps", smaps)) {
+		printf("USERS-WARN %s: /proc/self/smaps: %s\n", sc->name,
+		       strerror(errno));
+		goto unmap;
+	}
+	st = smaps_vma(smaps, (unsigned long)map);
+	if (!st.found)
+		printf("USERS-WARN %s: no VMA at %p in /proc/self/smaps\n",
+		       sc->name, (void *)map);
+	else if (!strcmp(sc->name, "thp") && st.anon_huge != range_kb)
+		printf("USERS-WARN thp: only %lu of %lu kB in THPs (AnonHugePages)\n",
+		       st.anon_huge, range_kb);
+	else if (!strcmp(sc->name, "anon-4k") && st.anon_huge)
+		printf("USERS-WARN anon-4k: %lu kB in THPs despite MADV_NOHUGEPAGE\n",
+		       st.anon_huge);
+	else if (sc->pool && st.hugetlb != range_kb)
+		printf("USERS-WARN %s: %lu of %lu kB in hugetlb pages\n",
+		       sc->name, st.hugetlb, range_kb);
+	else
+		printf("USERS-INFO %s: Rss %lu kB, AnonHugePages %lu kB, hugetlb %lu kB\n",
+		       sc->name, st.rss, st.anon_huge, st.hugetlb);
+
+	/* Round -1 warms up and is not counted. */
+	for (r = -1; r < REPS; r++) {
+		for (w = 0; w < NR_WALKERS; w++) {
+			ssize_t n = 0;
+			int err = 0;
+
+			t0 = now_ns();
+			switch (w) {
+			case W_MINCORE:
+				err = mincore(map, sc->size, vec);
+				break;
+			case W_PAGEMAP:
+				n = pread(pm_fd, pm, npages * sizeof(*pm),
+					  (unsigned long)map / PAGE_SIZE * sizeof(*pm));
+				err = n != (ssize_t)(npages * sizeof(*pm));
+				break;
+			case W_SMAPS:
+				err = read_text("/proc/self/smaps", smaps);
+				break;
+			}
+			t1 = now_ns();
+			if (err) {
+				printf("USERS-WARN %s: %s failed: %s (%zd)\n",
+				       sc->name, walker_name[w], strerror(errno), n);
+				goto unmap;
+			}
+			if (r >= 0)
+				times[w][r] = t1 - t0;
+		}
+	}
+
+	/* What each walker saw, from the last round. */
+	counted[W_MINCORE] = 0;
+	counted[W_PAGEMAP] = 0;
+	for (i = 0; i < npages; i++) {
+		counted[W_MINCORE] += vec[i] & 1;
+		counted[W_PAGEMAP] += !!(pm[i] & PM_PRESENT);
+	}
+	st = smaps_vma(smaps, (unsigned long)map);
+	counted[W_SMAPS] = (st.rss + st.hugetlb) * 1024 / PAGE_SIZE;
+
+	for (w = 0; w < NR_WALKERS; w++) {
+		whole_ms = 1;
+		for (r = 0; r < REPS; r++)
+			whole_ms &= times[w][r] % NSEC_PER_MSEC == 0;
+		qsort(times[w], REPS, sizeof(times[w][0]), cmp_u64);
+		if (whole_ms)
+			printf("USERS-WARN %s: %s: every time is a multiple of 1 ms (a jiffies clock?)\n",
+			       sc->name, walker_name[w]);
+		if (counted[w] != npages)
+			printf("USERS-WARN %s: %s counted %lu mapped pages of %lu\n",
+			       sc->name, walker_name[w], counted[w], npages);
+		printf("USERS %s|%s|%llu|%lu|%lu|%d\n", sc->name, walker_name[w],
+		       (unsigned long long)times[w][REPS / 2], counted[w], npages,
+		       REPS);
+		printf("USERS-INFO %s: %s: min %llu max %llu ns\n", sc->name,
+		       walker_name[w], (unsigned long long)times[w][0],
+		       (unsigned long long)times[w][REPS - 1]);
+	}
+unmap:
+	munmap(map, sc->size);
+out:
+	close(pm_fd);
+	free(vec);
+	free(pm);
+	return 0;
+}
+
+#ifdef __x86_64__
+/* The TSC frequency in kHz, against CLOCK_MONOTONIC_RAW: the best of 5. */
+static unsigned long tsc_khz(void)
+{
+	struct timespec ts, sleep = { 0, 100 * 1000 * 1000 };
+	uint64_t c0, c1, t0, t1, khz[5];
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+		c0 = __rdtsc();
+		t0 = (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+		nanosleep(&sleep, NULL);
+		clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+		c1 = __rdtsc();
+		t1 = (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+		khz[i] = (c1 - c0) * 1000000ULL / (t1 - t0);
+	}
+	qsort(khz, 5, sizeof(khz[0]), cmp_u64);
+	return khz[2];
+}
+#endif
+
+int main(int argc, char **argv)
+{
+	struct text smaps = { 0 };
+	struct timespec res;
+	char cs[64];
+	uint64_t step;
+	size_t i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 2 && !strcmp(argv[1], "--tsc-khz")) {
+#ifdef __x86_64__
+		printf("%lu\n", tsc_khz());
+		return 0;
+#else
+		fprintf(stderr, "ptwalk_users: --tsc-khz: x86_64 only\n");
+		return 1;
+#endif
+	}
+	if (argc != 1) {
+		fprintf(stderr, "usage: ptwalk_users [--tsc-khz]\n");
+		return 1;
+	}
+
+	read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+		  cs, sizeof(cs));
+	clock_getres(CLOCK_MONOTONIC, &res);
+	step = clock_step();
+	printf("USERS-INFO clock: clocksource %s, CLOCK_MONOTONIC resolution %ld ns, smallest step %llu ns\n",
+	       cs[0] ? cs : "unknown", res.tv_nsec, (unsigned long long)step);
+	if (step >= NSEC_PER_MSEC) {
+		printf("USERS-WARN clock: CLOCK_MONOTONIC steps by %llu ns: no high-resolution clocksource, nothing measured\n",
+		       (unsigned long long)step);
+		return 2;
+	}
+
+	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+		if (run_scenario(&scenarios[i], &smaps))
+			return 1;
+	free(smaps.buf);
+	return 0;
+}
