@@ -14,6 +14,7 @@
 #   make sparse       sparse on the project's objects (after a KUnit build)
 #   make bench        the KUnit benchmark on UML and x86_64/QEMU (build/bench)
 #   make codegen      bloat-o-meter, base against patched (build/codegen)
+#   make users        mincore/pagemap/smaps timed on base and patched kernels
 #   make report       the comparison table and build/bench/report.md
 #   make selftests    mm selftests (GUP, mincore) on the base and patched kernels
 #   make series       the whole series as mail-ready patches in build/series
@@ -24,7 +25,7 @@ MAIN_CONFIGS := um x86_64 arm64
 CONFIGS ?= um x86_64 x86_64-no5lvl arm64 x86_64-debug
 S := scripts
 
-.PHONY: all main check assemble writeback checkpatch sparse bench codegen report selftests series clean distclean
+.PHONY: all main check assemble writeback checkpatch sparse bench codegen users report selftests series clean distclean
 
 all: main
 
@@ -54,6 +55,9 @@ bench: assemble
 
 codegen: assemble
 	$(S)/codegen.sh
+
+users: assemble
+	$(S)/users-bench.sh
 
 report:
 	python3 $(S)/bench-report.py

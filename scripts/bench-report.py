@@ -173,12 +173,14 @@ def main(platforms):
     cg_text, cg_totals = codegen_summary()
     png = os.path.join(BENCH, 'chart.png')
     have_chart = chart(rows, png)
+    users = users_view()
 
     with open(os.path.join(BENCH, 'results.json'), 'w') as f:
         json.dump({'bench': rows,
                    'targets': [{'where': w, 'what': what, 'value': round(v, 3),
                                 'target': t, 'met': met(v, t)}
                                for w, what, v, t in tg],
+                   'users_view': users,
                    'codegen': [{'arch': a, 'object': o, 'base': b,
                                 'patched': p, 'change': c}
                                for a, o, b, p, c in cg_totals]}, f, indent=2)
@@ -195,6 +197,17 @@ def main(platforms):
     for w, what, v, t in tg:
         md.append(f'| {w} | {what} | {v:.2f} | {t} | {"yes" if met(v, t) else "no"} |')
     md.append('')
+    if users:
+        md += ["## Users' view", '',
+               'A static program (bench/users/ptwalk_users.c) timing system calls',
+               'over populated mappings, on the base and on the patched kernel',
+               '(scripts/users-bench.sh; qemu-system-x86_64, TCG; medians of 7).', '',
+               '| scenario | call | pages | base ns | patched ns | patched/base |',
+               '|---|---|---|---|---|---|']
+        for u in users:
+            md.append(f"| {u['scenario']} | {u['call']} | {u['pages']} | {u['base_ns']} | "
+                      f"{u['patched_ns']} | {u['patched_over_base']:.2f} |")
+        md.append('')
     if cg_text:
         md += ['## Codegen', ''] + cg_text.splitlines()[1:]
     with open(os.path.join(BENCH, 'report.md'), 'w') as f:
@@ -214,6 +227,10 @@ def main(platforms):
     for w, what, v, t in tg:
         print(f'    {w}: {what} = {v:.2f} (target {t}): '
               f'{"met" if met(v, t) else "missed"}')
+    if users:
+        print("\n  users' view (QEMU, patched/base time):")
+        for u in users:
+            print(f"    {u['scenario']:<11} {u['call']:<13} {u['patched_over_base']:5.2f}")
     if cg_totals:
         print('\n  codegen (text+data bytes, base -> patched):')
         for a, o, b, p, c in cg_totals:
@@ -226,8 +243,23 @@ def main(platforms):
 def platforms_found():
     """The platforms scripts/bench.sh left results for, UML first."""
     found = [f[:-len('.results')] for f in sorted(os.listdir(BENCH))
-             if f.endswith('.results')] if os.path.isdir(BENCH) else []
+             if f.endswith('.results') and '-users' not in f] \
+        if os.path.isdir(BENCH) else []
     return sorted(found, key=lambda p: (p != 'um', p))
+
+
+def users_view():
+    """scripts/users-bench.sh: the same programs on the base and patched kernels."""
+    base = {(r['scenario'], r['walker']): r for r in read_results('qemu-base-users')}
+    patched = {(r['scenario'], r['walker']): r for r in read_results('qemu-patched-users')}
+    rows = []
+    for key, b in base.items():
+        p = patched.get(key)
+        if p and b['median_ns']:
+            rows.append({'scenario': key[0], 'call': key[1], 'pages': b['pages'],
+                         'base_ns': b['median_ns'], 'patched_ns': p['median_ns'],
+                         'patched_over_base': p['median_ns'] / b['median_ns']})
+    return rows
 
 
 if __name__ == '__main__':

@@ -22,6 +22,9 @@ python3 "$ROOT/scripts/summary.py" $configs || rc=1
 echo
 echo "main: benchmark on UML and on x86_64 under QEMU (build/bench/)"
 QUIET=1 "$ROOT/scripts/bench.sh" um x86_64 || rc=1
+echo "main: users' view, base against patched kernel under QEMU (build/bench/users.txt)"
+"$ROOT/scripts/users-bench.sh" > "$BUILD/users-bench.out" 2>&1 ||
+	{ tail -n 20 "$BUILD/users-bench.out"; rc=1; }
 echo "main: codegen, base against patched (build/codegen/report.md)"
 "$ROOT/scripts/codegen.sh" > "$BUILD/codegen.out" 2>&1 ||
 	{ tail -n 20 "$BUILD/codegen.out"; rc=1; }
