@@ -29,13 +29,16 @@ def read_results(platform):
         with open(path) as f:
             for line in f:
                 parts = line.strip().split('|')
-                if len(parts) != 6:
+                if len(parts) not in (6, 7):
                     continue
-                scenario, walker, ns, pages, span, reps = parts
+                scenario, walker, ns, pages, span, reps = parts[:6]
+                # The benchmark adds the leaves of the range (at their
+                # levels); the users' view has none.
+                leaves = int(parts[6]) if len(parts) == 7 else None
                 rows.append({'platform': platform, 'scenario': scenario,
                              'walker': walker, 'median_ns': int(ns),
                              'pages': int(pages), 'range_pages': int(span),
-                             'reps': int(reps)})
+                             'reps': int(reps), 'leaves': leaves})
     except OSError:
         pass
     return rows
@@ -46,6 +49,10 @@ def add_ratios(rows):
            if r['walker'] == RAW}
     for r in rows:
         r['ns_per_page'] = r['median_ns'] / r['pages'] if r['pages'] else None
+        # Walkers per address look up every page: no cost per leaf.
+        per_address = 'seek' in r['walker'] or 'per page' in r['walker']
+        r['ns_per_leaf'] = r['median_ns'] / r['leaves'] \
+            if r['leaves'] and not per_address else None
         base = raw.get((r['platform'], r['scenario']))
         r['x_raw'] = r['median_ns'] / base if base else None
 
@@ -153,11 +160,12 @@ plot for [i=2:{len(scenarios) + 1}] "{data}" using i:xtic(1) title columnheader(
 
 
 def table(rows):
-    lines = ['| platform | scenario | walker | ns/page | x raw loop |',
-             '|---|---|---|---|---|']
+    lines = ['| platform | scenario | walker | ns/4K page | ns/leaf | x raw loop |',
+             '|---|---|---|---|---|---|']
     for r in rows:
+        leaf = f"{r['ns_per_leaf']:.2f}" if r['ns_per_leaf'] else '-'
         lines.append(f"| {r['platform']} | {r['scenario']} | {r['walker']} | "
-                     f"{r['ns_per_page']:.2f} | {r['x_raw']:.2f} |")
+                     f"{r['ns_per_page']:.2f} | {leaf} | {r['x_raw']:.2f} |")
     return lines
 
 
@@ -214,15 +222,16 @@ def main(platforms):
         f.write('\n'.join(md) + '\n')
 
     print()
-    print('Comparison against the legacy walkers (ns per mapped 4K page, median;'
-          ' x = ratio to the raw loop)')
+    print('Comparison against the legacy walkers (medians; ns per mapped 4K page,'
+          ' ns per leaf, x = ratio to the raw loop)')
     width = max(len(r['walker']) for r in rows)
     for scen in sorted({(r['platform'], r['scenario']) for r in rows}):
         print(f'\n  {scen[0]}, {scen[1]}:')
         for r in rows:
             if (r['platform'], r['scenario']) == scen:
-                print(f"    {r['walker']:<{width}}  {r['ns_per_page']:7.2f} ns  "
-                      f"{r['x_raw']:6.2f}x")
+                leaf = f"{r['ns_per_leaf']:9.2f}" if r['ns_per_leaf'] else '        -'
+                print(f"    {r['walker']:<{width}}  {r['ns_per_page']:8.2f} ns/page "
+                      f"{leaf} ns/leaf  {r['x_raw']:7.2f}x")
     print('\n  targets:')
     for w, what, v, t in tg:
         print(f'    {w}: {what} = {v:.2f} (target {t}): '

@@ -293,7 +293,9 @@ static int cmp_u64(const void *a, const void *b)
 /*
  * Time every walker over [@start, @start + @len), interleaved, and print the
  * medians: a line per walker for people, and a "result:" line per walker
- * for scripts/bench-report.py.  Every walker must count @pages mapped pages.
+ * for scripts/bench-report.py (scenario|walker|median ns|mapped pages|pages
+ * of the range|repetitions|leaves).  Every walker must count @pages mapped
+ * pages.
  */
 static void bench_range(struct kunit *test, const char *scenario,
 			unsigned long start, unsigned long len,
@@ -301,6 +303,8 @@ static void bench_range(struct kunit *test, const char *scenario,
 {
 	struct mm_struct *mm = current->mm;
 	u64 ns[W_NR][BENCH_REPS], median[W_NR];
+	unsigned long leaves = 0;
+	struct mm_walk_state s;
 	int w, r;
 
 	for (r = 0; r < BENCH_REPS; r++) {
@@ -324,6 +328,11 @@ static void bench_range(struct kunit *test, const char *scenario,
 		sort(ns[w], BENCH_REPS, sizeof(u64), cmp_u64, NULL);
 		median[w] = ns[w][BENCH_REPS / 2];
 	}
+	/* The leaves of the range, at their levels, for the cost per leaf. */
+	mmap_read_lock(mm);
+	for_each_pt_leaf(&s, mm, start, start + len, MM_WALK_LOCKED)
+		leaves++;
+	mmap_read_unlock(mm);
 	kunit_info(test, "bench: %s, %lu MiB, %lu pages mapped, median of %d\n",
 		   scenario, len >> 20, pages, BENCH_REPS);
 	for (w = 0; w < W_NR; w++) {
@@ -338,9 +347,9 @@ static void bench_range(struct kunit *test, const char *scenario,
 			   div64_u64(median[w], pages),
 			   div64_u64(median[w] * 100, pages) % 100,
 			   x100 / 100, x100 % 100);
-		kunit_info(test, "result: %s|%s|%llu|%lu|%lu|%d\n", scenario,
+		kunit_info(test, "result: %s|%s|%llu|%lu|%lu|%d|%lu\n", scenario,
 			   walker_name[w], median[w], pages, len >> PAGE_SHIFT,
-			   BENCH_REPS);
+			   BENCH_REPS, leaves);
 	}
 }
 
