@@ -72,3 +72,25 @@ linux_untracked() {
 	[ -f "$ex" ] || grep -v '^/\*$' "$LINUX/.gitignore" > "$ex"
 	git -C "$LINUX" ls-files --others --exclude-from="$ex" -- $KDIRS
 }
+
+# What went wrong with a QEMU run whose console log is $1: qemu's exit status
+# $2 (124: killed by timeout after $3 s), $4 the line the run ends with, $5
+# the prefix of the lines it prints, and any kernel splat.  Empty when the
+# run finished with a clean log.
+qemu_run_problem() {
+	local log=$1 rc=$2 timeout=$3 done=$4 mark=$5 p='' splat
+
+	if [ "$rc" = 124 ]; then
+		p="timed out after $timeout s"
+	elif ! grep -q "^$done" "$log"; then
+		if grep -q "^$mark" "$log"; then
+			p="stopped before the end (qemu status $rc)"
+		else
+			p="did not boot (qemu status $rc)"
+		fi
+	fi
+	splat=$(grep -m1 -oE '(BUG: |WARNING: CPU|Kernel panic|Oops: |general protection fault|UBSAN: ).*' "$log" |
+		tr -d '\r' | cut -c1-100)
+	[ -n "$splat" ] && p="${p:+$p; }$splat"
+	echo "$p"
+}

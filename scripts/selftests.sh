@@ -376,22 +376,10 @@ parse() {
 
 # Problems with a run as a whole: "" when it finished with a clean log.
 run_problems() {
-	local k=$1 log=$S/$1.log rc p='' splat
+	local k=$1 rc
 
 	read -r rc _ < "$S/$k.qemu"
-	if [ "$rc" = 124 ]; then
-		p="timed out after $timeout s"
-	elif ! grep -q '^SELFTESTS DONE' "$log"; then
-		if grep -q '^SELFTEST ' "$log"; then
-			p="stopped before the end (qemu status $rc)"
-		else
-			p="did not boot (qemu status $rc)"
-		fi
-	fi
-	splat=$(grep -m1 -oE '(BUG: |WARNING: CPU|Kernel panic|Oops: |general protection fault|UBSAN: ).*' "$log" |
-		tr -d '\r' | cut -c1-100)
-	[ -n "$splat" ] && p="${p:+$p; }$splat"
-	echo "$p"
+	qemu_run_problem "$S/$k.log" "$rc" "$timeout" 'SELFTESTS DONE' 'SELFTEST '
 }
 
 for k in base patched; do

@@ -183,19 +183,7 @@ for k in base patched; do
 	tr -d '\r' < "$log" | sed -n 's/^USERS \([^|]*|[^|]*|[0-9]*|[0-9]*|[0-9]*|[0-9]*\)$/\1/p' > "$out"
 	cs=$(tr -d '\r' < "$log" | grep -o 'Switched to clocksource .*' | tail -n 1)
 	tr -d '\r' < "$log" | grep -E '^USERS-(WARN|SKIP|DONE rc=[^0])' | sed "s/^/users-bench: $k: /"
-	problem=
-	if [ "$rc" = 124 ]; then
-		problem="timed out after $timeout s"
-	elif ! grep -q '^USERS-DONE' "$log"; then
-		if grep -q '^USERS' "$log"; then
-			problem="stopped before the end (qemu status $rc)"
-		else
-			problem="did not boot (qemu status $rc)"
-		fi
-	fi
-	splat=$(grep -m1 -oE '(BUG: |WARNING: CPU|Kernel panic|Oops: |general protection fault|UBSAN: ).*' "$log" |
-		tr -d '\r' | cut -c1-100)
-	[ -n "$splat" ] && problem="${problem:+$problem; }$splat"
+	problem=$(qemu_run_problem "$log" "$rc" "$timeout" USERS-DONE USERS)
 	[ -s "$out" ] || problem="${problem:+$problem; }no USERS line"
 	if [ -n "$problem" ]; then
 		echo "users-bench: $k kernel: $problem (build/users/$k.log)" >&2

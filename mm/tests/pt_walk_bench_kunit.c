@@ -447,7 +447,7 @@ static void bench_hugetlb(struct kunit *test, const char *scenario,
 	unsigned long start;
 
 	if (!h || h->free_huge_pages < len >> shift)
-		kunit_skip(test, "%s: the pool has fewer than %lu pages (boot with hugepagesz=, hugepages=)",
+		kunit_skip(test, "%s: fewer than %lu pages in the pool (hugepages=)",
 			   scenario, len >> shift);
 	/* An mm for the test, then the hugetlb mapping in it. */
 	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(kunit_vm_mmap(test, NULL, 0, PAGE_SIZE,
