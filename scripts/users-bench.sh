@@ -127,6 +127,8 @@ rm -rf "$IRD"
 mkdir -p "$IRD/bin" "$IRD/dev" "$IRD/proc" "$IRD/sys" "$IRD/tmp"
 cp /bin/busybox "$IRD/bin/busybox" || die "no /bin/busybox (busybox-static)"
 cp "$S/bin/ptwalk_users" "$IRD/bin/"
+# gup_test (built by scripts/selftests.sh) times the GUP slow path.
+[ -x "$BUILD/selftests/bin/gup_test" ] && cp "$BUILD/selftests/bin/gup_test" "$IRD/bin/"
 cat > "$IRD/init" <<'EOF'
 #!/bin/busybox sh
 # /init of the users' benchmark initramfs (scripts/users-bench.sh): runs
@@ -150,7 +152,18 @@ while [ "$(cat $cs)" != tsc ] && [ $i -lt 20 ]; do
 done
 echo "USERS-INFO clocksource: $(cat $cs) (available: $(cat ${cs%/*}/available_clocksource))"
 ptwalk_users
-echo "USERS-DONE rc=$?"
+rc=$?
+# The GUP slow path (get_user_pages(), gup_test -U): 7 runs of 512 pages per
+# call over the mapping, FOLL_WRITE; one "USERS-GUP scenario pages us" a run.
+if [ -x /bin/gup_test ] && mount -t debugfs none /sys/kernel/debug; then
+	gup() {
+		gup_test "$@" 2>&1 | tr '#' '\n' | sed -n 's/.*Time: get:\([0-9]*\).*/\1/p'
+	}
+	for v in $(gup -U -T -w -m 256 -n 512 -r 7); do echo "USERS-GUP anon-4k 65536 $v"; done
+	for v in $(gup -U -t -w -m 256 -n 512 -r 7); do echo "USERS-GUP thp 65536 $v"; done
+	for v in $(gup -U -H -w -m 64 -n 512 -r 7); do echo "USERS-GUP hugetlb-2M 16384 $v"; done
+fi
+echo "USERS-DONE rc=$rc"
 sync
 # No ACPI in this kernel: reboot -f ends QEMU (-no-reboot).
 reboot -f
@@ -181,6 +194,19 @@ for k in base patched; do
 	log=$S/$k.log
 	out=$RES/qemu-$k-users.results
 	tr -d '\r' < "$log" | sed -n 's/^USERS \([^|]*|[^|]*|[0-9]*|[0-9]*|[0-9]*|[0-9]*\)$/\1/p' > "$out"
+	# gup_test's runs, in us: their median, in the same format.
+	tr -d '\r' < "$log" | awk '
+		$1 == "USERS-GUP" { pages[$2] = $3; n[$2]++; t[$2, n[$2]] = $4 }
+		END {
+			for (k in n) {
+				for (i = 2; i <= n[k]; i++)
+					for (j = i; j > 1 && t[k, j - 1] > t[k, j]; j--) {
+						x = t[k, j]; t[k, j] = t[k, j - 1]; t[k, j - 1] = x
+					}
+				printf "%s|get_user_pages()|%d|%d|%d|%d\n", k,
+					t[k, int((n[k] + 1) / 2)] * 1000, pages[k], pages[k], n[k]
+			}
+		}' >> "$out"
 	cs=$(tr -d '\r' < "$log" | grep -o 'Switched to clocksource .*' | tail -n 1)
 	tr -d '\r' < "$log" | grep -E '^USERS-(WARN|SKIP|DONE rc=[^0])' | sed "s/^/users-bench: $k: /"
 	problem=$(qemu_run_problem "$log" "$rc" "$timeout" USERS-DONE USERS)
