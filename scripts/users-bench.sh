@@ -153,15 +153,17 @@ done
 echo "USERS-INFO clocksource: $(cat $cs) (available: $(cat ${cs%/*}/available_clocksource))"
 ptwalk_users
 rc=$?
-# The GUP slow path (get_user_pages(), gup_test -U): 7 runs of 512 pages per
-# call over the mapping, FOLL_WRITE; one "USERS-GUP scenario pages us" a run.
+# The GUP slow path: pin_user_pages(FOLL_LONGTERM) (gup_test -L, the slow
+# path benchmark gup_test times; -U does not print times), 7 runs of 512
+# pages per call over the mapping, FOLL_WRITE; one "USERS-GUP scenario
+# pages us" a run.
 if [ -x /bin/gup_test ] && mount -t debugfs none /sys/kernel/debug; then
 	gup() {
 		gup_test "$@" 2>&1 | tr '#' '\n' | sed -n 's/.*Time: get:\([0-9]*\).*/\1/p'
 	}
-	for v in $(gup -U -T -w -m 256 -n 512 -r 7); do echo "USERS-GUP anon-4k 65536 $v"; done
-	for v in $(gup -U -t -w -m 256 -n 512 -r 7); do echo "USERS-GUP thp 65536 $v"; done
-	for v in $(gup -U -H -w -m 64 -n 512 -r 7); do echo "USERS-GUP hugetlb-2M 16384 $v"; done
+	for v in $(gup -L -T -w -m 256 -n 512 -r 7); do echo "USERS-GUP anon-4k 65536 $v"; done
+	for v in $(gup -L -t -w -m 256 -n 512 -r 7); do echo "USERS-GUP thp 65536 $v"; done
+	for v in $(gup -L -H -w -m 64 -n 512 -r 7); do echo "USERS-GUP hugetlb-2M 16384 $v"; done
 fi
 echo "USERS-DONE rc=$rc"
 sync
@@ -203,7 +205,7 @@ for k in base patched; do
 					for (j = i; j > 1 && t[k, j - 1] > t[k, j]; j--) {
 						x = t[k, j]; t[k, j] = t[k, j - 1]; t[k, j - 1] = x
 					}
-				printf "%s|get_user_pages()|%d|%d|%d|%d\n", k,
+				printf "%s|pin_user_pages(LONGTERM)|%d|%d|%d|%d\n", k,
 					t[k, int((n[k] + 1) / 2)] * 1000, pages[k], pages[k], n[k]
 			}
 		}' >> "$out"
