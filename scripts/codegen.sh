@@ -123,6 +123,26 @@ for arch in $archs; do
 		echo
 	} >> "$report"
 done
+# The for_each_pt_leaf() loop of the x86_64 benchmark (scripts/bench.sh
+# x86_64 builds it): what it calls.  Expected: the out-of-line step and
+# nothing per entry; no indirect call (retpoline thunk or call *%reg).
+bench_obj=$OUT/bench-x86_64/mm/tests/pt_walk_bench_kunit.o
+{
+	echo "## The for_each_pt_leaf() loop"
+	echo
+	if [ -f "$bench_obj" ]; then
+		fn=$(objdump -dr --no-show-raw-insn "$bench_obj" |
+			awk '/<bench_leaf_loop>:$/ { on = 1; next } on && /^$/ { exit } on')
+		calls=$(echo "$fn" | grep -oE 'R_X86_64_PLT32[[:space:]]+[^-+ ]+' |
+			awk '$2 != "__x86_return_thunk" && $2 != "__fentry__" { print $2 }' | sort | uniq -c | awk '{ printf "%s (%d) ", $2, $1 }')
+		indirect=$(echo "$fn" | grep -cE 'call[[:space:]]+\*|__x86_indirect_thunk' || true)
+		echo "bench_leaf_loop() in the x86_64 benchmark build, $(echo "$fn" | grep -c ':') instructions:"
+		echo "calls ${calls:-none}; indirect calls: $indirect."
+	else
+		echo "Not checked: no x86_64 benchmark build (scripts/bench.sh x86_64)."
+	fi
+	echo
+} >> "$report"
 echo "codegen: bloat-o-meter output in build/codegen/<arch>.txt"
 cat "$report"
 exit $rc
