@@ -109,7 +109,8 @@ def codegen_summary():
         m = re.match(r'## (\S+)', line)
         if m:
             arch = m.group(1)
-        m = re.match(r'\| (mm/\S+|\*\*all of them\*\*) \| (\d+) \| (\d+) \| ([+-]\d+) \|', line)
+        m = re.match(r'\| (\S+\.o|\*\*all of them[^*]*\*\*) \| (\d+) \| (\d+) \| ([+-]\d+) \|',
+                     line)
         if m and arch:
             totals.append((arch, m.group(1).strip('*'), int(m.group(2)),
                            int(m.group(3)), int(m.group(4))))

@@ -16,9 +16,13 @@ archs=${*:-x86_64 arm64}
 BASE_TREE=$BUILD/linux-base
 DIR=$BUILD/codegen
 LOCK=$BUILD/.kbuild.lock
-# Objects the series changes (mm/pt_walk.o is new: counted as growth).
-OBJS="mm/gup.o mm/mincore.o mm/pagewalk.o"
+# Objects the series changes (mm/pt_walk.o is new: counted as growth): the
+# converted callers, and those that inline the page table constructors,
+# which now record the table's level (include/linux/mm.h).  Together: the
+# whole series' change of code.
+OBJS="mm/gup.o mm/mincore.o mm/pagewalk.o mm/memory.o mm/huge_memory.o mm/hugetlb_vmemmap.o"
 NEW_OBJS="mm/pt_walk.o"
+declare -A ARCH_OBJS=([x86_64]="arch/x86/mm/pgtable.o" [arm64]="arch/arm64/mm/mmu.o")
 # The GUP functions on the way of every page, fast and slow path.
 HOT='^(gup_fast.*|__get_user_pages|follow_.*|no_page_table|get_user_pages.*|pin_user_pages.*|__gup_longterm_locked|try_grab_folio|mm_walk_seek.*|mm_walk_begin.*|pt_walk_.*)$'
 
@@ -54,7 +58,9 @@ report=$DIR/report.md
 	echo
 } > "$report"
 
+all_objs=$OBJS
 for arch in $archs; do
+	OBJS="$all_objs ${ARCH_OBJS[$arch]:-}"
 	out_txt=$DIR/$arch.txt
 	: > "$out_txt"
 	for side in base patched; do
@@ -68,10 +74,20 @@ for arch in $archs; do
 			kmake "$arch" "$tree" "$out" defconfig >/dev/null || { rc=1; continue; }
 		fi
 		echo "codegen: $arch $side: make $objs"
-		kmake "$arch" "$tree" "$out" $objs 2>&1 | grep -E 'error|warning' || true
+		# -k: an object defconfig does not build fails to compile; it is
+		# left out below when it is missing on both sides.
 		for o in $objs; do
-			[ -f "$out/$o" ] || { echo "codegen: $arch $side: $o not built" >&2; rc=1; }
+			rm -f "$out/$o.new"
 		done
+		kmake "$arch" "$tree" "$out" -k $objs > "$DIR/$arch-$side.make.log" 2>&1 || true
+	done
+	for o in $OBJS $NEW_OBJS; do
+		b=$OUT/defconfig-$arch-base/$o
+		p=$OUT/defconfig-$arch-patched/$o
+		if [ ! -f "$p" ] && { [ -f "$b" ] || [[ " $NEW_OBJS " == *" $o "* ]]; }; then
+			echo "codegen: $arch: $o not built from the patched tree (build/codegen/$arch-patched.make.log)" >&2
+			rc=1
+		fi
 	done
 	b=$OUT/defconfig-$arch-base
 	p=$OUT/defconfig-$arch-patched
@@ -82,6 +98,10 @@ for arch in $archs; do
 		echo '|---|---|---|---|'
 	} >> "$report"
 	for o in $OBJS $NEW_OBJS; do
+		if [ ! -f "$p/$o" ] && [ ! -f "$b/$o" ]; then
+			printf '| %s | not in defconfig | | |\n' "$o" >> "$report"
+			continue
+		fi
 		[ -f "$p/$o" ] || continue
 		bo=$b/$o
 		[ -f "$bo" ] || bo=/dev/null
@@ -105,7 +125,7 @@ for arch in $archs; do
 		[ -f "$b/$o" ] && tb=$((tb + $(sizes "$b/$o" "$arch" | awk '{ s += $2 } END { print s + 0 }')))
 		[ -f "$p/$o" ] && tp=$((tp + $(sizes "$p/$o" "$arch" | awk '{ s += $2 } END { print s + 0 }')))
 	done
-	printf '| **all of them** | %d | %d | %+d |\n\n' "$tb" "$tp" $((tp - tb)) >> "$report"
+	printf '| **all of them (the series)** | %d | %d | %+d |\n\n' "$tb" "$tp" $((tp - tb)) >> "$report"
 
 	{
 		echo "GUP functions (text bytes; - where the function does not exist):"
