@@ -453,8 +453,14 @@ bool __mm_walk_next(struct mm_walk_state *s)
 			from++;
 		if (!step)
 			from = PT_LEVEL_PGD;
-		/* After mm_walk_end() the PTE table is gone: start again. */
-		if (step && from == PT_LEVEL_PTE && !s->pte_mapped) {
+		/*
+		 * After mm_walk_end() start again from the top: the PTE table
+		 * is unmapped, and a locked walk let go of the VMA (vm_end 0),
+		 * whose tables may have changed since (a shared hugetlb PMD
+		 * table unshared and freed).
+		 */
+		if (step && ((from == PT_LEVEL_PTE && !s->pte_mapped) ||
+			     ((s->flags & MM_WALK_LOCKED) && !s->vm_end))) {
 			from = PT_LEVEL_PGD;
 			step = false;
 		}

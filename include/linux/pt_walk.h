@@ -335,7 +335,7 @@ static __always_inline bool __pt_leaf_loop_next(struct __pt_leaf_loop *l)
  * one VMA, with mm_walk_begin_vma()).  The same rules: leaving the loop
  * with break (or return) requires mm_walk_end(@s).  The body may call
  * mm_walk_end(@s) and go on (to reschedule): the next stop is then found
- * from the top.
+ * from the top, as nothing the cursor held is valid any more.
  */
 #define mm_walk_for_each(s)						\
 	for (struct __pt_leaf_loop __pt = { .cur = (s) };		\

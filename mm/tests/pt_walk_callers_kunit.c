@@ -692,8 +692,13 @@ static void leaf_entry_thp(struct kunit *test)
  */
 static void leaf_entry_hugetlb(struct kunit *test)
 {
+	enum pt_entry_type type[2];
+	struct vm_area_struct *held[2];
+	enum pt_level level[2];
+	struct mm_walk_state s;
 	struct leaf_recs *r;
 	unsigned long addr;
+	unsigned int n = 0;
 
 	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r);
@@ -702,6 +707,27 @@ static void leaf_entry_hugetlb(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, leaf_walk(addr, addr + 2 * PMD_SIZE, MM_WALK_HOLES, r), 0);
 	KUNIT_ASSERT_EQ(test, r->n, 2);
 	expect_rec(test, &r->rec[0], addr, addr + PMD_SIZE, PT_LEVEL_PMD, PT_ENTRY_LEAF, true);
+	/*
+	 * The same stops when the body lets go of everything at each stop, as
+	 * a walk that reschedules does (the hugetlb VMA lock included).
+	 */
+	mmap_read_lock(current->mm);
+	for_each_pt_leaf(&s, current->mm, addr, addr + 2 * PMD_SIZE,
+			 MM_WALK_LOCKED | MM_WALK_HOLES) {
+		if (n < ARRAY_SIZE(level)) {
+			level[n] = s.level;
+			type[n] = s.type;
+			held[n] = s.hugetlb_vma;
+		}
+		n++;
+		mm_walk_end(&s);
+	}
+	mmap_read_unlock(current->mm);
+	KUNIT_ASSERT_EQ(test, n, 2);
+	KUNIT_EXPECT_EQ(test, level[0], PT_LEVEL_PMD);
+	KUNIT_EXPECT_EQ(test, type[0], PT_ENTRY_LEAF);
+	KUNIT_EXPECT_EQ(test, type[1], PT_ENTRY_NONE);
+	KUNIT_EXPECT_TRUE(test, held[0] && held[1]);
 	/* At PUD level if the second huge page needs a PMD table of its own. */
 	expect_rec(test, &r->rec[1], addr + PMD_SIZE, addr + 2 * PMD_SIZE,
 		   (addr + PMD_SIZE) & ~PUD_MASK ? PT_LEVEL_PMD : PT_LEVEL_PUD,
