@@ -95,8 +95,15 @@ pt_generic_entry_type(enum pt_level level, const union pt_entry *e)
 	case PT_LEVEL_PUD:
 		if (pud_none(e->pud))
 			return PT_ENTRY_NONE;
+		/*
+		 * A non-present PUD is a leaf (hugetlb migration, hwpoison or a
+		 * marker), whatever its other bits: on x86 it has no _PAGE_PSE
+		 * and looks bad to pud_bad().
+		 */
+		if (!pud_present(e->pud))
+			return PT_ENTRY_NONPRESENT;
 		if (pud_leaf(e->pud))
-			return pud_present(e->pud) ? PT_ENTRY_LEAF : PT_ENTRY_NONPRESENT;
+			return PT_ENTRY_LEAF;
 		return pud_bad(e->pud) ? PT_ENTRY_BAD : PT_ENTRY_TABLE;
 	case PT_LEVEL_P4D:
 		if (p4d_none(e->p4d))

@@ -421,6 +421,9 @@ static inline bool mm_walk_is_clipped(const struct mm_walk_state *s)
 #ifndef arch_pt_entry_pfn
 #define arch_pt_entry_pfn pt_generic_entry_pfn
 #endif
+#ifndef arch_pt_entry_swap
+#define arch_pt_entry_swap pt_generic_entry_swap
+#endif
 
 /**
  * mm_walk_is_write() - is the current leaf writable
@@ -541,12 +544,13 @@ static inline struct folio *mm_walk_folio(const struct mm_walk_state *s)
  * @s: the cursor, on a non-present leaf
  *
  * Return: the swap entry (swap, migration, device, marker, hwpoison) of a
- * PTE, or of a PMD where the arch migrates THPs; a zero entry at levels
- * that have no swap entries.
+ * PTE, of a PMD where the arch migrates THPs, and of hugetlb PMD and PUD
+ * entries where the arch decoder knows their format (x86); a zero entry at
+ * levels that have no swap entries.
  */
 static inline swp_entry_t mm_walk_swap_entry(const struct mm_walk_state *s)
 {
-	return pt_generic_entry_swap(s->level, &s->entry);
+	return arch_pt_entry_swap(s->level, &s->entry);
 }
 
 #endif /* _LINUX_PT_WALK_H */

@@ -478,6 +478,39 @@ static unsigned long map_hugetlb(struct kunit *test, unsigned long size,
 }
 
 /*
+ * Write @entry (a non-present entry, or @orig back) over the hugetlb entry
+ * at @addr, as the hugetlb code writes its entries; *@old gets what was
+ * there.  The migration entry's pfn is that of the huge page.
+ */
+static void hugetlb_swap_entry(struct kunit *test, unsigned long addr,
+			       unsigned long size, pte_t entry, pte_t *old)
+{
+	struct mm_struct *mm = current->mm;
+	spinlock_t *ptl;	/* the huge page's lock */
+	pte_t *ptep, cur;
+
+	mmap_write_lock(mm);
+	ptep = huge_pte_offset(mm, addr, size);
+	if (!ptep) {
+		mmap_write_unlock(mm);
+		KUNIT_FAIL(test, "no hugetlb entry at %lx", addr);
+		return;
+	}
+	ptl = huge_pte_lockptr(size_to_hstate(size), mm, ptep);
+	spin_lock(ptl);
+	cur = huge_ptep_get(mm, addr, ptep);
+	if (old) {
+		*old = cur;
+		if (is_swap_pte(entry) && pte_present(cur) &&
+		    is_migration_entry(pte_to_swp_entry(entry)))
+			entry = swp_entry_to_pte(make_readable_migration_entry(pte_pfn(cur)));
+	}
+	set_huge_pte_at(mm, addr, ptep, entry, size);
+	spin_unlock(ptl);
+	mmap_write_unlock(mm);
+}
+
+/*
  * Two huge pages, the first faulted in: its pages are in memory, the
  * second's are not; both walks see the huge page at its own level.
  */
@@ -486,6 +519,7 @@ static void mincore_hugetlb_size(struct kunit *test, unsigned int shift)
 	unsigned long size = 1UL << shift, pages = 2 * size / PAGE_SIZE;
 	unsigned long addr;
 	u8 *expect;
+	pte_t orig;
 
 	addr = map_hugetlb(test, 2 * size, shift);
 	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(addr + 3 * PAGE_SIZE)), 0);
@@ -494,6 +528,18 @@ static void mincore_hugetlb_size(struct kunit *test, unsigned int shift)
 	memset(expect, 1, size / PAGE_SIZE);
 	check_mincore(test, addr, pages, expect, 0);
 	check_mincore(test, addr + size - 2 * PAGE_SIZE, 4, expect + size / PAGE_SIZE - 2, 0);
+
+	/*
+	 * The huge page under migration: in memory.  A marker in its place:
+	 * not in memory (huge_pte_none_mostly() in the base kernel).
+	 */
+	hugetlb_swap_entry(test, addr, size,
+			   swp_entry_to_pte(make_readable_migration_entry(0)), &orig);
+	check_mincore(test, addr, pages, expect, 0);
+	hugetlb_swap_entry(test, addr, size, make_pte_marker(PTE_MARKER_POISONED), NULL);
+	memset(expect, 0, size / PAGE_SIZE);
+	check_mincore(test, addr, pages, expect, 0);
+	hugetlb_swap_entry(test, addr, size, orig, NULL);
 	kvfree(expect);
 }
 

@@ -85,4 +85,17 @@ static __always_inline unsigned long arch_pt_entry_pfn(enum pt_level level,
 	return (v & mask) >> PAGE_SHIFT;
 }
 
+#define arch_pt_entry_swap arch_pt_entry_swap
+/*
+ * Swap entries have the PTE format at every level (hugetlb writes its PMD
+ * and PUD entries as PTEs; THP migration uses the same bits).
+ */
+static __always_inline swp_entry_t arch_pt_entry_swap(enum pt_level level,
+						      const union pt_entry *e)
+{
+	if (level > PT_LEVEL_PUD)
+		return (swp_entry_t){ 0 };
+	return pte_to_swp_entry(__pte(__pt_x86_val(e)));
+}
+
 #endif /* _ASM_X86_PT_WALK_H */
