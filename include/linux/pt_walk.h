@@ -165,67 +165,6 @@ static __always_inline bool mm_walk_reported(const struct mm_walk_state *s,
 }
 
 /*
- * The step every PTE-level walk takes most: the next entry of the same PTE
- * table, not batched.  Returns true when it produced the next stop; false
- * sends the caller to the out-of-line __mm_walk_next().
- */
-static __always_inline bool mm_walk_next_pte(struct mm_walk_state *s)
-{
-	unsigned long addr = s->next;
-	pte_t *ptep;
-
-	if (s->level != PT_LEVEL_PTE || !s->pte_mapped ||
-	    (s->flags & MM_WALK_MULTI))
-		return false;
-	ptep = s->pt[PT_LEVEL_PTE].entp;
-	while (addr < s->end && (addr & ~PMD_MASK)) {
-		enum pt_entry_type type;
-		union pt_entry e;
-
-		ptep++;
-		e.pte = (s->flags & MM_WALK_LOCKED) ? ptep_get(ptep) :
-						      ptep_get_lockless(ptep);
-		type = pt_generic_entry_type(PT_LEVEL_PTE, &e);
-		if (mm_walk_reported(s, type)) {
-			s->pt[PT_LEVEL_PTE].entp = ptep;
-			s->entry = e;
-			s->type = type;
-			s->addr = addr;
-			s->next = min(addr + PAGE_SIZE, s->end);
-			return true;
-		}
-		addr += PAGE_SIZE;
-	}
-	s->pt[PT_LEVEL_PTE].entp = ptep;
-	s->next = addr;
-	return false;
-}
-
-/**
- * mm_walk_next() - move the cursor to the next stop of the walk
- * @s: the cursor, set up with mm_walk_begin()
- *
- * Return: true with @s describing the next leaf (or hole, or non-present
- * entry, as the walk's flags ask); false at the end of the walk or on an
- * error (@s->err), with everything the walk held released.
- */
-static __always_inline bool mm_walk_next(struct mm_walk_state *s)
-{
-	if (likely(mm_walk_next_pte(s)))
-		return true;
-	return __mm_walk_next(s);
-}
-
-/* mm_walk_begin() for for_each_pt_leaf(), which takes its cursor once. */
-static inline struct mm_walk_state *
-__mm_walk_start(struct mm_walk_state *s, struct mm_struct *mm,
-		unsigned long start, unsigned long end, unsigned int flags)
-{
-	mm_walk_begin(s, mm, start, end, flags);
-	return s;
-}
-
-/*
  * The loop variables of for_each_pt_leaf(): the cursor, and copies of what
  * its inner loop reads at every PTE, which the compiler keeps in registers
  * (the cursor itself lives in memory, as the out-of-line step takes it).
@@ -251,8 +190,8 @@ static __always_inline void __pt_leaf_loop_enter(struct __pt_leaf_loop *l)
 }
 
 /*
- * mm_walk_next_pte() for for_each_pt_leaf(), on the copies: the next stop
- * in the same PTE table, or false.
+ * The step to the next stop in the same PTE table, on the copies, or false:
+ * for for_each_pt_leaf(), and for mm_walk_next_pte() below.
  */
 static __always_inline bool __pt_leaf_loop_step(struct __pt_leaf_loop *l)
 {
@@ -288,6 +227,43 @@ static __always_inline bool __pt_leaf_loop_step(struct __pt_leaf_loop *l)
 	s->pt[PT_LEVEL_PTE].entp = ptep;
 	s->next = addr;
 	return false;
+}
+
+/*
+ * The step every PTE-level walk takes most: the next entry of the same PTE
+ * table, not batched.  Returns true when it produced the next stop; false
+ * sends the caller to the out-of-line __mm_walk_next().
+ */
+static __always_inline bool mm_walk_next_pte(struct mm_walk_state *s)
+{
+	struct __pt_leaf_loop l = { .cur = s };
+
+	__pt_leaf_loop_enter(&l);
+	return __pt_leaf_loop_step(&l);
+}
+
+/**
+ * mm_walk_next() - move the cursor to the next stop of the walk
+ * @s: the cursor, set up with mm_walk_begin()
+ *
+ * Return: true with @s describing the next leaf (or hole, or non-present
+ * entry, as the walk's flags ask); false at the end of the walk or on an
+ * error (@s->err), with everything the walk held released.
+ */
+static __always_inline bool mm_walk_next(struct mm_walk_state *s)
+{
+	if (likely(mm_walk_next_pte(s)))
+		return true;
+	return __mm_walk_next(s);
+}
+
+/* mm_walk_begin() for for_each_pt_leaf(), which takes its cursor once. */
+static inline struct mm_walk_state *
+__mm_walk_start(struct mm_walk_state *s, struct mm_struct *mm,
+		unsigned long start, unsigned long end, unsigned int flags)
+{
+	mm_walk_begin(s, mm, start, end, flags);
+	return s;
 }
 
 /*
