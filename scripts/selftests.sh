@@ -166,22 +166,14 @@ build_kernel patched
 
 # 4. The initramfs: busybox, the tests and /init.
 IRD=$S/initramfs
-rm -rf "$IRD"
-mkdir -p "$IRD/bin" "$IRD/dev" "$IRD/proc" "$IRD/sys" "$IRD/tmp" "$IRD/mnt"
-cp /bin/busybox "$IRD/bin/busybox" || fail_stop setup "no /bin/busybox (busybox-static)"
+initramfs_start "$IRD" || fail_stop setup "no /bin/busybox (busybox-static)"
 for p in $progs; do
 	cp "$BIN/$p" "$IRD/bin/"
 done
-cat > "$IRD/init" <<'EOF'
-#!/bin/busybox sh
-# /init of the selftests initramfs (scripts/selftests.sh).  Every line meant
+cat >> "$IRD/init" <<'EOF'
+# The rest of the selftests' /init (scripts/selftests.sh).  Every line meant
 # for the parser starts with "SELFTEST ": "SELFTEST <name>| <output line>"
 # for a test's output and "SELFTEST <name> rc=<exit status>" at its end.
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
 mount -t debugfs debugfs /sys/kernel/debug
 mkdir -p /dev/shm /mnt/ramfs /mnt/huge
 mount -t tmpfs tmpfs /dev/shm

@@ -123,21 +123,13 @@ cmdline="$cmdline tsc_early_khz=$khz tsc=reliable"
 
 # 3. The initramfs.
 IRD=$S/initramfs
-rm -rf "$IRD"
-mkdir -p "$IRD/bin" "$IRD/dev" "$IRD/proc" "$IRD/sys" "$IRD/tmp"
-cp /bin/busybox "$IRD/bin/busybox" || die "no /bin/busybox (busybox-static)"
+initramfs_start "$IRD" || die "no /bin/busybox (busybox-static)"
 cp "$S/bin/ptwalk_users" "$IRD/bin/"
 # gup_test (built by scripts/selftests.sh) times the GUP slow path.
 [ -x "$BUILD/selftests/bin/gup_test" ] && cp "$BUILD/selftests/bin/gup_test" "$IRD/bin/"
-cat > "$IRD/init" <<'EOF'
-#!/bin/busybox sh
-# /init of the users' benchmark initramfs (scripts/users-bench.sh): runs
+cat >> "$IRD/init" <<'EOF'
+# The rest of the users' benchmark /init (scripts/users-bench.sh): runs
 # ptwalk_users, whose result lines start with "USERS ", then reboots.
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
 echo 64 > /proc/sys/vm/nr_hugepages
 for d in /sys/kernel/mm/hugepages/hugepages-*; do
 	echo "USERS-INFO ${d##*/}: $(cat "$d/nr_hugepages") pages"

@@ -58,15 +58,26 @@
 #define MAP_HUGE_1GB	(30 << MAP_HUGE_SHIFT)
 #endif
 
+/* Kernel names for userspace, as tools/include has them. */
+typedef uint64_t u64;
+#define BIT(n)		(1UL << (n))
+#define BIT_ULL(n)	(1ULL << (n))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+static inline void barrier(void)
+{
+	__asm__ __volatile__("" : : : "memory");
+}
+
 #define PAGE_SIZE	4096UL
-#define PMD_SIZE	(2UL << 20)
-#define PUD_SIZE	(1UL << 30)
-#define MIB		(1UL << 20)
+#define PMD_SIZE	BIT(21)
+#define PUD_SIZE	BIT(30)
+#define MIB		BIT(20)
 #define NSEC_PER_MSEC	1000000ULL
 #define NSEC_PER_SEC	1000000000ULL
 #define REPS		7
 
-#define PM_PRESENT	(1ULL << 63)
+#define PM_PRESENT	BIT_ULL(63)
 
 enum walker {
 	W_MINCORE,
@@ -113,17 +124,17 @@ struct text {
 	size_t cap;
 };
 
-static uint64_t now_ns(void)
+static u64 now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+	return (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
 static int cmp_u64(const void *a, const void *b)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
 
 	return x < y ? -1 : x > y;
 }
@@ -211,9 +222,9 @@ static struct vma_stat smaps_vma(const struct text *t, unsigned long start)
  * The smallest step CLOCK_MONOTONIC takes, in ns: a few ns to a few hundred
  * with a TSC clocksource, a jiffy (4 ms at HZ=250) with jiffies.
  */
-static uint64_t clock_step(void)
+static u64 clock_step(void)
 {
-	uint64_t t0, t1, step = UINT64_MAX;
+	u64 t0, t1, step = UINT64_MAX;
 	int i;
 
 	for (i = 0; i < 100; i++) {
@@ -273,11 +284,11 @@ static long pool_free(const char *pool)
 static int run_scenario(const struct scenario *sc, struct text *smaps)
 {
 	unsigned long npages = sc->size / PAGE_SIZE, range_kb = sc->size / 1024;
-	uint64_t times[NR_WALKERS][REPS], t0, t1;
+	u64 times[NR_WALKERS][REPS], t0, t1;
 	unsigned long counted[NR_WALKERS];
 	unsigned char *vec;
 	struct vma_stat st;
-	uint64_t *pm;
+	u64 *pm;
 	int pm_fd, r, w, whole_ms;
 	unsigned long i;
 	char *map, *p;
@@ -321,7 +332,9 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 	}
 	t0 = now_ns();
 	for (p = map; p < map + sc->size; p += PAGE_SIZE)
-		*(volatile char *)p = 1;
+		*p = 1;
+	/* The stores are the point: the compiler must not drop them. */
+	barrier();
 	t1 = now_ns();
 	printf("USERS-INFO %s: %lu MiB at %p populated in %llu ms\n", sc->name,
 	       sc->size / MIB, (void *)map,
@@ -397,7 +410,7 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 			whole_ms &= times[w][r] % NSEC_PER_MSEC == 0;
 		qsort(times[w], REPS, sizeof(times[w][0]), cmp_u64);
 		if (whole_ms)
-			printf("USERS-WARN %s: %s: every time is a multiple of 1 ms (a jiffies clock?)\n",
+			printf("USERS-WARN %s: %s: every time a multiple of 1 ms (jiffies?)\n",
 			       sc->name, walker_name[w]);
 		if (counted[w] != npages)
 			printf("USERS-WARN %s: %s counted %lu mapped pages of %lu\n",
@@ -423,17 +436,17 @@ out:
 static unsigned long tsc_khz(void)
 {
 	struct timespec ts, sleep = { 0, 100 * 1000 * 1000 };
-	uint64_t c0, c1, t0, t1, khz[5];
+	u64 c0, c1, t0, t1, khz[5];
 	int i;
 
 	for (i = 0; i < 5; i++) {
 		clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
 		c0 = __rdtsc();
-		t0 = (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+		t0 = (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 		nanosleep(&sleep, NULL);
 		clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
 		c1 = __rdtsc();
-		t1 = (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+		t1 = (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 		khz[i] = (c1 - c0) * 1000000ULL / (t1 - t0);
 	}
 	qsort(khz, 5, sizeof(khz[0]), cmp_u64);
@@ -446,7 +459,7 @@ int main(int argc, char **argv)
 	struct text smaps = { 0 };
 	struct timespec res;
 	char cs[64];
-	uint64_t step;
+	u64 step;
 	size_t i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -468,15 +481,15 @@ int main(int argc, char **argv)
 		  cs, sizeof(cs));
 	clock_getres(CLOCK_MONOTONIC, &res);
 	step = clock_step();
-	printf("USERS-INFO clock: clocksource %s, CLOCK_MONOTONIC resolution %ld ns, smallest step %llu ns\n",
+	printf("USERS-INFO clock: %s, resolution %ld ns, smallest step %llu ns\n",
 	       cs[0] ? cs : "unknown", res.tv_nsec, (unsigned long long)step);
 	if (step >= NSEC_PER_MSEC) {
-		printf("USERS-WARN clock: CLOCK_MONOTONIC steps by %llu ns: no high-resolution clocksource, nothing measured\n",
+		printf("USERS-WARN clock: steps of %llu ns (no fine clock): nothing measured\n",
 		       (unsigned long long)step);
 		return 2;
 	}
 
-	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(scenarios); i++)
 		if (run_scenario(&scenarios[i], &smaps))
 			return 1;
 	free(smaps.buf);
