@@ -13,16 +13,12 @@
  * (x86 without LA57, arm64 without LPA2) are folded by the pXd_offset() and
  * pXd_none() helpers of the arch, as for every other walker.
  */
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
 #include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/pt_walk.h>
 #include <linux/sched/mm.h>
-
-/* Index of @addr in its P4D table; 0 where the P4D level is folded. */
-static __always_inline unsigned long pt_p4d_index(unsigned long addr)
-{
-	return PTRS_PER_P4D > 1 ? (addr >> P4D_SHIFT) & (PTRS_PER_P4D - 1) : 0;
-}
 
 /* The VM span one table of a level maps; 0 for the top level (no end). */
 static __always_inline unsigned long pt_table_span(enum pt_level level)
@@ -60,23 +56,59 @@ static __always_inline void pt_walk_check_level(struct mm_walk_state *s,
 }
 
 /*
- * Record the table a level's entry lives in.  A level folded into the one
- * above (one entry per table) shares that table's memory and has no ptdesc
- * of its own.
+ * Resolve a folded level.  Below the top, the entry of a level is found from
+ * the entry above: pXd_offset() from the live parent entry in a locked walk,
+ * as the legacy chains do, or pXd_offset_lockless() from the parent's value
+ * as read, as gup_fast does.  Where the level is folded into the one above,
+ * at compile time or at run time (x86 without LA57, riscv Sv39/Sv48, arm64
+ * without LPA2, s390 by address space size), these helpers hand back their
+ * argument: the parent entry, or, for the generic lockless helpers, the
+ * address of the caller's copy of its value.  The value is read through
+ * @readp (the copy, when lockless: never read twice); what the cursor keeps
+ * is the live parent entry, never the copy, which dies with the descent.
+ *
+ * Return: the entry the cursor records, @parentp for a folded level.
+ */
+static __always_inline void *pt_walk_unfold(void *readp, void *parentp,
+					    const void *copyp)
+{
+	return readp == copyp || readp == parentp ? parentp : readp;
+}
+
+/*
+ * Record the entry of a level and the table it lives in.  A level folded
+ * into the one above shares the entry and the table of that level and has
+ * no ptdesc of its own (NULL); otherwise the table is naturally aligned to
+ * its size, as every arch allocates them (pages, or fragments of a page
+ * aligned to their size).
  */
 static __always_inline void pt_walk_set_table(struct mm_walk_state *s,
 					      enum pt_level level, void *entp,
-					      unsigned long index,
 					      unsigned long ptrs, size_t size)
 {
 	s->pt[level].entp = entp;
-	s->pt[level].table = entp - index * size;
-	if (ptrs == 1) {
+	if (level < PT_LEVEL_PGD && entp == s->pt[level + 1].entp) {
+		s->pt[level].table = s->pt[level + 1].table;
 		s->pt[level].ptdesc = NULL;
 		return;
 	}
+	if (level == PT_LEVEL_PGD)
+		s->pt[level].table = s->mm->pgd;
+	else
+		s->pt[level].table = (void *)ALIGN_DOWN((unsigned long)entp,
+							ptrs * size);
 	s->pt[level].ptdesc = virt_to_ptdesc(s->pt[level].table);
 	pt_walk_check_level(s, level);
+}
+
+/*
+ * A level folded into the one above has that level's entry: the cursor
+ * steps in the table of the lowest level above it that is not folded.
+ */
+static __always_inline bool pt_walk_folded(const struct mm_walk_state *s,
+					   enum pt_level level)
+{
+	return level < PT_LEVEL_PGD && s->pt[level].entp == s->pt[level + 1].entp;
 }
 
 /* The current stop is an entry of @level at @addr. */
@@ -212,8 +244,36 @@ pt_walk_lock_leaf(struct mm_walk_state *s, enum pt_level level, void *entp,
 	return type;
 }
 
-/* Tries at re-reading a PMD whose PTE table went away under the walk. */
+/*
+ * Tries of a lockless walk at re-reading a PMD whose PTE table went away
+ * under it; a locked walk tries until it gets the table, as the legacy
+ * walkers do (ACTION_AGAIN).
+ */
 #define PT_WALK_RETRIES 8
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * pt_walk_test_table_gone() - KUnit hook: make a PTE table look gone
+ * @s: the cursor, with the PTE table mapped (and locked, when locked)
+ *
+ * Tests replace it with a static stub (kunit_activate_static_stub()) to
+ * force the retry of the descent, which otherwise only a race takes.
+ *
+ * Return: false, or the stub's answer: true to act as if pte_offset_map()
+ * had failed.
+ */
+VISIBLE_IF_KUNIT noinline bool pt_walk_test_table_gone(struct mm_walk_state *s)
+{
+	KUNIT_STATIC_STUB_REDIRECT(pt_walk_test_table_gone, s);
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(pt_walk_test_table_gone);
+#else
+static inline bool pt_walk_test_table_gone(struct mm_walk_state *s)
+{
+	return false;
+}
+#endif
 
 /*
  * Move the cursor to the first entry at or below @from that is not a table,
@@ -231,17 +291,17 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 	enum pt_level level;
 	spinlock_t *ptl;	/* the lock of the entry taken */
 	pgd_t *pgdp, pgd;
-	p4d_t *p4dp, p4d;
-	pud_t *pudp, pud;
-	pmd_t *pmdp, pmd;
+	p4d_t *p4dp, *readp4d, p4d;
+	pud_t *pudp, *readpud, pud;
+	pmd_t *pmdp, *readpmd, pmd;
 	pte_t *ptep;
 
 	switch (from) {
 	case PT_LEVEL_PGD:
 		pgdp = step ? (pgd_t *)s->pt[PT_LEVEL_PGD].entp + 1 :
 			      pgd_offset(mm, addr);
-		pt_walk_set_table(s, PT_LEVEL_PGD, pgdp, pgd_index(addr),
-				  PTRS_PER_PGD, sizeof(pgd_t));
+		pt_walk_set_table(s, PT_LEVEL_PGD, pgdp, PTRS_PER_PGD,
+				  sizeof(pgd_t));
 		s->entry.pgd = pgdp_get(pgdp);
 		pgd = s->entry.pgd;
 		type = pt_generic_entry_type(PT_LEVEL_PGD, &s->entry);
@@ -253,17 +313,27 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 		fallthrough;
 	case PT_LEVEL_P4D:
 		/*
-		 * Below the top, the table is found from the value of the
-		 * entry above as read and classified (the *_offset_lockless()
-		 * helpers), never by reading that entry again: it may have
-		 * changed since, as gup_fast knows.
+		 * Lockless, below the top the table is found from the value
+		 * of the entry above as read and classified (the
+		 * *_offset_lockless() helpers), never by reading that entry
+		 * again: it may have changed since, as gup_fast knows.  Locked
+		 * (the mmap lock held: upper tables stay), from the live entry
+		 * above, as the legacy chains do.  Folded levels: see
+		 * pt_walk_unfold().  A step is never taken at a folded level
+		 * (see __mm_walk_next()).
 		 */
-		p4dp = step ? (p4d_t *)s->pt[PT_LEVEL_P4D].entp + 1 :
-			      p4d_offset_lockless((pgd_t *)s->pt[PT_LEVEL_PGD].entp,
-						  pgd, addr);
-		pt_walk_set_table(s, PT_LEVEL_P4D, p4dp, pt_p4d_index(addr),
-				  PTRS_PER_P4D, sizeof(p4d_t));
-		s->entry.p4d = p4dp_get(p4dp);
+		if (step) {
+			p4dp = (p4d_t *)s->pt[PT_LEVEL_P4D].entp + 1;
+			readp4d = p4dp;
+		} else {
+			pgdp = s->pt[PT_LEVEL_PGD].entp;
+			readp4d = locked ? p4d_offset(pgdp, addr) :
+					   p4d_offset_lockless(pgdp, pgd, addr);
+			p4dp = pt_walk_unfold(readp4d, pgdp, &pgd);
+		}
+		pt_walk_set_table(s, PT_LEVEL_P4D, p4dp, PTRS_PER_P4D,
+				  sizeof(p4d_t));
+		s->entry.p4d = p4dp_get(readp4d);
 		p4d = s->entry.p4d;
 		type = pt_generic_entry_type(PT_LEVEL_P4D, &s->entry);
 		if (type != PT_ENTRY_TABLE) {
@@ -273,12 +343,18 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 		step = false;
 		fallthrough;
 	case PT_LEVEL_PUD:
-		pudp = step ? (pud_t *)s->pt[PT_LEVEL_PUD].entp + 1 :
-			      pud_offset_lockless((p4d_t *)s->pt[PT_LEVEL_P4D].entp,
-						  p4d, addr);
-		pt_walk_set_table(s, PT_LEVEL_PUD, pudp, pud_index(addr),
-				  PTRS_PER_PUD, sizeof(pud_t));
-		s->entry.pud = pudp_get(pudp);
+		if (step) {
+			pudp = (pud_t *)s->pt[PT_LEVEL_PUD].entp + 1;
+			readpud = pudp;
+		} else {
+			p4dp = s->pt[PT_LEVEL_P4D].entp;
+			readpud = locked ? pud_offset(p4dp, addr) :
+					   pud_offset_lockless(p4dp, p4d, addr);
+			pudp = pt_walk_unfold(readpud, p4dp, &p4d);
+		}
+		pt_walk_set_table(s, PT_LEVEL_PUD, pudp, PTRS_PER_PUD,
+				  sizeof(pud_t));
+		s->entry.pud = pudp_get(readpud);
 		type = pt_generic_entry_type(PT_LEVEL_PUD, &s->entry);
 		if (locked)
 			type = pt_walk_lock_leaf(s, PT_LEVEL_PUD, pudp, type);
@@ -290,14 +366,27 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 		step = false;
 		fallthrough;
 	case PT_LEVEL_PMD:
-		pmdp = step ? (pmd_t *)s->pt[PT_LEVEL_PMD].entp + 1 :
-			      pmd_offset_lockless((pud_t *)s->pt[PT_LEVEL_PUD].entp,
-						  pud, addr);
+		if (step) {
+			pmdp = (pmd_t *)s->pt[PT_LEVEL_PMD].entp + 1;
+			readpmd = pmdp;
+		} else {
+			pudp = s->pt[PT_LEVEL_PUD].entp;
+			readpmd = locked ? pmd_offset(pudp, addr) :
+					   pmd_offset_lockless(pudp, pud, addr);
+			pmdp = pt_walk_unfold(readpmd, pudp, &pud);
+		}
 		step = false;
-		pt_walk_set_table(s, PT_LEVEL_PMD, pmdp, pmd_index(addr),
-				  PTRS_PER_PMD, sizeof(pmd_t));
+		pt_walk_set_table(s, PT_LEVEL_PMD, pmdp, PTRS_PER_PMD,
+				  sizeof(pmd_t));
+		/*
+		 * A retry reads the live entry: the copy of a folded level's
+		 * value, read once, is the value the PTE table went away under.
+		 */
+		s->entry.pmd = pmdp_get_lockless(readpmd);
+		goto read_pmd;
 retry_pmd:
 		s->entry.pmd = pmdp_get_lockless(pmdp);
+read_pmd:
 		type = pt_generic_entry_type(PT_LEVEL_PMD, &s->entry);
 		if (locked)
 			type = pt_walk_lock_leaf(s, PT_LEVEL_PMD, pmdp, type);
@@ -334,12 +423,25 @@ retry_pmd:
 			 */
 			ptep = pte_offset_map(&pmd, addr);
 		}
+		if (ptep && unlikely(pt_walk_test_table_gone(s))) {
+			s->pt[PT_LEVEL_PTE].entp = ptep;
+			s->pte_mapped = true;
+			pt_walk_unlock(s);
+			ptep = NULL;
+		}
 		if (!ptep) {
 			/*
 			 * The PTE table went away or became a huge leaf since
-			 * the PMD was read: read the PMD again.
+			 * the PMD was read: read the PMD again.  A locked walk
+			 * (which may sleep: see mm_walk_begin()) tries until
+			 * it gets a table or a leaf, as the legacy walkers do;
+			 * a lockless one gives up, as gup_fast does.
 			 */
 			s->retries++;
+			if (locked) {
+				cond_resched();
+				goto retry_pmd;
+			}
 			if (++tries < PT_WALK_RETRIES)
 				goto retry_pmd;
 			/* Changing faster than it can be read: give up. */
@@ -449,7 +551,8 @@ bool __mm_walk_next(struct mm_walk_state *s)
 		from = s->level;
 		step = s->nr;
 		while (step && from < PT_LEVEL_PGD &&
-		       !(addr & (pt_table_span(from) - 1)))
+		       (!(addr & (pt_table_span(from) - 1)) ||
+			pt_walk_folded(s, from)))
 			from++;
 		if (!step)
 			from = PT_LEVEL_PGD;

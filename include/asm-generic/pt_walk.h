@@ -76,6 +76,21 @@ enum pt_entry_type {
 	PT_ENTRY_BAD,
 };
 
+/*
+ * The arch decoder, where there is one, may refine what the generic decoder
+ * makes of an entry: it sees the types above.
+ */
+#ifdef CONFIG_ARCH_HAS_PT_WALK_DECODER
+#include <asm/pt_walk.h>
+#endif
+
+#ifndef arch_pt_pud_present
+#define arch_pt_pud_present pud_present
+#endif
+#ifndef arch_pt_pud_leaf
+#define arch_pt_pud_leaf pud_leaf
+#endif
+
 static __always_inline enum pt_entry_type
 pt_generic_entry_type(enum pt_level level, const union pt_entry *e)
 {
@@ -100,9 +115,9 @@ pt_generic_entry_type(enum pt_level level, const union pt_entry *e)
 		 * marker), whatever its other bits: on x86 it has no _PAGE_PSE
 		 * and looks bad to pud_bad().
 		 */
-		if (!pud_present(e->pud))
+		if (!arch_pt_pud_present(e->pud))
 			return PT_ENTRY_NONPRESENT;
-		if (pud_leaf(e->pud))
+		if (arch_pt_pud_leaf(e->pud))
 			return PT_ENTRY_LEAF;
 		return pud_bad(e->pud) ? PT_ENTRY_BAD : PT_ENTRY_TABLE;
 	case PT_LEVEL_P4D:
@@ -125,6 +140,20 @@ pt_generic_entry_type(enum pt_level level, const union pt_entry *e)
  * helpers; others (arm64 hugetlb) describe a PUD leaf in the PTE format and
  * say so with pud_pte().
  */
+static __always_inline bool __pt_pud_write(pud_t pud)
+{
+	/* The generic pud_write() is a BUG(): only the arch's own will do. */
+#if defined(pud_write)
+	return pud_write(pud);
+#elif defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
+	return pud_write(pud);
+#elif defined(pud_pte)
+	return pte_write(pud_pte(pud));
+#else
+	return false;
+#endif
+}
+
 static __always_inline bool __pt_pud_dirty(pud_t pud)
 {
 #if defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
@@ -156,7 +185,7 @@ static __always_inline bool pt_generic_entry_write(enum pt_level level,
 	case PT_LEVEL_PMD:
 		return pmd_write(e->pmd);
 	case PT_LEVEL_PUD:
-		return pud_write(e->pud);
+		return __pt_pud_write(e->pud);
 	default:
 		return false;
 	}
@@ -249,16 +278,34 @@ static __always_inline unsigned long pt_generic_entry_pfn(enum pt_level level,
 	}
 }
 
-/* The swap entry of a non-present leaf, or a zero entry at other levels. */
+/*
+ * The swap entry of a non-present leaf, or a zero entry at other levels.
+ * A non-present PMD is a THP migration entry (pmd_to_swp_entry()) or a
+ * hugetlb entry; hugetlb writes its PMD and PUD entries with
+ * set_huge_pte_at(), in the PTE format, and that is how they are decoded
+ * where the arch has no THP migration, and at the PUD level.  An arch whose
+ * hugetlb entries have a format of their own (s390 segment and region
+ * entries) overrides arch_pt_entry_swap.
+ */
 static __always_inline swp_entry_t pt_generic_entry_swap(enum pt_level level,
 							 const union pt_entry *e)
 {
 	switch (level) {
 	case PT_LEVEL_PTE:
 		return pte_to_swp_entry(e->pte);
-#ifdef CONFIG_ARCH_ENABLE_THP_MIGRATION
 	case PT_LEVEL_PMD:
+#ifdef CONFIG_ARCH_ENABLE_THP_MIGRATION
 		return pmd_to_swp_entry(e->pmd);
+#elif defined(CONFIG_HUGETLB_PAGE)
+		return pte_to_swp_entry(__pte(pmd_val(e->pmd)));
+#else
+		return (swp_entry_t){ 0 };
+#endif
+	case PT_LEVEL_PUD:
+#ifdef CONFIG_HUGETLB_PAGE
+		return pte_to_swp_entry(__pte(pud_val(e->pud)));
+#else
+		return (swp_entry_t){ 0 };
 #endif
 	default:
 		return (swp_entry_t){ 0 };

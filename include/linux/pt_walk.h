@@ -46,10 +46,7 @@
 #include <linux/pgtable.h>
 #include <linux/spinlock.h>
 
-#include <asm-generic/pt_walk.h>
-#ifdef CONFIG_ARCH_HAS_PT_WALK_DECODER
-#include <asm/pt_walk.h>
-#endif
+#include <asm-generic/pt_walk.h>	/* and the arch's <asm/pt_walk.h> */
 
 /* What the walk reports, besides present leaves. */
 #define MM_WALK_HOLES		BIT(0)	/* none entries and missing tables */
@@ -74,13 +71,17 @@
  * @nr: number of entries the current stop covers (more than one only for
  *	MM_WALK_BATCH and MM_WALK_RUNS runs; 0 for a gap between VMAs)
  * @err: 0, or why the walk was refused (-EINVAL, -ERANGE) or stopped
- *	(-EAGAIN: a table kept changing under it)
+ *	(-EAGAIN: a table kept changing under a lockless walk; a locked walk
+ *	tries again until it gets the table, as the legacy walkers do)
  * @entry: raw value of the current entry, read once (under the lock when
  *	locked)
  * @pt: for every level passed, the entry of that level (@pt[l].entp, a
  *	pointer into the table), the table's base (@pt[l].table) and its
  *	struct ptdesc (@pt[l].ptdesc, NULL where the table is not a ptdesc of
- *	its own, as for a level folded into the one above)
+ *	its own).  A level folded into the one above, at compile time or at
+ *	run time, has the entry and the table of that level (the same
+ *	@pt[l].entp and @pt[l].table, and a NULL @pt[l].ptdesc): every entry
+ *	pointer the cursor keeps points into a live page table
  * @ptl: the page table lock held, or NULL
  * @pte_mapped: the PTE table of @pt[PT_LEVEL_PTE] is mapped
  *	(pte_offset_map()) and must be unmapped
@@ -117,6 +118,9 @@ struct mm_walk_state {
 
 int mm_walk_begin(struct mm_walk_state *s, struct mm_struct *mm,
 		  unsigned long start, unsigned long end, unsigned int flags);
+#if IS_ENABLED(CONFIG_KUNIT)
+bool pt_walk_test_table_gone(struct mm_walk_state *s);
+#endif
 bool __mm_walk_next(struct mm_walk_state *s);
 void mm_walk_end(struct mm_walk_state *s);
 bool mm_walk_seek_leaf(struct mm_walk_state *s, struct mm_struct *mm,

@@ -548,7 +548,7 @@ static void mincore_hugetlb_pmd(struct kunit *test)
 	mincore_hugetlb_size(test, PMD_SHIFT);
 }
 
-#ifdef CONFIG_X86_64
+#if defined(CONFIG_X86_64) || defined(CONFIG_ARM64) || defined(CONFIG_RISCV)
 static void mincore_hugetlb_pud(struct kunit *test)
 {
 	mincore_hugetlb_size(test, PUD_SHIFT);
@@ -565,7 +565,7 @@ static struct kunit_case pt_walk_mincore_cases[] = {
 #endif
 #ifdef CONFIG_HUGETLB_PAGE
 	KUNIT_CASE(mincore_hugetlb_pmd),
-#ifdef CONFIG_X86_64
+#if defined(CONFIG_X86_64) || defined(CONFIG_ARM64) || defined(CONFIG_RISCV)
 	KUNIT_CASE(mincore_hugetlb_pud),
 #endif
 #endif
@@ -1117,7 +1117,7 @@ static void gup_hugetlb_pmd(struct kunit *test)
 	gup_hugetlb_size(test, PMD_SHIFT);
 }
 
-#ifdef CONFIG_X86_64
+#if defined(CONFIG_X86_64) || defined(CONFIG_ARM64) || defined(CONFIG_RISCV)
 static void gup_hugetlb_pud(struct kunit *test)
 {
 	gup_hugetlb_size(test, PUD_SHIFT);
@@ -1136,7 +1136,7 @@ static struct kunit_case pt_walk_gup_cases[] = {
 #endif
 #ifdef CONFIG_HUGETLB_PAGE
 	KUNIT_CASE(gup_hugetlb_pmd),
-#ifdef CONFIG_X86_64
+#if defined(CONFIG_X86_64) || defined(CONFIG_ARM64) || defined(CONFIG_RISCV)
 	KUNIT_CASE(gup_hugetlb_pud),
 #endif
 #endif

@@ -18,7 +18,9 @@
 #include <linux/pagewalk.h>
 #include <linux/prandom.h>
 #include <linux/pt_walk.h>
+#include <kunit/static_stub.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/task_stack.h>
 #include <linux/syscalls.h>
 #include <linux/uaccess.h>
 
@@ -129,6 +131,98 @@ static void record_stop(struct stop_rec *r, const struct mm_walk_state *s)
 	r->special = mm_walk_is_special(s);
 	r->pfn = mm_walk_pfn(s);
 	r->addr_pfn = mm_walk_addr_pfn(s);
+}
+
+/*
+ * The entry pointers a stop kept, for every level from the stop's up,
+ * recorded inside the walk and checked after it.
+ */
+struct ptr_rec {
+	unsigned long addr;
+	enum pt_level level;
+	void *entp[PT_NR_LEVELS];
+	void *table[PT_NR_LEVELS];
+	struct ptdesc *ptdesc[PT_NR_LEVELS];
+};
+
+static void record_ptrs(struct ptr_rec *r, const struct mm_walk_state *s)
+{
+	int l;
+
+	r->addr = s->addr;
+	r->level = s->level;
+	for (l = 0; l < PT_NR_LEVELS; l++) {
+		r->entp[l] = s->pt[l].entp;
+		r->table[l] = s->pt[l].table;
+		r->ptdesc[l] = s->pt[l].ptdesc;
+	}
+}
+
+/* Bytes of a table of @level: its entries times their size. */
+static unsigned long table_bytes(enum pt_level level)
+{
+	switch (level) {
+	case PT_LEVEL_PTE:
+		return PTRS_PER_PTE * sizeof(pte_t);
+	case PT_LEVEL_PMD:
+		return PTRS_PER_PMD * sizeof(pmd_t);
+	case PT_LEVEL_PUD:
+		return PTRS_PER_PUD * sizeof(pud_t);
+	case PT_LEVEL_P4D:
+		return PTRS_PER_P4D * sizeof(p4d_t);
+	default:
+		return PTRS_PER_PGD * sizeof(pgd_t);
+	}
+}
+
+/*
+ * Every entry pointer a stop kept lies inside the table recorded for it
+ * (for a folded level, the table of the level it is folded into), never on
+ * the stack, and is the entry the legacy pgd_offset() -> p4d_offset() ->
+ * pud_offset() -> pmd_offset() chain gives.  The caller holds the mmap
+ * lock: the upper tables the chain reads stay.
+ */
+static void check_ptrs(struct kunit *test, struct mm_struct *mm,
+		       const struct ptr_rec *r)
+{
+	unsigned long addr = r->addr;
+	void *legacy[PT_NR_LEVELS];
+	int l, owner;
+
+	legacy[PT_LEVEL_PGD] = pgd_offset(mm, addr);
+	legacy[PT_LEVEL_P4D] = p4d_offset(legacy[PT_LEVEL_PGD], addr);
+	legacy[PT_LEVEL_PUD] = pud_offset(legacy[PT_LEVEL_P4D], addr);
+	legacy[PT_LEVEL_PMD] = pmd_offset(legacy[PT_LEVEL_PUD], addr);
+	legacy[PT_LEVEL_PTE] = NULL;
+
+	for (l = r->level; l < PT_NR_LEVELS; l++) {
+		void *entp = r->entp[l], *table;
+
+		KUNIT_EXPECT_FALSE_MSG(test, object_is_on_stack(entp),
+				       "%lx: level %d entry %px is on the stack",
+				       addr, l, entp);
+		/* A folded level shares the entry of the level above. */
+		owner = l;
+		while (owner < PT_LEVEL_PGD && r->entp[owner] == r->entp[owner + 1])
+			owner++;
+		table = r->table[owner];
+		KUNIT_EXPECT_PTR_EQ_MSG(test, r->table[l], table, "%lx: level %d", addr, l);
+		KUNIT_EXPECT_TRUE_MSG(test, entp >= table && entp < table + table_bytes(owner),
+				      "%lx: level %d entry %px outside table %px",
+				      addr, l, entp, table);
+		if (owner != l)
+			KUNIT_EXPECT_NULL_MSG(test, r->ptdesc[l], "%lx: level %d", addr, l);
+		else if (l < PT_LEVEL_PGD)
+			KUNIT_EXPECT_PTR_EQ_MSG(test, r->ptdesc[l], virt_to_ptdesc(table),
+						"%lx: level %d", addr, l);
+		if (l == PT_LEVEL_PTE)
+			KUNIT_EXPECT_EQ_MSG(test, (entp - table) / sizeof(pte_t),
+					    pte_index(addr), "%lx", addr);
+		else
+			KUNIT_EXPECT_PTR_EQ_MSG(test, entp, legacy[l],
+						"%lx: level %d", addr, l);
+	}
+	KUNIT_EXPECT_PTR_EQ(test, r->table[PT_LEVEL_PGD], (void *)mm->pgd);
 }
 
 /* Check one present PTE stop against the model. */
@@ -350,7 +444,10 @@ static void pt_walk_seek(struct kunit *test)
 		 * top-level table is not (-2: no ptdesc, a folded level).
 		 */
 		KUNIT_EXPECT_EQ(test, lvl[PT_LEVEL_PTE], 0);
-		KUNIT_EXPECT_EQ(test, lvl[PT_LEVEL_PMD], 1);
+		if (s.pt[PT_LEVEL_PMD].entp == s.pt[PT_LEVEL_PUD].entp)
+			KUNIT_EXPECT_EQ(test, lvl[PT_LEVEL_PMD], -2);	/* folded */
+		else
+			KUNIT_EXPECT_EQ(test, lvl[PT_LEVEL_PMD], 1);
 		if (lvl[PT_LEVEL_PUD] != -2)
 			KUNIT_EXPECT_EQ(test, lvl[PT_LEVEL_PUD], 2);
 		KUNIT_EXPECT_EQ(test, lvl[PT_LEVEL_PGD], -1);
@@ -379,6 +476,159 @@ static void pt_walk_seek(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, mm_walk_leaf_size(&s),
 				1UL << mm_walk_level_shift(s.level));
 	}
+}
+
+/*
+ * The span a table of the lowest level above the PMD maps (1 GiB with 4K
+ * pages, 4 MiB on i386 without PAE): crossing it steps the entry of an upper
+ * table, which is folded into the top one on 2- and 3-level geometries and
+ * on riscv Sv39 and Sv48 at run time.
+ */
+static unsigned long upper_span(void)
+{
+	return PUD_SIZE > PMD_SIZE ? PUD_SIZE : PGDIR_SIZE;
+}
+
+/*
+ * The cursor keeps only pointers into live page tables, on every geometry:
+ * a walk and seeks across a PUD-size boundary (a PGD boundary where the PUD
+ * is folded), locked and lockless, checked against the legacy chain.
+ */
+static void pt_walk_entry_pointers(struct kunit *test)
+{
+	unsigned long span = upper_span(), raw, b, addrs[4];
+	struct ptr_rec recs[8];
+	struct mm_walk_state s;
+	struct mm_struct *mm;
+	unsigned int n, k, mode;
+
+	if (3 * span > TASK_SIZE / 4)
+		kunit_skip(test, "no room for 3 x %lu MiB", span >> 20);
+	raw = kunit_vm_mmap(test, NULL, 0, 3 * span, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(raw));
+	mm = current->mm;
+	if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		KUNIT_ASSERT_EQ(test, do_madvise(mm, raw, 3 * span, MADV_NOHUGEPAGE), 0);
+	b = ALIGN(raw + span, span);
+	addrs[0] = b - PMD_SIZE;
+	addrs[1] = b - PAGE_SIZE;
+	addrs[2] = b;
+	addrs[3] = b + PMD_SIZE + PAGE_SIZE;
+	if (addrs[0] == addrs[1])
+		addrs[0] -= PAGE_SIZE;
+	for (k = 0; k < ARRAY_SIZE(addrs); k++)
+		KUNIT_ASSERT_EQ(test, put_user(k + 1, (u8 __user *)addrs[k]), 0);
+
+	for (mode = 0; mode < 2; mode++) {
+		unsigned int flags = mode ? MM_WALK_LOCKED : 0;
+
+		/* A walk over the boundary: it steps the upper entries. */
+		n = 0;
+		mmap_read_lock(mm);
+		if (!mode)
+			local_irq_disable();
+		for_each_pt_leaf(&s, mm, addrs[0], addrs[3] + PAGE_SIZE, flags) {
+			if (n < ARRAY_SIZE(recs))
+				record_ptrs(&recs[n], &s);
+			n++;
+		}
+		if (!mode)
+			local_irq_enable();
+		KUNIT_EXPECT_EQ(test, s.err, 0);
+		KUNIT_EXPECT_EQ_MSG(test, n, ARRAY_SIZE(addrs), "mode %u", mode);
+		for (k = 0; k < min_t(unsigned int, n, ARRAY_SIZE(addrs)); k++) {
+			KUNIT_EXPECT_EQ(test, recs[k].addr, addrs[k]);
+			KUNIT_EXPECT_EQ(test, recs[k].level, PT_LEVEL_PTE);
+			check_ptrs(test, mm, &recs[k]);
+		}
+
+		/* Seeks: to each page, and to the hole before the last. */
+		for (k = 0; k < ARRAY_SIZE(addrs); k++) {
+			bool found;
+
+			if (!mode)
+				local_irq_disable();
+			found = mm_walk_seek_leaf(&s, mm, addrs[k], flags);
+			record_ptrs(&recs[k], &s);
+			mm_walk_end(&s);
+			if (!mode)
+				local_irq_enable();
+			KUNIT_EXPECT_TRUE(test, found);
+			check_ptrs(test, mm, &recs[k]);
+		}
+		if (!mode)
+			local_irq_disable();
+		mm_walk_seek_leaf(&s, mm, addrs[3] - PMD_SIZE, flags);
+		record_ptrs(&recs[0], &s);
+		mm_walk_end(&s);
+		if (!mode)
+			local_irq_enable();
+		KUNIT_EXPECT_NE(test, s.type, PT_ENTRY_LEAF);
+		check_ptrs(test, mm, &recs[0]);
+		mmap_read_unlock(mm);
+	}
+}
+
+/*
+ * A replacement of pt_walk_test_table_gone(): the first @table_gone
+ * descents to a PTE table find it gone, as when khugepaged collapses it
+ * under the walk.
+ */
+static unsigned int table_gone;
+
+static bool fake_table_gone(struct mm_walk_state *s)
+{
+	if (!table_gone)
+		return false;
+	table_gone--;
+	return true;
+}
+
+/*
+ * A locked walk whose PTE table keeps going away tries again until it gets
+ * it, as the legacy walkers do (ACTION_AGAIN): it neither fails nor skips.
+ * A lockless one gives up with -EAGAIN after a few tries, as gup_fast does.
+ */
+static void pt_walk_retry(struct kunit *test)
+{
+	unsigned long start, k;
+	struct mm_walk_state s;
+	struct mm_struct *mm;
+	unsigned int n = 0;
+	bool found;
+
+	start = map_anon(test, 4 * PAGE_SIZE);
+	mm = current->mm;
+	for (k = 0; k < 4; k++)
+		KUNIT_ASSERT_EQ(test, put_user(k, (u8 __user *)(start + k * PAGE_SIZE)), 0);
+	kunit_activate_static_stub(test, pt_walk_test_table_gone, fake_table_gone);
+
+	table_gone = 50;
+	mmap_read_lock(mm);
+	for_each_pt_leaf(&s, mm, start, start + 4 * PAGE_SIZE, MM_WALK_LOCKED)
+		n++;
+	KUNIT_EXPECT_EQ(test, s.err, 0);
+	KUNIT_EXPECT_EQ(test, n, 4);
+	KUNIT_EXPECT_EQ(test, s.retries, 50);
+
+	table_gone = 50;
+	found = mm_walk_seek_leaf(&s, mm, start + PAGE_SIZE, MM_WALK_LOCKED);
+	mm_walk_end(&s);
+	KUNIT_EXPECT_TRUE(test, found);
+	KUNIT_EXPECT_EQ(test, s.err, 0);
+	KUNIT_EXPECT_EQ(test, s.retries, 50);
+	mmap_read_unlock(mm);
+
+	table_gone = 50;
+	local_irq_disable();
+	found = mm_walk_seek_leaf(&s, mm, start + PAGE_SIZE, 0);
+	mm_walk_end(&s);
+	local_irq_enable();
+	KUNIT_EXPECT_FALSE(test, found);
+	KUNIT_EXPECT_EQ(test, s.err, -EAGAIN);
+	KUNIT_EXPECT_GT(test, table_gone, 0);
+	kunit_deactivate_static_stub(test, pt_walk_test_table_gone);
 }
 
 /* Bad input is refused with a clear error and walks nothing. */
@@ -599,14 +849,15 @@ static void pt_walk_hugetlb_size(struct kunit *test, unsigned int shift,
 				 enum pt_level level)
 {
 	unsigned long size = 1UL << shift, addr;
-	struct vm_area_struct *vma_locked[8];
-	struct stop_rec recs[8], seek;
+	struct vm_area_struct *vma_locked[8], *vma;
+	struct stop_rec recs[8], seek, none;
 	unsigned int stops = 0, k;
+	bool found, none_found;
 	struct mm_walk_state s;
+	struct ptr_rec ptrs;
 	struct mm_struct *mm;
 	struct folio *folio;
 	int leaves = 0;
-	bool found;
 
 	/* Any mapping first: it gives the test an mm. */
 	map_anon(test, PAGE_SIZE);
@@ -633,8 +884,32 @@ static void pt_walk_hugetlb_size(struct kunit *test, unsigned int shift,
 	/* Seek inside it: the frame of the page written. */
 	found = mm_walk_seek_leaf(&s, mm, addr + size + 3 * PAGE_SIZE, MM_WALK_LOCKED);
 	record_stop(&seek, &s);
+	record_ptrs(&ptrs, &s);
+	mm_walk_end(&s);
+	/* A PUD leaf on a folded PUD is the top entry, never a copy of it. */
+	check_ptrs(test, mm, &ptrs);
+	mmap_read_unlock(mm);
+
+	/*
+	 * What mprotect(PROT_NONE) writes (hugetlb_change_protection()) is
+	 * still a present leaf to the mm, with its frame, at every level
+	 * (x86: _PAGE_PROTNONE in place of _PAGE_PRESENT).
+	 */
+	mmap_write_lock(mm);
+	vma = find_vma(mm, addr);
+	KUNIT_ASSERT_NOT_NULL(test, vma);
+	KUNIT_EXPECT_GT(test, hugetlb_change_protection(vma, addr, addr + 2 * size,
+							vm_get_page_prot(VM_NONE), 0), 0);
+	mmap_write_downgrade(mm);
+	none_found = mm_walk_seek_leaf(&s, mm, addr + size + 3 * PAGE_SIZE, MM_WALK_LOCKED);
+	record_stop(&none, &s);
 	mm_walk_end(&s);
 	mmap_read_unlock(mm);
+	KUNIT_EXPECT_TRUE(test, none_found);
+	KUNIT_EXPECT_EQ(test, none.type, PT_ENTRY_LEAF);
+	KUNIT_EXPECT_EQ(test, none.level, level);
+	KUNIT_EXPECT_EQ(test, none.pfn, seek.pfn);
+	KUNIT_EXPECT_FALSE(test, none.write);
 
 	/* The first half was never touched: holes, then the one leaf. */
 	KUNIT_ASSERT_GE(test, stops, 2);
@@ -683,7 +958,7 @@ static void pt_walk_hugetlb_pmd(struct kunit *test)
 	pt_walk_hugetlb_size(test, PMD_SHIFT, PT_LEVEL_PMD);
 }
 
-#ifdef CONFIG_X86_64
+#if defined(CONFIG_X86_64) || defined(CONFIG_ARM64) || defined(CONFIG_RISCV)
 static void pt_walk_hugetlb_pud(struct kunit *test)
 {
 	pt_walk_hugetlb_size(test, PUD_SHIFT, PT_LEVEL_PUD);
@@ -832,6 +1107,8 @@ static void pt_walk_huge_zero(struct kunit *test)
 static struct kunit_case pt_walk_cases[] = {
 	KUNIT_CASE(pt_walk_bad_input),
 	KUNIT_CASE(pt_walk_seek),
+	KUNIT_CASE(pt_walk_entry_pointers),
+	KUNIT_CASE(pt_walk_retry),
 	KUNIT_CASE(pt_walk_early_exit),
 	KUNIT_CASE_SLOW(pt_walk_model_random),
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
@@ -845,7 +1122,7 @@ static struct kunit_case pt_walk_cases[] = {
 	KUNIT_CASE(pt_walk_shmem),
 #ifdef CONFIG_HUGETLB_PAGE
 	KUNIT_CASE(pt_walk_hugetlb_pmd),
-#ifdef CONFIG_X86_64
+#if defined(CONFIG_X86_64) || defined(CONFIG_ARM64) || defined(CONFIG_RISCV)
 	KUNIT_CASE(pt_walk_hugetlb_pud),
 #endif
 #endif
@@ -860,4 +1137,5 @@ static struct kunit_suite pt_walk_suite = {
 kunit_test_suite(pt_walk_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the ptwalk page table cursor");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_LICENSE("GPL");

@@ -27,6 +27,26 @@ static __always_inline pteval_t __pt_x86_val(const union pt_entry *e)
 	return e->pte.pte;
 }
 
+/*
+ * A PROT_NONE PUD leaf (mprotect(PROT_NONE) of a 1G hugetlb page) has
+ * _PAGE_PROTNONE in place of _PAGE_PRESENT.  It is present to the mm, as
+ * pmd_present() says of a PROT_NONE PMD leaf, but pud_present() and
+ * pud_leaf() test _PAGE_PRESENT alone.  Swap entries never have
+ * _PAGE_PROTNONE (their offset starts above it), and a PUD table entry
+ * never has _PAGE_PSE.
+ */
+#define arch_pt_pud_present arch_pt_pud_present
+static __always_inline bool arch_pt_pud_present(pud_t pud)
+{
+	return pud_flags(pud) & (_PAGE_PRESENT | _PAGE_PROTNONE);
+}
+
+#define arch_pt_pud_leaf arch_pt_pud_leaf
+static __always_inline bool arch_pt_pud_leaf(pud_t pud)
+{
+	return pud_flags(pud) & _PAGE_PSE;
+}
+
 #define arch_pt_entry_write arch_pt_entry_write
 static __always_inline bool arch_pt_entry_write(enum pt_level level,
 						const union pt_entry *e)
