@@ -8,8 +8,10 @@
 #                     configuration, ending with "N passed, N failed"
 #   make assemble     (re)assemble build/linux = base + new files + series
 #   make writeback    write edits made in build/linux back into this repo
-#   make kunit-CONFIG one KUnit configuration (um x86_64 x86_64-no5lvl arm64
-#                     x86_64-debug)
+#   make kunit-CONFIG one KUnit configuration (see scripts/kunit.sh: um,
+#                     x86_64, x86_64-no5lvl, x86_64-debug, arm64, arm64-39,
+#                     arm64-16k, arm64-64k, riscv64, riscv64-sv48,
+#                     riscv64-sv39, i386, i386-pae, s390x, ppc64le)
 #   make checkpatch   checkpatch --strict on the new files and the series
 #   make sparse       sparse on the project's objects (after a KUnit build)
 #   make bench        the KUnit benchmark on UML and x86_64/QEMU (build/bench)
@@ -22,7 +24,8 @@
 #   make distclean    remove build/ entirely
 
 MAIN_CONFIGS := um x86_64 arm64
-CONFIGS ?= um x86_64 x86_64-no5lvl arm64 x86_64-debug
+CONFIGS ?= um x86_64 x86_64-no5lvl arm64 x86_64-debug arm64-39 arm64-16k arm64-64k \
+	riscv64 riscv64-sv48 riscv64-sv39 i386 i386-pae s390x ppc64le
 S := scripts
 
 .PHONY: all main check assemble writeback checkpatch sparse bench codegen users report selftests series clean distclean

@@ -9,7 +9,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-configs=${CONFIGS:-um x86_64 x86_64-no5lvl arm64 x86_64-debug}
+configs=${CONFIGS:-$ALL_CONFIGS}
 start=$(date +%s)
 rm -rf "$BUILD/check" "$BUILD/kunit"
 mkdir -p "$BUILD/check"

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install what ptwalk needs from Debian: the base kernel source, the kernel
-# build dependencies, QEMU for x86_64 and arm64, the arm64 cross compiler,
-# sparse and ccache.  Installs only what is missing, so it is cheap to call
+# build dependencies, QEMU for x86_64, arm64, riscv64, s390x and ppc64
+# (qemu-system-misc, qemu-system-ppc; OpenSBI comes with qemu-system-data),
+# the cross compilers for them, sparse and ccache.  Installs only what is missing, so it is cheap to call
 # before every job.
 set -eu
 cd "$(dirname "$0")/.."
@@ -11,6 +12,8 @@ cd "$(dirname "$0")/.."
 
 pkgs="build-essential flex bison bc libelf-dev libssl-dev ccache sparse
       qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu
+      qemu-system-misc qemu-system-ppc gcc-riscv64-linux-gnu gcc-s390x-linux-gnu
+      gcc-powerpc64le-linux-gnu
       python3 python3-ply python3-git perl git xz-utils rsync cpio kmod busybox-static gnuplot-nox
       $package"
 

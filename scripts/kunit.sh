@@ -8,12 +8,25 @@
 #   <config>.out   what kunit.py printed
 #   <config>.rc    kunit.py's exit status
 #
-# Configurations (kunit/<name>.kunitconfig holds the Kconfig fragments):
+# Configurations (kunit/<name>.kunitconfig holds the Kconfig fragments), one
+# per page table geometry the kernel supports that QEMU boots here:
 #   um             UML, native speed, 3 levels
 #   x86_64         qemu-system-x86_64 -cpu max, 5-level paging
 #   x86_64-no5lvl  the x86_64 kernel booted with no5lvl (4 levels)
-#   arm64          qemu-system-aarch64 -cpu max, 4K pages, 52-bit VA
 #   x86_64-debug   x86_64 with KASAN, PROVE_LOCKING, DEBUG_VM, DEBUG_VM_PGTABLE
+#   arm64          qemu-system-aarch64 -cpu max, 4K pages, 52-bit VA (5 levels)
+#   arm64-39       4K pages, 39-bit VA: 3 levels, PUD folded (1G leaves in the
+#                  top table)
+#   arm64-16k      16K pages, 48-bit VA: 4 levels, a top table of 2 entries
+#   arm64-64k      64K pages, 42-bit VA: 2 levels, PMD folded
+#   riscv64        qemu-system-riscv64, Sv57 (5 levels)
+#   riscv64-sv48   the riscv64 kernel booted with no5lvl: P4D folded at run time
+#   riscv64-sv39   the riscv64 kernel booted with no4lvl: P4D and PUD folded
+#   i386           qemu-system-i386, no PAE: 2 levels, PMD folded, 4M leaves
+#   i386-pae       PAE: 3 levels, a top table of 4 entries
+#   s390x          qemu-system-s390x: region and segment tables, levels added
+#                  to an mm as it grows
+#   ppc64le        qemu-system-ppc64 -M pseries -cpu power9: radix, 64K pages
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -23,19 +36,20 @@ K=$ROOT/kunit
 mode=run
 jobs=$(nproc)
 glob='pt_walk*'
+cross=
 args=()
 kargs=()
+timeout=300
 
-# hugetlb pools for the hugetlb walks: 1G and 2M pages on x86_64, 2M on
-# arm64 (QEMU gets 3 GiB).
+# hugetlb pools for the hugetlb walks, a PMD-size and where there is one a
+# PUD-size pool (QEMU gets 3 GiB).
 x86_pools=(hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=4)
-arm64_pools=(hugepagesz=2M hugepages=4)
+arm64_pools=(hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=4)
 
 case "$cfg" in
 um)
 	args=(--arch=um --kunitconfig="$K/um.kunitconfig")
 	kargs=(pt_walk_base_kunit.expect_levels=3)
-	timeout=300
 	;;
 x86_64 | x86_64-no5lvl)
 	args=(--arch=x86_64 --qemu_config="$K/qemu/x86_64.py"
@@ -47,7 +61,6 @@ x86_64 | x86_64-no5lvl)
 		kargs=(no5lvl pt_walk_base_kunit.expect_levels=4 "${x86_pools[@]}")
 	fi
 	dir=x86_64
-	timeout=300
 	;;
 x86_64-debug)
 	args=(--arch=x86_64 --qemu_config="$K/qemu/x86_64.py"
@@ -57,13 +70,56 @@ x86_64-debug)
 	;;
 arm64)
 	args=(--arch=arm64 --qemu_config="$K/qemu/arm64.py"
-	      --cross_compile=aarch64-linux-gnu-
 	      --kunitconfig="$K/arm64.kunitconfig")
+	cross=aarch64-linux-gnu-
 	kargs=(pt_walk_base_kunit.expect_levels=5 "${arm64_pools[@]}")
-	timeout=300
+	;;
+arm64-39 | arm64-16k | arm64-64k)
+	args=(--arch=arm64 --qemu_config="$K/qemu/arm64.py"
+	      --kunitconfig="$K/arm64.kunitconfig" --kunitconfig="$K/$cfg.kunitconfig")
+	cross=aarch64-linux-gnu-
+	case "$cfg" in
+	arm64-39) kargs=(pt_walk_base_kunit.expect_levels=3 "${arm64_pools[@]}") ;;
+	arm64-16k) kargs=(pt_walk_base_kunit.expect_levels=4 hugepagesz=32M hugepages=2) ;;
+	arm64-64k) kargs=(pt_walk_base_kunit.expect_levels=2 hugepagesz=512M hugepages=2) ;;
+	esac
+	;;
+riscv64 | riscv64-sv48 | riscv64-sv39)
+	args=(--arch=riscv --qemu_config="$K/qemu/riscv64.py"
+	      --kunitconfig="$K/riscv64.kunitconfig")
+	cross=riscv64-linux-gnu-
+	case "$cfg" in
+	riscv64) kargs=(pt_walk_base_kunit.expect_levels=5) ;;
+	riscv64-sv48) mode=exec kargs=(no5lvl pt_walk_base_kunit.expect_levels=4) ;;
+	riscv64-sv39) mode=exec kargs=(no4lvl pt_walk_base_kunit.expect_levels=3) ;;
+	esac
+	kargs+=("${arm64_pools[@]}")
+	dir=riscv64
+	;;
+i386)
+	args=(--arch=i386 --qemu_config="$K/qemu/i386.py"
+	      --kunitconfig="$K/i386.kunitconfig")
+	kargs=(pt_walk_base_kunit.expect_levels=2 hugepagesz=4M hugepages=4)
+	;;
+i386-pae)
+	args=(--arch=i386 --qemu_config="$K/qemu/i386.py"
+	      --kunitconfig="$K/i386.kunitconfig" --kunitconfig="$K/i386-pae.kunitconfig")
+	kargs=(pt_walk_base_kunit.expect_levels=3 hugepagesz=2M hugepages=4)
+	;;
+s390x)
+	args=(--arch=s390 --qemu_config="$K/qemu/s390x.py"
+	      --kunitconfig="$K/s390x.kunitconfig")
+	cross=s390x-linux-gnu-
+	kargs=(pt_walk_base_kunit.expect_levels=3 hugepagesz=1M hugepages=4)
+	;;
+ppc64le)
+	args=(--arch=powerpc --qemu_config="$K/qemu/ppc64le.py"
+	      --kunitconfig="$K/ppc64le.kunitconfig")
+	cross=powerpc64le-linux-gnu-
+	kargs=(pt_walk_base_kunit.expect_levels=4 hugepagesz=2M hugepages=4)
 	;;
 *)
-	die "unknown configuration '$cfg' (um x86_64 x86_64-no5lvl arm64 x86_64-debug)"
+	die "unknown configuration '$cfg' ($ALL_CONFIGS)"
 	;;
 esac
 dir=$OUT/${dir:-$cfg}
@@ -78,8 +134,8 @@ if [ "$mode" = run ]; then
 	args+=(--jobs="$jobs")
 	# ccache through CC: a CROSS_COMPILE with a space in it breaks the
 	# compile_commands.json target that kunit.py builds.
-	if [ "$cfg" = arm64 ]; then
-		args+=(--make_options=CC="ccache aarch64-linux-gnu-gcc")
+	if [ -n "$cross" ]; then
+		args+=(--cross_compile="$cross" --make_options=CC="ccache ${cross}gcc")
 	else
 		args+=(--make_options=CC="ccache gcc")
 	fi

@@ -109,3 +109,7 @@ initramfs_start() {
 		'mount -t devtmpfs devtmpfs /dev' > "$ird/init"
 	chmod +x "$ird/init"
 }
+
+# Every KUnit configuration (scripts/kunit.sh), in the order make check runs
+# them: the ones that share a kernel next to each other.
+ALL_CONFIGS="um x86_64 x86_64-no5lvl arm64 x86_64-debug arm64-39 arm64-16k arm64-64k riscv64 riscv64-sv48 riscv64-sv39 i386 i386-pae s390x ppc64le"

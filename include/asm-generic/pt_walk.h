@@ -137,42 +137,40 @@ pt_generic_entry_type(enum pt_level level, const union pt_entry *e)
 
 /*
  * PUD leaves: architectures with PUD-sized THP have the full set of pud_*()
- * helpers; others (arm64 hugetlb) describe a PUD leaf in the PTE format and
- * say so with pud_pte().
+ * helpers; elsewhere PUD leaves are hugetlb pages, which every arch but s390
+ * (which has a decoder of its own) writes in the PTE format with
+ * set_huge_pte_at(), so that is how they are read where the arch has no
+ * pud_*() helper of its own.  The generic pud_write() is a BUG().
  */
+static __always_inline pte_t __pt_pud_as_pte(pud_t pud)
+{
+	return __pte(pud_val(pud));
+}
+
 static __always_inline bool __pt_pud_write(pud_t pud)
 {
-	/* The generic pud_write() is a BUG(): only the arch's own will do. */
-#if defined(pud_write)
+#if defined(pud_write) || defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
 	return pud_write(pud);
-#elif defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
-	return pud_write(pud);
-#elif defined(pud_pte)
-	return pte_write(pud_pte(pud));
 #else
-	return false;
+	return pte_write(__pt_pud_as_pte(pud));
 #endif
 }
 
 static __always_inline bool __pt_pud_dirty(pud_t pud)
 {
-#if defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
+#if defined(pud_dirty) || defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
 	return pud_dirty(pud);
-#elif defined(pud_pte)
-	return pte_dirty(pud_pte(pud));
 #else
-	return false;
+	return pte_dirty(__pt_pud_as_pte(pud));
 #endif
 }
 
 static __always_inline bool __pt_pud_young(pud_t pud)
 {
-#if defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
+#if defined(pud_young) || defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
 	return pud_young(pud);
-#elif defined(pud_pte)
-	return pte_young(pud_pte(pud));
 #else
-	return false;
+	return pte_young(__pt_pud_as_pte(pud));
 #endif
 }
 
@@ -303,7 +301,7 @@ static __always_inline swp_entry_t pt_generic_entry_swap(enum pt_level level,
 #endif
 	case PT_LEVEL_PUD:
 #ifdef CONFIG_HUGETLB_PAGE
-		return pte_to_swp_entry(__pte(pud_val(e->pud)));
+		return pte_to_swp_entry(__pt_pud_as_pte(e->pud));
 #else
 		return (swp_entry_t){ 0 };
 #endif

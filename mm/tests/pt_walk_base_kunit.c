@@ -15,6 +15,7 @@
 #include <linux/moduleparam.h>
 #include <linux/highmem.h>
 #include <linux/pagewalk.h>
+#include <linux/pt_walk.h>
 #include <linux/sched/mm.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -28,75 +29,108 @@ static int expect_levels;
 module_param(expect_levels, int, 0444);
 MODULE_PARM_DESC(expect_levels, "page table levels the test kernel must run with");
 
-struct geom_fact {
-	const char *name;
-	unsigned long value;
-	unsigned long expected;
+/*
+ * The geometry of each configuration, written down by hand from the
+ * architecture manuals: the shift of every level and the number of entries
+ * of its table.  A level folded at compile time takes the shift of the level
+ * above it and has one entry.  Levels folded at run time are described for
+ * the number of levels the kernel runs with (@levels).
+ */
+struct geometry {
+	unsigned int shift[PT_NR_LEVELS];	/* PAGE_SHIFT .. PGDIR_SHIFT */
+	unsigned long ptrs[PT_NR_LEVELS];	/* PTRS_PER_PTE .. PTRS_PER_PGD */
 };
 
-#define FACT(x, e) { #x, (unsigned long)(x), (e) }
+#define GEOM(pte, pmd, pud, p4d, pgd, npte, npmd, npud, np4d, npgd)	\
+	((struct geometry){ .shift = { pte, pmd, pud, p4d, pgd },	\
+			    .ptrs = { npte, npmd, npud, np4d, npgd } })
 
-/*
- * Shifts of each level for a 4K granule with 8-byte entries: every level
- * resolves 9 bits above the 12 bits of the page offset.  Levels folded at
- * compile time take the shift of the level above them.
- */
-static void pt_walk_base_shifts(struct kunit *test)
+static int pt_walk_base_runtime_levels(void);
+
+/* Fills @g and returns true where this configuration's geometry is known. */
+static bool expected_geometry(struct geometry *g, int levels)
 {
-	static const struct geom_fact facts[] = {
-		FACT(PAGE_SHIFT, 12),
-		FACT(PMD_SHIFT, 21),
 #if defined(PT_TEST_X86_64)
-		FACT(PUD_SHIFT, 30),
-		FACT(P4D_SHIFT, 39),
-#elif defined(CONFIG_ARM64) && CONFIG_PGTABLE_LEVELS == 5
-		FACT(PUD_SHIFT, 30),
-		FACT(P4D_SHIFT, 39),
-		FACT(PGDIR_SHIFT, 48),
-#elif defined(CONFIG_ARM64) && CONFIG_PGTABLE_LEVELS == 4
-		FACT(PUD_SHIFT, 30),
-		FACT(PGDIR_SHIFT, 39),
-#elif defined(CONFIG_UML) && defined(CONFIG_3_LEVEL_PGTABLES)
-		FACT(PGDIR_SHIFT, 30),
-		FACT(PUD_SHIFT, 30),
-#endif
-	};
-	int i;
-
-	if (!IS_ENABLED(CONFIG_X86_64) && !IS_ENABLED(CONFIG_ARM64))
-		kunit_skip(test, "no hand-written geometry for this architecture");
-	if (IS_ENABLED(CONFIG_ARM64) && !IS_ENABLED(CONFIG_ARM64_4K_PAGES))
-		kunit_skip(test, "geometry written down for 4K pages only");
-	if (IS_ENABLED(CONFIG_UML) && !IS_ENABLED(CONFIG_3_LEVEL_PGTABLES))
-		kunit_skip(test, "geometry written down for 3-level UML only");
-
-	for (i = 0; i < ARRAY_SIZE(facts); i++)
-		KUNIT_EXPECT_EQ_MSG(test, facts[i].value, facts[i].expected,
-				    "%s", facts[i].name);
-
-#ifdef PT_TEST_X86_64
-	/* PGDIR_SHIFT is a run-time value: 48 with 5-level paging, else 39. */
-	KUNIT_EXPECT_EQ(test, PGDIR_SHIFT, pgtable_l5_enabled() ? 48 : 39);
+	*g = levels == 5 ? GEOM(12, 21, 30, 39, 48, 512, 512, 512, 512, 512) :
+			   GEOM(12, 21, 30, 39, 39, 512, 512, 512, 1, 512);
+	return true;
+#elif defined(CONFIG_X86_32) && defined(CONFIG_X86_PAE)
+	/* PAE: a top table of 4 entries of 1G each. */
+	*g = GEOM(12, 21, 30, 30, 30, 512, 512, 1, 1, 4);
+	return true;
+#elif defined(CONFIG_X86_32)
+	/* 2 levels of 1024 4-byte entries, 4M leaves in the top table. */
+	*g = GEOM(12, 22, 22, 22, 22, 1024, 1, 1, 1, 1024);
+	return true;
+#elif defined(CONFIG_ARM64) && defined(CONFIG_ARM64_4K_PAGES) && CONFIG_PGTABLE_LEVELS == 5
+	/* 52-bit VA with LPA2: the top table has 16 entries. */
+	*g = GEOM(12, 21, 30, 39, 48, 512, 512, 512, 512, 16);
+	return true;
+#elif defined(CONFIG_ARM64) && defined(CONFIG_ARM64_4K_PAGES) && CONFIG_PGTABLE_LEVELS == 3
+	/* 39-bit VA: the PUD is folded, 1G entries in the top table. */
+	*g = GEOM(12, 21, 30, 30, 30, 512, 512, 1, 1, 512);
+	return true;
+#elif defined(CONFIG_ARM64) && defined(CONFIG_ARM64_16K_PAGES) && CONFIG_PGTABLE_LEVELS == 4
+	/* 16K granule, 11 bits a level, 48-bit VA: a top table of 2 entries. */
+	*g = GEOM(14, 25, 36, 47, 47, 2048, 2048, 2048, 1, 2);
+	return true;
+#elif defined(CONFIG_ARM64) && defined(CONFIG_ARM64_64K_PAGES) && CONFIG_PGTABLE_LEVELS == 2
+	/* 64K granule, 13 bits a level, 42-bit VA: 512M top entries. */
+	*g = GEOM(16, 29, 29, 29, 29, 8192, 1, 1, 1, 8192);
+	return true;
+#elif defined(CONFIG_RISCV) && defined(CONFIG_64BIT)
+	/* Sv57, Sv48, Sv39: the folded tables keep their 512 entries. */
+	*g = GEOM(12, 21, 30, 39, levels == 5 ? 48 : levels == 4 ? 39 : 30,
+		  512, 512, 512, 512, 512);
+	return true;
+#elif defined(CONFIG_S390)
+	/* 256-entry page tables, 2048-entry segment and region tables. */
+	*g = GEOM(12, 20, 31, 42, 53, 256, 2048, 2048, 2048, 2048);
+	return true;
+#elif defined(CONFIG_PPC_BOOK3S_64) && defined(CONFIG_PPC_64K_PAGES)
+	/* Radix with 64K pages: 32-entry PTE tables, P4D folded. */
+	if (!radix_enabled())
+		return false;
+	*g = GEOM(16, 21, 30, 39, 39, 32, 512, 512, 1, 8192);
+	return true;
+#elif defined(CONFIG_UML) && defined(CONFIG_3_LEVEL_PGTABLES) && defined(CONFIG_64BIT)
+	*g = GEOM(12, 21, 30, 30, 30, 512, 512, 1, 1, 512);
+	return true;
+#else
+	return false;
 #endif
 }
 
-/* Every table that is not folded fills exactly one page with 512 entries. */
+/* The shift of every level, at run time. */
+static void pt_walk_base_shifts(struct kunit *test)
+{
+	const unsigned int shift[PT_NR_LEVELS] = {
+		PAGE_SHIFT, PMD_SHIFT, PUD_SHIFT, P4D_SHIFT, PGDIR_SHIFT
+	};
+	struct geometry g;
+	int l;
+
+	if (!expected_geometry(&g, pt_walk_base_runtime_levels()))
+		kunit_skip(test, "no hand-written geometry for this configuration");
+	for (l = 0; l < PT_NR_LEVELS; l++)
+		KUNIT_EXPECT_EQ_MSG(test, shift[l], g.shift[l], "level %d", l);
+}
+
+/* The entries of every table, at run time; a folded level has one. */
 static void pt_walk_base_table_sizes(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, PTRS_PER_PTE, 512);
-	KUNIT_EXPECT_EQ(test, PTRS_PER_PTE * sizeof(pte_t), PAGE_SIZE);
-	KUNIT_EXPECT_EQ(test, PTRS_PER_PMD, 512);
-	KUNIT_EXPECT_EQ(test, PTRS_PER_PMD * sizeof(pmd_t), PAGE_SIZE);
-	if (PTRS_PER_PUD > 1)
-		KUNIT_EXPECT_EQ(test, PTRS_PER_PUD, 512);
-	if (PTRS_PER_P4D > 1)
-		KUNIT_EXPECT_EQ(test, PTRS_PER_P4D, 512);
-	/* A folded level has one entry, which covers the level above. */
-	if (PTRS_PER_PUD == 1)
-		KUNIT_EXPECT_EQ(test, PUD_SIZE, P4D_SIZE);
-	if (PTRS_PER_P4D == 1)
-		KUNIT_EXPECT_EQ(test, P4D_SIZE, PGDIR_SIZE);
-	KUNIT_EXPECT_GE(test, PTRS_PER_PGD, 2);
+	const unsigned long ptrs[PT_NR_LEVELS] = {
+		PTRS_PER_PTE, PTRS_PER_PMD, PTRS_PER_PUD, PTRS_PER_P4D, PTRS_PER_PGD
+	};
+	struct geometry g;
+	int l;
+
+	if (!expected_geometry(&g, pt_walk_base_runtime_levels()))
+		kunit_skip(test, "no hand-written geometry for this configuration");
+	for (l = 0; l < PT_NR_LEVELS; l++)
+		KUNIT_EXPECT_EQ_MSG(test, ptrs[l], g.ptrs[l], "level %d", l);
+	/* A PTE table maps what one entry of the level above maps. */
+	KUNIT_EXPECT_EQ(test, PTRS_PER_PTE * PAGE_SIZE, PMD_SIZE);
 }
 
 /* The number of levels the running kernel really walks. */
@@ -112,6 +146,14 @@ static int pt_walk_base_runtime_levels(void)
 	if (levels >= 4 && !pgtable_l4_enabled())
 		levels--;
 	return levels;
+#elif defined(CONFIG_RISCV) && defined(CONFIG_64BIT)
+	return pgtable_l5_enabled ? 5 : pgtable_l4_enabled ? 4 : 3;
+#elif defined(CONFIG_S390)
+	/* Per mm: a new mm has a region-third table on top (3 levels). */
+	if (!current->mm)
+		return 0;
+	return current->mm->context.asce_limit <= _REGION2_SIZE ? 3 :
+	       current->mm->context.asce_limit <= _REGION1_SIZE ? 4 : 5;
 #else
 	return CONFIG_PGTABLE_LEVELS;
 #endif
@@ -122,6 +164,10 @@ static void pt_walk_base_levels(struct kunit *test)
 {
 	if (!expect_levels)
 		kunit_skip(test, "boot with pt_walk_base_kunit.expect_levels=N to check");
+	/* s390 counts the levels of an mm: a new one, for this test. */
+	if (IS_ENABLED(CONFIG_S390))
+		KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(kunit_vm_mmap(test, NULL, 0, PAGE_SIZE,
+								   PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, 0)));
 	KUNIT_EXPECT_EQ(test, pt_walk_base_runtime_levels(), expect_levels);
 }
 

@@ -571,6 +571,73 @@ static void pt_walk_entry_pointers(struct kunit *test)
 }
 
 /*
+ * High user addresses: a page at each hint of 4T, 8P and 64P that the
+ * address space has room for (s390 adds a region table to the mm for each
+ * of the first two; x86 and riscv place mappings above 128T and 64T only
+ * on such a hint), walked and sought with every pointer checked.
+ */
+static void pt_walk_high_addresses(struct kunit *test)
+{
+	const unsigned long hints[] = { 1UL << 42, 1UL << 53, 1UL << 56 };
+	unsigned int k, n, mapped = 0;
+	struct mm_walk_state s;
+	struct ptr_rec rec;
+	struct mm_struct *mm;
+	unsigned long addr;
+	int i;
+
+	if (!IS_ENABLED(CONFIG_64BIT))
+		kunit_skip(test, "a 32-bit address space");
+	map_anon(test, PAGE_SIZE);
+	mm = current->mm;
+	for (k = 0; k < ARRAY_SIZE(hints); k++) {
+		if (hints[k] + 2 * PMD_SIZE > TASK_SIZE_MAX)
+			continue;
+		addr = kunit_vm_mmap(test, NULL, hints[k], 2 * PAGE_SIZE,
+				     PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, 0);
+		if (IS_ERR_VALUE(addr)) {
+			kunit_info(test, "no mapping at %lx (%ld)", hints[k], (long)addr);
+			continue;
+		}
+		KUNIT_ASSERT_EQ(test, addr, hints[k]);
+		mapped++;
+		KUNIT_ASSERT_EQ(test, put_user(0x11, (u8 __user *)addr), 0);
+		KUNIT_ASSERT_EQ(test, put_user(0x22, (u8 __user *)(addr + PAGE_SIZE)), 0);
+		for (i = 0; i < 2; i++) {
+			unsigned int flags = i ? MM_WALK_LOCKED : 0;
+
+			n = 0;
+			mmap_read_lock(mm);
+			if (!i)
+				local_irq_disable();
+			for_each_pt_leaf(&s, mm, addr - PMD_SIZE, addr + 2 * PAGE_SIZE,
+					 flags | MM_WALK_HOLES) {
+				if (s.type == PT_ENTRY_LEAF && s.addr == addr + PAGE_SIZE)
+					record_ptrs(&rec, &s);
+				n += s.type == PT_ENTRY_LEAF;
+			}
+			if (!i)
+				local_irq_enable();
+			KUNIT_EXPECT_EQ(test, s.err, 0);
+			KUNIT_EXPECT_EQ_MSG(test, n, 2, "%lx", addr);
+			if (n == 2)
+				check_ptrs(test, mm, &rec);
+			if (!i)
+				local_irq_disable();
+			KUNIT_EXPECT_TRUE(test, mm_walk_seek_leaf(&s, mm, addr, flags));
+			record_ptrs(&rec, &s);
+			mm_walk_end(&s);
+			if (!i)
+				local_irq_enable();
+			check_ptrs(test, mm, &rec);
+			mmap_read_unlock(mm);
+		}
+	}
+	kunit_info(test, "%u of %zu high hints mapped", mapped, ARRAY_SIZE(hints));
+}
+
+/*
  * A replacement of pt_walk_test_table_gone(): the first @table_gone
  * descents to a PTE table find it gone, as when khugepaged collapses it
  * under the walk.
@@ -1108,6 +1175,7 @@ static struct kunit_case pt_walk_cases[] = {
 	KUNIT_CASE(pt_walk_bad_input),
 	KUNIT_CASE(pt_walk_seek),
 	KUNIT_CASE(pt_walk_entry_pointers),
+	KUNIT_CASE(pt_walk_high_addresses),
 	KUNIT_CASE(pt_walk_retry),
 	KUNIT_CASE(pt_walk_early_exit),
 	KUNIT_CASE_SLOW(pt_walk_model_random),
