@@ -610,7 +610,9 @@ EXPORT_SYMBOL_GPL(__mm_walk_next);
  *
  * Return: 0, -EINVAL for a NULL @mm, an empty or inverted range, or a
  * lockless walk of another mm; -ERANGE for a range that ends beyond the
- * user address space of @mm (which also refuses non-canonical addresses).
+ * user address space of @mm (which also refuses non-canonical addresses),
+ * or, lockless, beyond what the arch lets gup_fast walk
+ * (gup_fast_permitted(): the top table of an s390 mm that has not grown).
  * The error is kept in @s->err and the walk then reports nothing.
  */
 int mm_walk_begin(struct mm_walk_state *s, struct mm_struct *mm,
@@ -658,6 +660,17 @@ int mm_walk_begin(struct mm_walk_state *s, struct mm_struct *mm,
 			s->err = -EINVAL;
 			return s->err;
 		}
+#ifdef gup_fast_permitted
+		/*
+		 * The arch's own bound for lockless walks: s390 tables only
+		 * go up to the mm's ASCE limit, which grows with it, below
+		 * task_size; beyond it the top table has no more entries.
+		 */
+		if (!gup_fast_permitted(start, end)) {
+			s->err = -ERANGE;
+			return s->err;
+		}
+#endif
 	}
 	return 0;
 }

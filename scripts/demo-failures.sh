@@ -10,6 +10,12 @@
 #   crash         a test that crashes the kernel (panic())
 #   patch         a patch of the series whose context no longer matches
 #   checkpatch    a new file with a style error (trailing whitespace)
+#   mincore-diff  mincore() counting a marker as in memory
+#   folded        the cursor keeping the address of its copy of a folded
+#                 level's entry (the bug of the first version): the pointer
+#                 test catches it on UML, whose P4D and PUD are folded
+#   retry         a locked walk giving up on a PTE table that keeps going
+#                 away, where the legacy walkers try again
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -42,7 +48,7 @@ scenario() {	# scenario name
 }
 
 # 1. A failing KUnit case: expect 13 page shift bits.
-sed -i 's/FACT(PAGE_SHIFT, 12)/FACT(PAGE_SHIFT, 13)/' "$test_c"
+sed -i 's/\*g = GEOM(12, 21, 30, 30, 30, 512, 512, 1, 1, 512);/*g = GEOM(13, 21, 30, 30, 30, 512, 512, 1, 1, 512);/' "$test_c"
 scenario failing-case
 
 # 2. A crashing kernel: panic() in the first test case.
@@ -63,6 +69,15 @@ scenario checkpatch
 sed -i 's/^+\t\tif (is_pte_marker_entry(entry))$/+\t\tif (0 \&\& is_pte_marker_entry(entry))/' \
 	patches/*-mm-mincore-walk-with-leaf_entry-*.patch
 scenario mincore-diff
+
+# The folded-level bug: keep what pXd_offset_lockless() returned, which is
+# the address of the descent's copy where the level is folded.
+sed -i 's/return readp == copyp || readp == parentp ? parentp : readp;/return readp;/' mm/pt_walk.c
+scenario folded
+
+# A locked walk that gives up after a few tries, as the first version did.
+sed -i 's/^\t\t\tif (locked) {$/\t\t\tif (0 \&\& locked) {/' mm/pt_walk.c
+scenario retry
 
 trap - EXIT
 restore

@@ -70,7 +70,7 @@ x86_64-debug)
 	;;
 arm64)
 	args=(--arch=arm64 --qemu_config="$K/qemu/arm64.py"
-	      --kunitconfig="$K/arm64.kunitconfig")
+	      --kunitconfig="$K/arm64.kunitconfig" --kunitconfig="$K/arm64-52.kunitconfig")
 	cross=aarch64-linux-gnu-
 	kargs=(pt_walk_base_kunit.expect_levels=5 "${arm64_pools[@]}")
 	;;
@@ -98,7 +98,7 @@ riscv64 | riscv64-sv48 | riscv64-sv39)
 	;;
 i386)
 	args=(--arch=i386 --qemu_config="$K/qemu/i386.py"
-	      --kunitconfig="$K/i386.kunitconfig")
+	      --kunitconfig="$K/i386.kunitconfig" --kunitconfig="$K/i386-2lvl.kunitconfig")
 	kargs=(pt_walk_base_kunit.expect_levels=2 hugepagesz=4M hugepages=4)
 	;;
 i386-pae)

@@ -84,6 +84,15 @@ enum pt_entry_type {
 #include <asm/pt_walk.h>
 #endif
 
+/*
+ * A PUD leaf in the PTE format: hugetlb writes its PUD entries with
+ * set_huge_pte_at(), as PTEs, on every arch but s390.
+ */
+static __always_inline pte_t __pt_pud_as_pte(pud_t pud)
+{
+	return __pte(pud_val(pud));
+}
+
 #ifndef arch_pt_pud_present
 #define arch_pt_pud_present pud_present
 #endif
@@ -115,8 +124,16 @@ pt_generic_entry_type(enum pt_level level, const union pt_entry *e)
 		 * marker), whatever its other bits: on x86 it has no _PAGE_PSE
 		 * and looks bad to pud_bad().
 		 */
-		if (!arch_pt_pud_present(e->pud))
+		if (!arch_pt_pud_present(e->pud)) {
+			/*
+			 * A PROT_NONE hugetlb PUD leaf is not pud_present()
+			 * on every arch, but is pte_present() in the PTE
+			 * format hugetlb writes it in (x86, riscv).
+			 */
+			if (pte_present(__pt_pud_as_pte(e->pud)))
+				return PT_ENTRY_LEAF;
 			return PT_ENTRY_NONPRESENT;
+		}
 		if (arch_pt_pud_leaf(e->pud))
 			return PT_ENTRY_LEAF;
 		return pud_bad(e->pud) ? PT_ENTRY_BAD : PT_ENTRY_TABLE;
@@ -142,11 +159,6 @@ pt_generic_entry_type(enum pt_level level, const union pt_entry *e)
  * set_huge_pte_at(), so that is how they are read where the arch has no
  * pud_*() helper of its own.  The generic pud_write() is a BUG().
  */
-static __always_inline pte_t __pt_pud_as_pte(pud_t pud)
-{
-	return __pte(pud_val(pud));
-}
-
 static __always_inline bool __pt_pud_write(pud_t pud)
 {
 #if defined(pud_write) || defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)

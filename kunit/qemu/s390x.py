@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# qemu-system-s390x for ptwalk: -cpu max (EDAT for 1M leaves), 2 GiB.
+# qemu-system-s390x for ptwalk: -cpu max (EDAT for 1M leaves), 3 GiB.
 from ..qemu_config import QemuArchParams
 
 QEMU_ARCH = QemuArchParams(linux_arch='s390',
@@ -10,4 +10,4 @@ CONFIG_TUNE_ZEC12=y''',
 			   kernel_path='arch/s390/boot/bzImage',
 			   kernel_command_line='console=ttyS0',
 			   extra_qemu_params=['-machine', 's390-ccw-virtio',
-					      '-cpu', 'max', '-m', '2048'])
+					      '-cpu', 'max', '-m', '3072'])

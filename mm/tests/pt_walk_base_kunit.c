@@ -165,9 +165,12 @@ static void pt_walk_base_levels(struct kunit *test)
 	if (!expect_levels)
 		kunit_skip(test, "boot with pt_walk_base_kunit.expect_levels=N to check");
 	/* s390 counts the levels of an mm: a new one, for this test. */
-	if (IS_ENABLED(CONFIG_S390))
-		KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(kunit_vm_mmap(test, NULL, 0, PAGE_SIZE,
-								   PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, 0)));
+	if (IS_ENABLED(CONFIG_S390)) {
+		unsigned long addr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ,
+						   MAP_PRIVATE | MAP_ANONYMOUS, 0);
+
+		KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	}
 	KUNIT_EXPECT_EQ(test, pt_walk_base_runtime_levels(), expect_levels);
 }
 

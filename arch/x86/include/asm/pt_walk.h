@@ -29,16 +29,16 @@ static __always_inline pteval_t __pt_x86_val(const union pt_entry *e)
 
 /*
  * A PROT_NONE PUD leaf (mprotect(PROT_NONE) of a 1G hugetlb page) has
- * _PAGE_PROTNONE in place of _PAGE_PRESENT.  It is present to the mm, as
- * pmd_present() says of a PROT_NONE PMD leaf, but pud_present() and
- * pud_leaf() test _PAGE_PRESENT alone.  Swap entries never have
- * _PAGE_PROTNONE (their offset starts above it), and a PUD table entry
- * never has _PAGE_PSE.
+ * _PAGE_PROTNONE in place of _PAGE_PRESENT, and a PUD leaf being changed
+ * (pudp_invalidate()) has _PAGE_PSE alone.  Both are present to the mm, as
+ * pmd_present() says of such PMDs, but pud_present() and pud_leaf() test
+ * _PAGE_PRESENT alone.  Swap entries have neither bit (their offset starts
+ * above _PAGE_PROTNONE), and a PUD table entry never has _PAGE_PSE.
  */
 #define arch_pt_pud_present arch_pt_pud_present
 static __always_inline bool arch_pt_pud_present(pud_t pud)
 {
-	return pud_flags(pud) & (_PAGE_PRESENT | _PAGE_PROTNONE);
+	return pud_flags(pud) & (_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_PSE);
 }
 
 #define arch_pt_pud_leaf arch_pt_pud_leaf
