@@ -24,7 +24,7 @@
 #include <linux/syscalls.h>
 #include <linux/uaccess.h>
 
-enum page_state { PAGE_UNTOUCHED, PAGE_READ, PAGE_WRITTEN };
+enum page_state { LAYOUT_UNTOUCHED, LAYOUT_READ, LAYOUT_WRITTEN };
 
 #define LAYOUT_PAGES	256
 #define LAYOUT_SEEDS	1000
@@ -81,9 +81,9 @@ static void layout_apply(struct kunit *test, struct layout *l)
 	for (i = 0; i < l->npages; i++) {
 		void __user *p = (void __user *)(l->start + i * PAGE_SIZE);
 
-		if (l->state[i] == PAGE_WRITTEN) {
+		if (l->state[i] == LAYOUT_WRITTEN) {
 			KUNIT_ASSERT_EQ(test, put_user(l->byte[i], (u8 __user *)p), 0);
-		} else if (l->state[i] == PAGE_READ) {
+		} else if (l->state[i] == LAYOUT_READ) {
 			/* Untouched anonymous memory reads as zeroes. */
 			KUNIT_ASSERT_EQ(test, get_user(val, (u8 __user *)p), 0);
 			KUNIT_EXPECT_EQ(test, val, 0);
@@ -227,14 +227,14 @@ static void check_ptrs(struct kunit *test, struct mm_struct *mm,
 static void check_pte_leaf(struct kunit *test, const struct layout *l,
 			   const struct stop_rec *r, unsigned long i)
 {
-	KUNIT_EXPECT_NE_MSG(test, l->state[i], PAGE_UNTOUCHED, "page %lu", i);
+	KUNIT_EXPECT_NE_MSG(test, l->state[i], LAYOUT_UNTOUCHED, "page %lu", i);
 	KUNIT_EXPECT_TRUE_MSG(test, l->present[i], "page %lu", i);
 	KUNIT_EXPECT_EQ_MSG(test, r->pfn, l->pfn[i], "page %lu", i);
 	KUNIT_EXPECT_EQ_MSG(test, r->addr_pfn, l->pfn[i], "page %lu", i);
-	if (l->state[i] == PAGE_READ) {
+	if (l->state[i] == LAYOUT_READ) {
 		KUNIT_EXPECT_TRUE_MSG(test, is_zero_pfn(r->pfn), "page %lu", i);
 		KUNIT_EXPECT_FALSE_MSG(test, r->write, "page %lu", i);
-	} else if (l->state[i] == PAGE_WRITTEN) {
+	} else if (l->state[i] == LAYOUT_WRITTEN) {
 		u8 *kaddr;
 
 		KUNIT_EXPECT_TRUE_MSG(test, r->write, "page %lu", i);
@@ -266,7 +266,7 @@ static void layout_check_walk(struct kunit *test, const struct layout *l,
 	unsigned int n = 0, k;
 
 	for (i = 0; i < l->npages; i++)
-		want += l->state[i] != PAGE_UNTOUCHED;
+		want += l->state[i] != LAYOUT_UNTOUCHED;
 
 	if (flags & MM_WALK_LOCKED)
 		mmap_read_lock(mm);
@@ -310,7 +310,7 @@ static void layout_check_walk(struct kunit *test, const struct layout *l,
 			KUNIT_EXPECT_EQ(test, r->type, PT_ENTRY_NONE);
 			for (i = (r->addr - l->start) >> PAGE_SHIFT;
 			     i < (r->next - l->start) >> PAGE_SHIFT; i++)
-				KUNIT_EXPECT_EQ_MSG(test, l->state[i], PAGE_UNTOUCHED,
+				KUNIT_EXPECT_EQ_MSG(test, l->state[i], LAYOUT_UNTOUCHED,
 						    "page %lu in a hole at level %d", i, r->level);
 			continue;
 		}
@@ -364,9 +364,9 @@ static void pt_walk_model_random(struct kunit *test)
 			u32 r = prandom_u32_state(&rnd);
 
 			if (r % 100 >= density)
-				l->state[i] = PAGE_UNTOUCHED;
+				l->state[i] = LAYOUT_UNTOUCHED;
 			else
-				l->state[i] = (r >> 8) % 4 ? PAGE_WRITTEN : PAGE_READ;
+				l->state[i] = (r >> 8) % 4 ? LAYOUT_WRITTEN : LAYOUT_READ;
 			l->byte[i] = r >> 16;
 		}
 		layout_apply(test, l);
@@ -408,7 +408,7 @@ static void pt_walk_seek(struct kunit *test)
 	l->start = map_anon(test, l->npages * PAGE_SIZE);
 	mm = current->mm;
 	for (i = 0; i < l->npages; i++) {
-		l->state[i] = i % 3 == 0 ? PAGE_WRITTEN : i % 3 == 1 ? PAGE_READ : PAGE_UNTOUCHED;
+		l->state[i] = i % 3 == 0 ? LAYOUT_WRITTEN : i % 3 == 1 ? LAYOUT_READ : LAYOUT_UNTOUCHED;
 		l->byte[i] = 0x40 + i;
 	}
 	layout_apply(test, l);
@@ -438,7 +438,7 @@ static void pt_walk_seek(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, r.addr, addr);
 		KUNIT_EXPECT_EQ(test, r.start, addr & PAGE_MASK);
 		KUNIT_EXPECT_EQ(test, r.level, PT_LEVEL_PTE);
-		if (l->state[i] == PAGE_UNTOUCHED) {
+		if (l->state[i] == LAYOUT_UNTOUCHED) {
 			KUNIT_EXPECT_FALSE(test, found);
 			KUNIT_EXPECT_EQ(test, r.type, PT_ENTRY_NONE);
 			continue;
@@ -900,7 +900,7 @@ static void pt_walk_shmem(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(l->start));
 	/* A read fault would map a page of the file, not the zero page. */
 	for (i = 0; i < l->npages; i++) {
-		l->state[i] = (i * 7) % 5 < 2 ? PAGE_WRITTEN : PAGE_UNTOUCHED;
+		l->state[i] = (i * 7) % 5 < 2 ? LAYOUT_WRITTEN : LAYOUT_UNTOUCHED;
 		l->byte[i] = 0x80 + i;
 	}
 	layout_apply(test, l);
