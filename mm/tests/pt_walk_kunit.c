@@ -472,7 +472,8 @@ static void pt_walk_seek(struct kunit *test)
 	 */
 	far = ALIGN(l->start, PUD_SIZE) + 64 * PUD_SIZE;
 	mmap_read_lock(mm);
-	if (far + PUD_SIZE > mm->task_size || find_vma_intersection(mm, far, far + PUD_SIZE))
+	if (far < l->start || far + PUD_SIZE < far || far + PUD_SIZE > mm->task_size ||
+	    find_vma_intersection(mm, far, far + PUD_SIZE))
 		far = 0;
 	mmap_read_unlock(mm);
 	if (far) {
@@ -482,7 +483,15 @@ static void pt_walk_seek(struct kunit *test)
 		local_irq_enable();
 		KUNIT_EXPECT_EQ(test, s.err, 0);
 		KUNIT_EXPECT_EQ(test, s.type, PT_ENTRY_NONE);
-		KUNIT_EXPECT_GT(test, s.level, PT_LEVEL_PMD);
+		/*
+		 * Above the PMD level, but where the PMD is folded and with
+		 * PAE (its 4 PMD tables are allocated with the mm) the PMD
+		 * entry is the highest that can be none.
+		 */
+		if (PTRS_PER_PMD == 1 || IS_ENABLED(CONFIG_X86_PAE))
+			KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PMD);
+		else
+			KUNIT_EXPECT_GT(test, s.level, PT_LEVEL_PMD);
 		KUNIT_EXPECT_EQ(test, mm_walk_leaf_size(&s),
 				1UL << mm_walk_level_shift(s.level));
 	}
@@ -515,15 +524,27 @@ static void pt_walk_entry_pointers(struct kunit *test)
 	struct mm_struct *mm;
 	unsigned int n, k, mode;
 
-	if (3 * span > TASK_SIZE / 4)
-		kunit_skip(test, "no room for 3 x %lu MiB", span >> 20);
-	raw = kunit_vm_mmap(test, NULL, 0, 3 * span, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(raw));
+	/* A window of 2 PMDs on each side of a free span boundary. */
 	mm = current->mm;
+	if (!mm)
+		map_anon(test, PAGE_SIZE);
+	mm = current->mm;
+	raw = -ENOMEM;
+	for (b = span; b && b + 2 * PMD_SIZE <= mm->task_size; b += span) {
+		/* Below mmap_min_addr or taken: the next one. */
+		if (b < 2 * PMD_SIZE)
+			continue;
+		raw = kunit_vm_mmap(test, NULL, b - 2 * PMD_SIZE, 4 * PMD_SIZE,
+				    PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
+				    MAP_FIXED_NOREPLACE, 0);
+		if (!IS_ERR_VALUE(raw))
+			break;
+	}
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(raw), "no free %lx boundary", span);
+	KUNIT_ASSERT_EQ(test, raw, b - 2 * PMD_SIZE);
 	if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
-		KUNIT_ASSERT_EQ(test, do_madvise(mm, raw, 3 * span, MADV_NOHUGEPAGE), 0);
-	b = ALIGN(raw + span, span);
+		KUNIT_ASSERT_EQ(test, do_madvise(mm, raw, 4 * PMD_SIZE, MADV_NOHUGEPAGE), 0);
 	addrs[0] = b - PMD_SIZE;
 	addrs[1] = b - PAGE_SIZE;
 	addrs[2] = b;
