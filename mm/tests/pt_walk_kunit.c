@@ -408,7 +408,9 @@ static void pt_walk_seek(struct kunit *test)
 	l->start = map_anon(test, l->npages * PAGE_SIZE);
 	mm = current->mm;
 	for (i = 0; i < l->npages; i++) {
-		l->state[i] = i % 3 == 0 ? LAYOUT_WRITTEN : i % 3 == 1 ? LAYOUT_READ : LAYOUT_UNTOUCHED;
+		static const u8 states[] = { LAYOUT_WRITTEN, LAYOUT_READ, LAYOUT_UNTOUCHED };
+
+		l->state[i] = states[i % 3];
 		l->byte[i] = 0x40 + i;
 	}
 	layout_apply(test, l);
