@@ -609,14 +609,14 @@ static void pt_walk_entry_pointers(struct kunit *test)
 #ifdef CONFIG_64BIT
 /*
  * High user addresses: a page at each hint of 4T, 1P and 8P that the
- * address space has room for (s390 adds a region-second table to the mm
+ * address space has room for, and at its top (s390 adds a region-second table to the mm
  * for the first, a region-first table for the last; x86, arm64 and riscv
  * place mappings above 128T only on such a hint), walked and sought with
  * every pointer checked.
  */
 static void pt_walk_high_addresses(struct kunit *test)
 {
-	const unsigned long hints[] = { 1UL << 42, 1UL << 50, 1UL << 53 };
+	unsigned long hints[] = { 1UL << 42, 1UL << 50, 1UL << 53, 0 };
 	unsigned int k, n, mapped = 0;
 	struct mm_walk_state s;
 	struct ptr_rec rec;
@@ -626,8 +626,10 @@ static void pt_walk_high_addresses(struct kunit *test)
 
 	map_anon(test, PAGE_SIZE);
 	mm = current->mm;
+	/* And the top of the address space, whatever its size. */
+	hints[ARRAY_SIZE(hints) - 1] = ALIGN_DOWN(mm->task_size - 2 * PMD_SIZE, PMD_SIZE);
 	for (k = 0; k < ARRAY_SIZE(hints); k++) {
-		if (hints[k] + 2 * PMD_SIZE > TASK_SIZE_MAX)
+		if (hints[k] + 2 * PMD_SIZE > mm->task_size)
 			continue;
 		addr = kunit_vm_mmap(test, NULL, hints[k], 2 * PAGE_SIZE,
 				     PROT_READ | PROT_WRITE,
@@ -671,6 +673,7 @@ static void pt_walk_high_addresses(struct kunit *test)
 		}
 	}
 	kunit_info(test, "%u of %zu high hints mapped", mapped, ARRAY_SIZE(hints));
+	KUNIT_EXPECT_GT(test, mapped, 0);
 }
 #endif
 
