@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# qemu-system-s390x for ptwalk: -cpu max (EDAT for 1M leaves), 3 GiB.
+# qemu-system-s390x for ptwalk: -cpu max, 3 GiB.  TCG has no EDAT facility,
+# so the kernel has no huge pages (THP and hugetlb cases skip).
 from ..qemu_config import QemuArchParams
 
 QEMU_ARCH = QemuArchParams(linux_arch='s390',
