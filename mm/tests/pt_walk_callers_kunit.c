@@ -31,6 +31,15 @@
 #include "../swap.h"
 
 /*
+ * Architectures with PUD-size hugetlb pages (1G with 4K pages) at a PUD
+ * level of their own, which a 2-level geometry does not have.
+ */
+#if (defined(CONFIG_X86_64) || defined(CONFIG_ARM64) || defined(CONFIG_RISCV)) && \
+	CONFIG_PGTABLE_LEVELS > 2
+#define PT_TEST_HUGETLB_PUD 1
+#endif
+
+/*
  * The reference: mincore()'s walk as the base kernel (6.12) does it, one
  * callback per level and hugetlb entries read as pte_t.
  */
@@ -552,7 +561,7 @@ static void mincore_hugetlb_pmd(struct kunit *test)
 	mincore_hugetlb_size(test, PMD_SHIFT);
 }
 
-#if defined(CONFIG_X86_64) || defined(CONFIG_ARM64) || defined(CONFIG_RISCV)
+#ifdef PT_TEST_HUGETLB_PUD
 static void mincore_hugetlb_pud(struct kunit *test)
 {
 	mincore_hugetlb_size(test, PUD_SHIFT);
@@ -569,7 +578,7 @@ static struct kunit_case pt_walk_mincore_cases[] = {
 #endif
 #ifdef CONFIG_HUGETLB_PAGE
 	KUNIT_CASE(mincore_hugetlb_pmd),
-#if defined(CONFIG_X86_64) || defined(CONFIG_ARM64) || defined(CONFIG_RISCV)
+#ifdef PT_TEST_HUGETLB_PUD
 	KUNIT_CASE(mincore_hugetlb_pud),
 #endif
 #endif
@@ -1125,7 +1134,7 @@ static void gup_hugetlb_pmd(struct kunit *test)
 	gup_hugetlb_size(test, PMD_SHIFT);
 }
 
-#if defined(CONFIG_X86_64) || defined(CONFIG_ARM64) || defined(CONFIG_RISCV)
+#ifdef PT_TEST_HUGETLB_PUD
 static void gup_hugetlb_pud(struct kunit *test)
 {
 	gup_hugetlb_size(test, PUD_SHIFT);
@@ -1144,7 +1153,7 @@ static struct kunit_case pt_walk_gup_cases[] = {
 #endif
 #ifdef CONFIG_HUGETLB_PAGE
 	KUNIT_CASE(gup_hugetlb_pmd),
-#if defined(CONFIG_X86_64) || defined(CONFIG_ARM64) || defined(CONFIG_RISCV)
+#ifdef PT_TEST_HUGETLB_PUD
 	KUNIT_CASE(gup_hugetlb_pud),
 #endif
 #endif

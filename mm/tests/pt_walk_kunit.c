@@ -24,6 +24,15 @@
 #include <linux/syscalls.h>
 #include <linux/uaccess.h>
 
+/*
+ * Architectures with PUD-size hugetlb pages (1G with 4K pages) at a PUD
+ * level of their own, which a 2-level geometry does not have.
+ */
+#if (defined(CONFIG_X86_64) || defined(CONFIG_ARM64) || defined(CONFIG_RISCV)) && \
+	CONFIG_PGTABLE_LEVELS > 2
+#define PT_TEST_HUGETLB_PUD 1
+#endif
+
 enum page_state { LAYOUT_UNTOUCHED, LAYOUT_READ, LAYOUT_WRITTEN };
 
 #define LAYOUT_PAGES	256
@@ -1079,7 +1088,7 @@ static void pt_walk_hugetlb_pmd(struct kunit *test)
 	pt_walk_hugetlb_size(test, PMD_SHIFT, PT_LEVEL_PMD);
 }
 
-#if defined(CONFIG_X86_64) || defined(CONFIG_ARM64) || defined(CONFIG_RISCV)
+#ifdef PT_TEST_HUGETLB_PUD
 static void pt_walk_hugetlb_pud(struct kunit *test)
 {
 	pt_walk_hugetlb_size(test, PUD_SHIFT, PT_LEVEL_PUD);
@@ -1246,7 +1255,7 @@ static struct kunit_case pt_walk_cases[] = {
 	KUNIT_CASE(pt_walk_shmem),
 #ifdef CONFIG_HUGETLB_PAGE
 	KUNIT_CASE(pt_walk_hugetlb_pmd),
-#if defined(CONFIG_X86_64) || defined(CONFIG_ARM64) || defined(CONFIG_RISCV)
+#ifdef PT_TEST_HUGETLB_PUD
 	KUNIT_CASE(pt_walk_hugetlb_pud),
 #endif
 #endif
