@@ -26,9 +26,10 @@
 
 /*
  * Architectures with PUD-size hugetlb pages (1G with 4K pages) at a PUD
- * level of their own, which a 2-level geometry does not have.
+ * level of their own, which a 2-level geometry does not have (with 16K
+ * pages they would be 64G).
  */
-#if (defined(CONFIG_X86_64) || defined(CONFIG_ARM64) || defined(CONFIG_RISCV)) && \
+#if (defined(CONFIG_X86_64) || defined(CONFIG_ARM64_4K_PAGES) || defined(CONFIG_RISCV)) && \
 	CONFIG_PGTABLE_LEVELS > 2
 #define PT_TEST_HUGETLB_PUD 1
 #endif
