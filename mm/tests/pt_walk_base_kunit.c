@@ -79,8 +79,12 @@ static bool expected_geometry(struct geometry *g, int levels)
 	*g = GEOM(16, 29, 29, 29, 29, 8192, 1, 1, 1, 8192);
 	return true;
 #elif defined(CONFIG_RISCV) && defined(CONFIG_64BIT)
-	/* Sv57, Sv48, Sv39: the folded tables keep their 512 entries. */
-	*g = GEOM(12, 21, 30, 39, levels == 5 ? 48 : levels == 4 ? 39 : 30,
+	/*
+	 * Sv57, Sv48, Sv39: the folded tables keep their 512 entries; under
+	 * Sv39 the P4D takes the PUD's shift, under Sv48 the PGD the P4D's.
+	 */
+	*g = GEOM(12, 21, 30, levels == 3 ? 30 : 39,
+		  levels == 5 ? 48 : levels == 4 ? 39 : 30,
 		  512, 512, 512, 512, 512);
 	return true;
 #elif defined(CONFIG_S390)
