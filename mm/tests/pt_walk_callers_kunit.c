@@ -427,25 +427,15 @@ static void fault_thp(struct kunit *test, unsigned long thp)
 		kunit_skip(test, "the fault did not map a THP (none free?)");
 }
 
-/* A THP is in memory as a whole; so is a THP under migration. */
-static void mincore_thp(struct kunit *test)
+/* A THP under migration is in memory as a whole, as the THP was. */
+static void mincore_thp_migration(struct kunit *test, unsigned long thp,
+				  const u8 *expect, unsigned long pages)
 {
-	const unsigned long pages = PMD_SIZE / PAGE_SIZE + 8;
-	struct mm_struct *mm;
-	unsigned long thp;
-	pmd_t *pmdp, orig;
-	spinlock_t *ptl;	/* the THP's lock */
-	u8 *expect;
-
-	thp = map_thp_range(test);
-	fault_thp(test, thp);
-	mm = current->mm;
-	expect = kunit_kzalloc(test, pages, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, expect);
-	memset(expect + 4, 1, PMD_SIZE / PAGE_SIZE);
-	check_mincore(test, thp - 4 * PAGE_SIZE, pages, expect, 0);
-
 #ifdef CONFIG_ARCH_ENABLE_THP_MIGRATION
+	struct mm_struct *mm = current->mm;
+	spinlock_t *ptl;	/* the THP's lock */
+	pmd_t *pmdp, orig;
+
 	mmap_write_lock(mm);
 	pmdp = pmd_off(mm, thp);
 	ptl = pmd_lock(mm, pmdp);
@@ -463,6 +453,22 @@ static void mincore_thp(struct kunit *test)
 	spin_unlock(ptl);
 	mmap_write_unlock(mm);
 #endif
+}
+
+/* A THP is in memory as a whole; so is a THP under migration. */
+static void mincore_thp(struct kunit *test)
+{
+	const unsigned long pages = PMD_SIZE / PAGE_SIZE + 8;
+	unsigned long thp;
+	u8 *expect;
+
+	thp = map_thp_range(test);
+	fault_thp(test, thp);
+	expect = kunit_kzalloc(test, pages, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, expect);
+	memset(expect + 4, 1, PMD_SIZE / PAGE_SIZE);
+	check_mincore(test, thp - 4 * PAGE_SIZE, pages, expect, 0);
+	mincore_thp_migration(test, thp, expect, pages);
 }
 #endif /* CONFIG_TRANSPARENT_HUGEPAGE */
 
