@@ -18,6 +18,9 @@
 #   make codegen      bloat-o-meter, base against patched (build/codegen)
 #   make users        mincore/pagemap/smaps timed on base and patched kernels
 #   make report       the comparison table and build/bench/report.md
+#   make insn-profile guest instructions per kernel function under QEMU TCG
+#                     (PROFILE_CONFIG=x86_64|arm64, FILTER=a kunit glob;
+#                     after make kunit-x86_64 or kunit-arm64)
 #   make selftests    mm selftests (GUP, mincore) on the base and patched kernels
 #   make series       the whole series as mail-ready patches in build/series
 #   make clean        remove the build outputs (keeps the unpacked base)
@@ -28,7 +31,7 @@ CONFIGS ?= um x86_64 x86_64-no5lvl arm64 x86_64-debug arm64-39 arm64-16k arm64-6
 	riscv64 riscv64-sv48 riscv64-sv39 i386 i386-pae s390x ppc64le
 S := scripts
 
-.PHONY: all main check assemble writeback checkpatch sparse bench codegen users report selftests series clean distclean
+.PHONY: all main check assemble writeback checkpatch sparse bench codegen users report selftests series clean distclean insn-profile
 
 all: main
 
@@ -64,6 +67,9 @@ users: assemble
 
 report:
 	python3 $(S)/bench-report.py
+
+insn-profile:
+	$(S)/insn-profile.sh $(or $(PROFILE_CONFIG),x86_64) $(or $(FILTER),pt_walk_mincore)
 
 selftests: assemble
 	$(S)/selftests.sh
