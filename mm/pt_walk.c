@@ -252,12 +252,21 @@ pt_walk_lock_leaf(struct mm_walk_state *s, enum pt_level level, void *entp,
 #define PT_WALK_RETRIES 8
 
 #if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * Set by a test while it stubs pt_walk_test_table_gone(): other walks, the
+ * benchmark's among them, then skip the stub lookup, which KUnit does on
+ * every call made from a test.
+ */
+VISIBLE_IF_KUNIT bool pt_walk_test_hooks;
+EXPORT_SYMBOL_IF_KUNIT(pt_walk_test_hooks);
+
 /**
  * pt_walk_test_table_gone() - KUnit hook: make a PTE table look gone
  * @s: the cursor, with the PTE table mapped (and locked, when locked)
  *
- * Tests replace it with a static stub (kunit_activate_static_stub()) to
- * force the retry of the descent, which otherwise only a race takes.
+ * Tests replace it with a static stub (kunit_activate_static_stub()) and
+ * set pt_walk_test_hooks to force the retry of the descent, which
+ * otherwise only a race takes.
  *
  * Return: false, or the stub's answer: true to act as if pte_offset_map()
  * had failed.
@@ -268,8 +277,13 @@ VISIBLE_IF_KUNIT noinline bool pt_walk_test_table_gone(struct mm_walk_state *s)
 	return false;
 }
 EXPORT_SYMBOL_IF_KUNIT(pt_walk_test_table_gone);
+
+static inline bool pt_walk_table_gone(struct mm_walk_state *s)
+{
+	return unlikely(READ_ONCE(pt_walk_test_hooks)) && pt_walk_test_table_gone(s);
+}
 #else
-static inline bool pt_walk_test_table_gone(struct mm_walk_state *s)
+static inline bool pt_walk_table_gone(struct mm_walk_state *s)
 {
 	return false;
 }
@@ -423,7 +437,7 @@ read_pmd:
 			 */
 			ptep = pte_offset_map(&pmd, addr);
 		}
-		if (ptep && unlikely(pt_walk_test_table_gone(s))) {
+		if (ptep && pt_walk_table_gone(s)) {
 			s->pt[PT_LEVEL_PTE].entp = ptep;
 			s->pte_mapped = true;
 			pt_walk_unlock(s);

@@ -119,6 +119,7 @@ struct mm_walk_state {
 int mm_walk_begin(struct mm_walk_state *s, struct mm_struct *mm,
 		  unsigned long start, unsigned long end, unsigned int flags);
 #if IS_ENABLED(CONFIG_KUNIT)
+extern bool pt_walk_test_hooks;
 bool pt_walk_test_table_gone(struct mm_walk_state *s);
 #endif
 bool __mm_walk_next(struct mm_walk_state *s);

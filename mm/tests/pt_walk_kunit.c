@@ -731,6 +731,7 @@ static void pt_walk_retry(struct kunit *test)
 	for (k = 0; k < 4; k++)
 		KUNIT_ASSERT_EQ(test, put_user(k, (u8 __user *)(start + k * PAGE_SIZE)), 0);
 	kunit_activate_static_stub(test, pt_walk_test_table_gone, fake_table_gone);
+	WRITE_ONCE(pt_walk_test_hooks, true);
 
 	table_gone = 50;
 	mmap_read_lock(mm);
@@ -756,6 +757,7 @@ static void pt_walk_retry(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, found);
 	KUNIT_EXPECT_EQ(test, s.err, -EAGAIN);
 	KUNIT_EXPECT_GT(test, table_gone, 0);
+	WRITE_ONCE(pt_walk_test_hooks, false);
 	kunit_deactivate_static_stub(test, pt_walk_test_table_gone);
 }
 
