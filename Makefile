@@ -21,6 +21,8 @@
 #   make insn-profile guest instructions per kernel function under QEMU TCG
 #                     (PROFILE_CONFIG=x86_64|arm64, FILTER=a kunit glob;
 #                     after make kunit-x86_64 or kunit-arm64)
+#   make insn-bench   guest instructions per walker of the benchmark, on
+#                     x86_64 and arm64 (build/bench/insn-<arch>.txt)
 #   make selftests    mm selftests (GUP, mincore) on the base and patched kernels
 #   make series       the whole series as mail-ready patches in build/series
 #   make clean        remove the build outputs (keeps the unpacked base)
@@ -31,7 +33,7 @@ CONFIGS ?= um x86_64 x86_64-no5lvl arm64 x86_64-debug arm64-39 arm64-16k arm64-6
 	riscv64 riscv64-sv48 riscv64-sv39 i386 i386-pae s390x ppc64le
 S := scripts
 
-.PHONY: all main check assemble writeback checkpatch sparse bench codegen users report selftests series clean distclean insn-profile
+.PHONY: all main check assemble writeback checkpatch sparse bench codegen users report selftests series clean distclean insn-profile insn-bench
 
 all: main
 
@@ -67,6 +69,9 @@ users: assemble
 
 report:
 	python3 $(S)/bench-report.py
+
+insn-bench: assemble
+	$(S)/insn-profile.sh bench $(INSN_CONFIGS)
 
 insn-profile:
 	$(S)/insn-profile.sh $(or $(PROFILE_CONFIG),x86_64) $(or $(FILTER),pt_walk_mincore)

@@ -9,7 +9,9 @@
 # in build/bench/<platform>.{txt,results,log,out}, the platform being um or
 # qemu-x86_64.  QUIET=1 prints nothing but errors.
 #
-#   scripts/bench.sh [um] [x86_64]     (default: um)
+#   arm64    qemu-system-aarch64 (TCG): ratios only; mostly built for the
+#            instruction counts (scripts/insn-profile.sh bench arm64).
+#   scripts/bench.sh [um] [x86_64] [arm64]     (default: um)
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -63,8 +65,21 @@ for p in ${*:-um}; do
 			--kernel_args="hugepagesz=2M" --kernel_args="hugepages=128" \
 			--kernel_args="tsc_early_khz=$khz" --kernel_args="tsc=reliable"
 		;;
+	arm64)
+		# For the instruction counts (scripts/insn-profile.sh bench):
+		# the arm64 KUnit kernel (4K pages, 52-bit VA) with the benchmark.
+		run qemu-arm64 "$OUT/bench-arm64" --arch=arm64 \
+			--qemu_config="$ROOT/kunit/qemu/arm64.py" \
+			--kunitconfig="$ROOT/kunit/arm64.kunitconfig" \
+			--kunitconfig="$ROOT/kunit/arm64-52.kunitconfig" \
+			--kunitconfig="$ROOT/bench/x86_64.kunitconfig" \
+			--make_options=CC="ccache aarch64-linux-gnu-gcc" \
+			--cross_compile=aarch64-linux-gnu- \
+			--kernel_args="hugepagesz=1G" --kernel_args="hugepages=1" \
+			--kernel_args="hugepagesz=2M" --kernel_args="hugepages=128"
+		;;
 	*)
-		die "unknown platform '$p' (um x86_64)"
+		die "unknown platform '$p' (um x86_64 arm64)"
 		;;
 	esac
 done

@@ -26,7 +26,30 @@ static unsigned long bench_mib = 256;
 module_param(bench_mib, ulong, 0444);
 MODULE_PARM_DESC(bench_mib, "size of the benchmarked mapping in MiB");
 
+static bool bench_insn;
+module_param(bench_insn, bool, 0444);
+MODULE_PARM_DESC(bench_insn,
+		 "run each walker once between the instruction count markers");
+
 #define BENCH_REPS 7
+
+/*
+ * Markers for an instruction counter outside the guest
+ * (bench/insn-profile/tbprof.c, under QEMU TCG): it counts what runs from a
+ * call of the first to the next call of the second.  Different bodies, so
+ * that the compiler cannot merge them.
+ */
+static int bench_insn_phase;
+
+static noinline void pt_walk_bench_insn_begin(void)
+{
+	WRITE_ONCE(bench_insn_phase, 1);
+}
+
+static noinline void pt_walk_bench_insn_end(void)
+{
+	WRITE_ONCE(bench_insn_phase, 0);
+}
 
 static unsigned long raw_pte_range(struct mm_struct *mm, pmd_t *pmdp,
 				   unsigned long addr, unsigned long end)
@@ -308,6 +331,40 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /*
+ * For the instruction counter: every walker once to warm up, then once
+ * between the markers, after an "insn:" line that names it
+ * (scenario|walker|mapped pages|pages of the range|leaves), which
+ * scripts/insn-profile.sh pairs with the counter's phases in order.
+ */
+static void bench_insn_range(struct kunit *test, const char *scenario,
+			     unsigned long start, unsigned long len,
+			     unsigned long pages, unsigned long walkers)
+{
+	struct mm_struct *mm = current->mm;
+	struct mm_walk_state s;
+	unsigned long leaves, n;
+	int w;
+
+	mmap_read_lock(mm);
+	leaves = bench_leaf_loop(&s, mm, start, start + len);
+	mmap_read_unlock(mm);
+	for (w = 0; w < W_NR; w++) {
+		if (!(walkers & BIT(w)))
+			continue;
+		n = run_walker(w, mm, start, start + len);
+		KUNIT_ASSERT_EQ_MSG(test, n, pages, "%s: %s", scenario,
+				    walker_name[w]);
+		kunit_info(test, "insn: %s|%s|%lu|%lu|%lu\n", scenario,
+			   walker_name[w], pages, len >> PAGE_SHIFT, leaves);
+		pt_walk_bench_insn_begin();
+		n = run_walker(w, mm, start, start + len);
+		pt_walk_bench_insn_end();
+		KUNIT_ASSERT_EQ_MSG(test, n, pages, "%s: %s", scenario,
+				    walker_name[w]);
+	}
+}
+
+/*
  * Time every walker over [@start, @start + @len), interleaved, and print the
  * medians: a line per walker for people, and a "result:" line per walker
  * for scripts/bench-report.py (scenario|walker|median ns|mapped pages|pages
@@ -324,6 +381,10 @@ static void bench_range(struct kunit *test, const char *scenario,
 	unsigned long leaves;
 	int w, r;
 
+	if (bench_insn) {
+		bench_insn_range(test, scenario, start, len, pages, walkers);
+		return;
+	}
 	for (r = 0; r < BENCH_REPS; r++) {
 		for (w = 0; w < W_NR; w++) {
 			u64 t0;
