@@ -37,19 +37,100 @@ static __always_inline unsigned long pt_table_span(enum pt_level level)
 	}
 }
 
-/*
- * Under CONFIG_DEBUG_VM, check that a table the walk reached as level @level
- * was constructed as a table of that level, where its ptdesc records one
- * (see ptdesc_level()): a mismatch means a corrupt or misread entry above.
- */
-static __always_inline void pt_walk_check_level(struct mm_walk_state *s,
-						enum pt_level level)
+/* The bytes a table of a level takes (at a naturally aligned address). */
+static __always_inline unsigned long pt_table_bytes(enum pt_level level)
 {
+	switch (level) {
+	case PT_LEVEL_PTE:
+		return PTRS_PER_PTE * sizeof(pte_t);
+	case PT_LEVEL_PMD:
+		return PTRS_PER_PMD * sizeof(pmd_t);
+	case PT_LEVEL_PUD:
+		return PTRS_PER_PUD * sizeof(pud_t);
+	case PT_LEVEL_P4D:
+		return PTRS_PER_P4D * sizeof(p4d_t);
+	default:
+		return PTRS_PER_PGD * sizeof(pgd_t);
+	}
+}
+
+/*
+ * A level folded into the one above has that level's entry: the cursor
+ * steps in the table of the lowest level above it that is not folded.
+ */
+static __always_inline bool pt_walk_folded(const struct mm_walk_state *s,
+					   enum pt_level level)
+{
+	return level < PT_LEVEL_PGD && s->pt[level].entp == s->pt[level + 1].entp;
+}
+
+/**
+ * mm_walk_table() - the table the cursor's entry of a level lives in
+ * @s: the cursor, at a stop (before mm_walk_end())
+ * @level: a level the cursor passed: @s->level or above
+ *
+ * Computed from the entry pointer, only for the callers that want it (the
+ * descent never needs it): tables are naturally aligned to their size on
+ * every arch (pages, or fragments of a page aligned to their size).  A
+ * level folded into the one above shares that level's table.
+ *
+ * Return: the base of the table, the mapped address for a PTE table.
+ */
+void *mm_walk_table(const struct mm_walk_state *s, enum pt_level level)
+{
+	while (pt_walk_folded(s, level))
+		level++;
+	if (level == PT_LEVEL_PGD)
+		return s->mm->pgd;
+	return (void *)ALIGN_DOWN((unsigned long)s->pt[level].entp,
+				  pt_table_bytes(level));
+}
+EXPORT_SYMBOL_GPL(mm_walk_table);
+
+/**
+ * mm_walk_ptdesc() - the struct ptdesc of the table of a level
+ * @s: the cursor, at a stop (before mm_walk_end())
+ * @level: a level the cursor passed: @s->level or above
+ *
+ * Where the page table locks live (split PTE and PMD locks), and the level
+ * the table was constructed for (ptdesc_level()).  Computed on demand, as
+ * mm_walk_table().
+ *
+ * Return: the ptdesc, or NULL for a level folded into the one above (it
+ * has no table of its own).
+ */
+struct ptdesc *mm_walk_ptdesc(const struct mm_walk_state *s,
+			      enum pt_level level)
+{
+	if (pt_walk_folded(s, level))
+		return NULL;
+#ifdef CONFIG_HIGHPTE
+	if (level == PT_LEVEL_PTE)
+		return page_ptdesc(kmap_local_to_page(s->pt[level].entp));
+#endif
+	return virt_to_ptdesc(mm_walk_table(s, level));
+}
+EXPORT_SYMBOL_GPL(mm_walk_ptdesc);
+
+/*
+ * Record the entry of a level.  Under CONFIG_DEBUG_VM, check that the table
+ * it lives in was constructed as a table of that level, where its ptdesc
+ * records one (see ptdesc_level()): a mismatch means a corrupt or misread
+ * entry above.
+ */
+static __always_inline void pt_walk_set_entry(struct mm_walk_state *s,
+					      enum pt_level level, void *entp)
+{
+	struct ptdesc *ptdesc;
 	int recorded;
 
-	if (!IS_ENABLED(CONFIG_DEBUG_VM) || !s->pt[level].ptdesc)
+	s->pt[level].entp = entp;
+	if (!IS_ENABLED(CONFIG_DEBUG_VM))
 		return;
-	recorded = ptdesc_level(s->pt[level].ptdesc);
+	ptdesc = mm_walk_ptdesc(s, level);
+	if (!ptdesc)
+		return;
+	recorded = ptdesc_level(ptdesc);
 	VM_WARN_ONCE(recorded >= 0 && recorded != level,
 		     "ptwalk: table at level %d was constructed for level %d\n",
 		     level, recorded);
@@ -73,42 +154,6 @@ static __always_inline void *pt_walk_unfold(void *readp, void *parentp,
 					    const void *copyp)
 {
 	return readp == copyp || readp == parentp ? parentp : readp;
-}
-
-/*
- * Record the entry of a level and the table it lives in.  A level folded
- * into the one above shares the entry and the table of that level and has
- * no ptdesc of its own (NULL); otherwise the table is naturally aligned to
- * its size, as every arch allocates them (pages, or fragments of a page
- * aligned to their size).
- */
-static __always_inline void pt_walk_set_table(struct mm_walk_state *s,
-					      enum pt_level level, void *entp,
-					      unsigned long ptrs, size_t size)
-{
-	s->pt[level].entp = entp;
-	if (level < PT_LEVEL_PGD && entp == s->pt[level + 1].entp) {
-		s->pt[level].table = s->pt[level + 1].table;
-		s->pt[level].ptdesc = NULL;
-		return;
-	}
-	if (level == PT_LEVEL_PGD)
-		s->pt[level].table = s->mm->pgd;
-	else
-		s->pt[level].table = (void *)ALIGN_DOWN((unsigned long)entp,
-							ptrs * size);
-	s->pt[level].ptdesc = virt_to_ptdesc(s->pt[level].table);
-	pt_walk_check_level(s, level);
-}
-
-/*
- * A level folded into the one above has that level's entry: the cursor
- * steps in the table of the lowest level above it that is not folded.
- */
-static __always_inline bool pt_walk_folded(const struct mm_walk_state *s,
-					   enum pt_level level)
-{
-	return level < PT_LEVEL_PGD && s->pt[level].entp == s->pt[level + 1].entp;
 }
 
 /* The current stop is an entry of @level at @addr. */
@@ -314,8 +359,7 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 	case PT_LEVEL_PGD:
 		pgdp = step ? (pgd_t *)s->pt[PT_LEVEL_PGD].entp + 1 :
 			      pgd_offset(mm, addr);
-		pt_walk_set_table(s, PT_LEVEL_PGD, pgdp, PTRS_PER_PGD,
-				  sizeof(pgd_t));
+		pt_walk_set_entry(s, PT_LEVEL_PGD, pgdp);
 		s->entry.pgd = pgdp_get(pgdp);
 		pgd = s->entry.pgd;
 		type = pt_generic_entry_type(PT_LEVEL_PGD, &s->entry);
@@ -345,8 +389,7 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 					   p4d_offset_lockless(pgdp, pgd, addr);
 			p4dp = pt_walk_unfold(readp4d, pgdp, &pgd);
 		}
-		pt_walk_set_table(s, PT_LEVEL_P4D, p4dp, PTRS_PER_P4D,
-				  sizeof(p4d_t));
+		pt_walk_set_entry(s, PT_LEVEL_P4D, p4dp);
 		s->entry.p4d = p4dp_get(readp4d);
 		p4d = s->entry.p4d;
 		type = pt_generic_entry_type(PT_LEVEL_P4D, &s->entry);
@@ -366,8 +409,7 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 					   pud_offset_lockless(p4dp, p4d, addr);
 			pudp = pt_walk_unfold(readpud, p4dp, &p4d);
 		}
-		pt_walk_set_table(s, PT_LEVEL_PUD, pudp, PTRS_PER_PUD,
-				  sizeof(pud_t));
+		pt_walk_set_entry(s, PT_LEVEL_PUD, pudp);
 		s->entry.pud = pudp_get(readpud);
 		type = pt_generic_entry_type(PT_LEVEL_PUD, &s->entry);
 		if (locked)
@@ -390,8 +432,7 @@ static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
 			pmdp = pt_walk_unfold(readpmd, pudp, &pud);
 		}
 		step = false;
-		pt_walk_set_table(s, PT_LEVEL_PMD, pmdp, PTRS_PER_PMD,
-				  sizeof(pmd_t));
+		pt_walk_set_entry(s, PT_LEVEL_PMD, pmdp);
 		/*
 		 * A retry reads the live entry: the copy of a folded level's
 		 * value, read once, is the value the PTE table went away under.
@@ -465,15 +506,8 @@ read_pmd:
 			goto stop;
 		}
 		s->pte_mapped = true;
-		s->pt[PT_LEVEL_PTE].table = ptep - pte_index(addr);
-#ifdef CONFIG_HIGHPTE
-		s->pt[PT_LEVEL_PTE].ptdesc = page_ptdesc(kmap_local_to_page(ptep));
-#else
-		s->pt[PT_LEVEL_PTE].ptdesc = virt_to_ptdesc(ptep);
-#endif
-		pt_walk_check_level(s, PT_LEVEL_PTE);
 	}
-	s->pt[PT_LEVEL_PTE].entp = ptep;
+	pt_walk_set_entry(s, PT_LEVEL_PTE, ptep);
 	s->entry.pte = locked ? ptep_get(ptep) : ptep_get_lockless(ptep);
 	type = pt_generic_entry_type(PT_LEVEL_PTE, &s->entry);
 	level = PT_LEVEL_PTE;

@@ -9,7 +9,8 @@
  * level (a PMD or PUD leaf is never treated as a pte_t) and the accessors
  * below (mm_walk_is_write(), mm_walk_pfn(), ...) answer for any level.
  *
- * For every level it passed, the cursor keeps the table and its struct
+ * For every level it passed, the cursor keeps the entry, from which
+ * mm_walk_table() and mm_walk_ptdesc() give the table and its struct
  * ptdesc, where the page table locks live.
  *
  * Locking.  The caller chooses with MM_WALK_LOCKED:
@@ -76,11 +77,10 @@
  * @entry: raw value of the current entry, read once (under the lock when
  *	locked)
  * @pt: for every level passed, the entry of that level (@pt[l].entp, a
- *	pointer into the table), the table's base (@pt[l].table) and its
- *	struct ptdesc (@pt[l].ptdesc, NULL where the table is not a ptdesc of
- *	its own).  A level folded into the one above, at compile time or at
- *	run time, has the entry and the table of that level (the same
- *	@pt[l].entp and @pt[l].table, and a NULL @pt[l].ptdesc): every entry
+ *	pointer into the table); the table's base and its struct ptdesc are
+ *	computed from it when asked for (mm_walk_table(), mm_walk_ptdesc()).
+ *	A level folded into the one above, at compile time or at run time,
+ *	has the entry of that level (the same @pt[l].entp): every entry
  *	pointer the cursor keeps points into a live page table
  * @ptl: the page table lock held, or NULL
  * @pte_mapped: the PTE table of @pt[PT_LEVEL_PTE] is mapped
@@ -104,8 +104,6 @@ struct mm_walk_state {
 	union pt_entry entry;
 	struct {
 		void *entp;
-		void *table;
-		struct ptdesc *ptdesc;
 	} pt[PT_NR_LEVELS];
 	spinlock_t *ptl;	/* the page table lock held, or NULL */
 	bool pte_mapped;
@@ -131,6 +129,9 @@ int mm_walk_begin_vma(struct mm_walk_state *s, struct vm_area_struct *vma,
 		      unsigned int flags);
 bool mm_walk_seek_vma_leaf(struct mm_walk_state *s, struct vm_area_struct *vma,
 			   unsigned long addr);
+void *mm_walk_table(const struct mm_walk_state *s, enum pt_level level);
+struct ptdesc *mm_walk_ptdesc(const struct mm_walk_state *s,
+			      enum pt_level level);
 
 /**
  * mm_walk_level_shift() - log2 of the size an entry of a level maps
@@ -178,9 +179,15 @@ struct __pt_leaf_loop {
 	struct mm_walk_state *cur;
 	pte_t *ptep;		/* cur->pt[PT_LEVEL_PTE].entp */
 	unsigned long next;	/* cur->next */
-	unsigned long end;	/* cur->end */
+	/*
+	 * The fast step takes whole PTEs of the current table below this
+	 * address (0: no fast step from this stop): the end of the table, or
+	 * of the last whole page of the walk.  A stop clipped by the walk's
+	 * end is left to the out-of-line step.
+	 */
+	unsigned long limit;
+	unsigned int report;	/* BIT() of the other entry types reported */
 	unsigned int flags;	/* cur->flags */
-	bool step;		/* the stop is a PTE the fast step steps from */
 };
 
 static __always_inline void __pt_leaf_loop_enter(struct __pt_leaf_loop *l)
@@ -189,14 +196,22 @@ static __always_inline void __pt_leaf_loop_enter(struct __pt_leaf_loop *l)
 
 	l->ptep = s->pt[PT_LEVEL_PTE].entp;
 	l->next = s->next;
-	l->end = s->end;
+	l->limit = 0;
+	if (s->level == PT_LEVEL_PTE && !(s->flags & MM_WALK_MULTI) &&
+	    (s->next & ~PMD_MASK))
+		l->limit = min(ALIGN(s->next, PMD_SIZE), s->end & PAGE_MASK);
 	l->flags = s->flags;
-	l->step = s->level == PT_LEVEL_PTE && !(s->flags & MM_WALK_MULTI);
+	l->report = 0;
+	if (s->flags & MM_WALK_NONPRESENT)
+		l->report |= BIT(PT_ENTRY_NONPRESENT);
+	if (s->flags & MM_WALK_HOLES)
+		l->report |= BIT(PT_ENTRY_NONE);
 }
 
 /*
  * The step to the next stop in the same PTE table, on the copies, or false:
- * for for_each_pt_leaf(), and for mm_walk_next_pte() below.
+ * for for_each_pt_leaf(), and for mm_walk_next_pte() below.  A present PTE,
+ * the common stop, is one test.
  */
 static __always_inline bool __pt_leaf_loop_step(struct __pt_leaf_loop *l)
 {
@@ -205,21 +220,23 @@ static __always_inline bool __pt_leaf_loop_step(struct __pt_leaf_loop *l)
 	pte_t *ptep = l->ptep;
 
 	/* mm_walk_end() in the body unmapped the table: the slow step. */
-	if (!l->step || !s->pte_mapped)
+	if (addr >= l->limit || !s->pte_mapped)
 		return false;
-	while (addr < l->end && (addr & ~PMD_MASK)) {
+	do {
 		enum pt_entry_type type;
 		union pt_entry e;
 
 		ptep++;
 		e.pte = (l->flags & MM_WALK_LOCKED) ? ptep_get(ptep) :
 						      ptep_get_lockless(ptep);
-		type = pt_generic_entry_type(PT_LEVEL_PTE, &e);
-		if (type == PT_ENTRY_LEAF ||
-		    (type == PT_ENTRY_NONPRESENT && (l->flags & MM_WALK_NONPRESENT)) ||
-		    (type == PT_ENTRY_NONE && (l->flags & MM_WALK_HOLES))) {
+		/* A present PTE is always reported: no lookup in @report. */
+		if (likely(pte_present(e.pte)))
+			type = PT_ENTRY_LEAF;
+		else
+			type = pt_generic_entry_type(PT_LEVEL_PTE, &e);
+		if (type == PT_ENTRY_LEAF || (BIT(type) & l->report)) {
 			l->ptep = ptep;
-			l->next = min(addr + PAGE_SIZE, l->end);
+			l->next = addr + PAGE_SIZE;
 			s->pt[PT_LEVEL_PTE].entp = ptep;
 			s->entry = e;
 			s->type = type;
@@ -228,7 +245,7 @@ static __always_inline bool __pt_leaf_loop_step(struct __pt_leaf_loop *l)
 			return true;
 		}
 		addr += PAGE_SIZE;
-	}
+	} while (addr < l->limit);
 	s->pt[PT_LEVEL_PTE].entp = ptep;
 	s->next = addr;
 	return false;

@@ -186,8 +186,15 @@ static const struct mm_walk_ops bench_leaf_ops = {
 	.walk_lock	= PGWALK_RDLOCK,
 };
 
+/* leaf_entry with runs of present (or of none) PTEs, as mincore() walks. */
+static const struct mm_walk_ops bench_leaf_runs_ops = {
+	.leaf_entry	= bench_leaf_entry,
+	.leaf_flags	= MM_WALK_RUNS,
+	.walk_lock	= PGWALK_RDLOCK,
+};
+
 enum {
-	W_RAW, W_LEAF_LOCKED, W_LEAF_LOCKLESS, W_LEAF_ENTRY, W_PAGEWALK,
+	W_RAW, W_LEAF_LOCKED, W_LEAF_LOCKLESS, W_LEAF_ENTRY, W_LEAF_RUNS, W_PAGEWALK,
 	W_PMD_ENTRY, W_HUGETLB_ENTRY, W_FOLIO_WALK, W_SEEK_LOCKED, W_SEEK_VMA,
 	W_SEEK_LOCKLESS, W_NR
 };
@@ -208,6 +215,7 @@ static const char * const walker_name[W_NR] = {
 	[W_LEAF_LOCKED]		= "for_each_pt_leaf locked",
 	[W_LEAF_LOCKLESS]	= "for_each_pt_leaf lockless",
 	[W_LEAF_ENTRY]		= "walk_page_range leaf_entry",
+	[W_LEAF_RUNS]		= "walk_page_range leaf_entry runs",
 	[W_PAGEWALK]		= "walk_page_range pte_entry",
 	[W_PMD_ENTRY]		= "walk_page_range pmd_entry",
 	[W_HUGETLB_ENTRY]	= "walk_page_range hugetlb_entry",
@@ -266,6 +274,11 @@ static unsigned long run_walker(int w, struct mm_struct *mm,
 	case W_LEAF_ENTRY:
 		mmap_read_lock(mm);
 		walk_page_range(mm, start, end, &bench_leaf_ops, &n);
+		mmap_read_unlock(mm);
+		break;
+	case W_LEAF_RUNS:
+		mmap_read_lock(mm);
+		walk_page_range(mm, start, end, &bench_leaf_runs_ops, &n);
 		mmap_read_unlock(mm);
 		break;
 	case W_PAGEWALK:

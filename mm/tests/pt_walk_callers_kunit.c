@@ -1149,14 +1149,395 @@ static void gup_hugetlb_pud(struct kunit *test)
 #endif
 #endif /* CONFIG_HUGETLB_PAGE */
 
+/*
+ * Batches of PTEs (follow_pte_batch()): a GUP of many pages takes the PTEs
+ * after the first of one table under one lock, for as long as each would
+ * give its page alone.  The expectation comes from GUP one page at a time
+ * (nr_pages 1: never batched) with the same flags, and from the layout the
+ * test made: where the batch must stop, and one reference (GET) or one pin
+ * per page.
+ */
+#define BATCH_PAGES	24
+
+/* Anonymous memory mapped with PTEs only (no THP). */
+static unsigned long map_ptes(struct kunit *test, unsigned long len,
+			      unsigned long prot)
+{
+	unsigned long start = map_anon(test, len, prot);
+
+	if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		KUNIT_ASSERT_EQ(test, do_madvise(current->mm, start, len,
+						 MADV_NOHUGEPAGE), 0);
+	return start;
+}
+
+static void write_pages(struct kunit *test, unsigned long start,
+			unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		KUNIT_ASSERT_EQ(test, put_user(0x20 + i, (u8 __user *)(start + i * PAGE_SIZE)), 0);
+}
+
+/* References one page took: a pin of a small folio is a bias. */
+static int batch_refs(struct folio *folio, unsigned int flags, int pages)
+{
+	if ((flags & FOLL_PIN) && !folio_test_large(folio))
+		return pages * GUP_PIN_COUNTING_BIAS;
+	return pages;
+}
+
+/*
+ * GUP @nr pages from @start with @flags (FOLL_GET or FOLL_PIN among them)
+ * and check the result: @expect pages (the count a layout gives, at most
+ * @nr), the pages GUP one at a time gives, and the references on their
+ * folios, which go back to what they were once the pages are released.
+ */
+static void check_batch(struct kunit *test, unsigned long start,
+			unsigned long nr, unsigned int flags, long expect)
+{
+	struct page **pages, **one;
+	long got, alone, i, j;
+	int *before;
+
+	pages = kunit_kcalloc(test, nr, sizeof(*pages), GFP_KERNEL);
+	one = kunit_kcalloc(test, nr, sizeof(*one), GFP_KERNEL);
+	before = kunit_kcalloc(test, nr, sizeof(*before), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	KUNIT_ASSERT_NOT_NULL(test, one);
+	KUNIT_ASSERT_NOT_NULL(test, before);
+
+	/* The reference: one page at a time, up to the first refusal. */
+	for (alone = 0; alone < nr; alone++) {
+		if (gup(start + alone * PAGE_SIZE, 1, flags, &one[alone]) != 1)
+			break;
+		if (flags & FOLL_PIN)
+			unpin_user_page(one[alone]);
+		else
+			put_page(one[alone]);
+	}
+	KUNIT_ASSERT_EQ(test, alone, expect);
+
+	lru_add_drain_all();
+	for (i = 0; i < expect; i++)
+		before[i] = folio_ref_count(page_folio(one[i]));
+	got = gup(start, nr, flags, pages);
+	lru_add_drain_all();
+	KUNIT_ASSERT_EQ(test, got, expect ? expect : -EFAULT);
+	for (i = 0; i < expect; i++) {
+		struct folio *folio = page_folio(one[i]);
+		int same = 0;
+
+		KUNIT_EXPECT_PTR_EQ_MSG(test, pages[i], one[i], "page %ld", i);
+		for (j = 0; j < expect; j++)
+			same += page_folio(one[j]) == folio;
+		KUNIT_EXPECT_EQ_MSG(test, folio_ref_count(folio),
+				    before[i] + batch_refs(folio, flags, same),
+				    "page %ld", i);
+		if (flags & FOLL_PIN)
+			KUNIT_EXPECT_TRUE(test, folio_maybe_dma_pinned(folio));
+	}
+	if (got <= 0)
+		return;
+	if (flags & FOLL_PIN)
+		unpin_user_pages(pages, got);
+	else
+		for (i = 0; i < got; i++)
+			put_page(pages[i]);
+	for (i = 0; i < expect; i++)
+		KUNIT_EXPECT_EQ_MSG(test, folio_ref_count(page_folio(one[i])),
+				    before[i], "page %ld", i);
+}
+
+/*
+ * A batch ends at the end of its PTE table; the next table is a batch of
+ * its own.  The pages hold what was written, GET and PIN.
+ */
+static void gup_batch_table_end(struct kunit *test)
+{
+	unsigned long start, i;
+	struct page *pages[BATCH_PAGES];
+
+	start = ALIGN(map_ptes(test, 3 * PMD_SIZE, PROT_READ | PROT_WRITE), PMD_SIZE) +
+		PMD_SIZE - 5 * PAGE_SIZE;
+	write_pages(test, start, BATCH_PAGES);
+	check_batch(test, start, BATCH_PAGES, FOLL_GET, BATCH_PAGES);
+	check_batch(test, start, BATCH_PAGES, FOLL_PIN | FOLL_WRITE, BATCH_PAGES);
+	KUNIT_ASSERT_EQ(test, gup(start, BATCH_PAGES, FOLL_GET, pages), BATCH_PAGES);
+	for (i = 0; i < BATCH_PAGES; i++) {
+		KUNIT_EXPECT_EQ(test, page_byte(pages[i]), 0x20 + i);
+		put_page(pages[i]);
+	}
+}
+
+/*
+ * A none PTE (zapped) and non-present ones (a migration entry, a marker) end
+ * the batch: without FOLL_NOFAULT the fault path takes the none PTE (a new
+ * page) and GUP goes on; with it, GUP stops there.
+ */
+static void gup_batch_nonpresent(struct kunit *test)
+{
+	struct page *pages[BATCH_PAGES];
+	struct mm_struct *mm;
+	unsigned long start, i;
+	pte_t *ptep, orig[2];
+	spinlock_t *ptl;	/* the PTE table's lock */
+
+	start = map_ptes(test, BATCH_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	mm = current->mm;	/* the test's mm, made by the first mapping */
+	write_pages(test, start, BATCH_PAGES);
+	KUNIT_ASSERT_EQ(test, do_madvise(mm, start + 7 * PAGE_SIZE, PAGE_SIZE,
+					 MADV_DONTNEED), 0);
+	check_batch(test, start, BATCH_PAGES, FOLL_GET | FOLL_NOFAULT, 7);
+	check_batch(test, start, BATCH_PAGES, FOLL_PIN | FOLL_NOFAULT, 7);
+	KUNIT_ASSERT_EQ(test, gup(start, BATCH_PAGES, FOLL_GET | FOLL_WRITE, pages),
+			BATCH_PAGES);
+	for (i = 0; i < BATCH_PAGES; i++) {
+		KUNIT_EXPECT_EQ(test, page_byte(pages[i]), i == 7 ? 0 : 0x20 + i);
+		put_page(pages[i]);
+	}
+
+	/* Page 3 under migration, page 4 a marker. */
+	mmap_write_lock(mm);
+	ptep = test_pte(mm, start + 3 * PAGE_SIZE, &ptl);
+	if (!ptep) {
+		mmap_write_unlock(mm);
+		KUNIT_FAIL(test, "no PTE table for the anonymous range");
+		return;
+	}
+	spin_lock(ptl);
+	orig[0] = ptep_get(ptep);
+	orig[1] = ptep_get(ptep + 1);
+	set_pte_at(mm, start + 3 * PAGE_SIZE, ptep,
+		   swp_entry_to_pte(make_readable_migration_entry(pte_pfn(orig[0]))));
+	set_pte_at(mm, start + 4 * PAGE_SIZE, ptep + 1,
+		   make_pte_marker(PTE_MARKER_POISONED));
+	spin_unlock(ptl);
+	mmap_write_unlock(mm);
+
+	check_batch(test, start, BATCH_PAGES, FOLL_GET | FOLL_NOFAULT, 3);
+	check_batch(test, start + 5 * PAGE_SIZE, 8, FOLL_PIN | FOLL_NOFAULT, 8);
+
+	mmap_write_lock(mm);
+	ptep = test_pte(mm, start + 3 * PAGE_SIZE, &ptl);
+	spin_lock(ptl);
+	set_pte_at(mm, start + 3 * PAGE_SIZE, ptep, orig[0]);
+	set_pte_at(mm, start + 4 * PAGE_SIZE, ptep + 1, orig[1]);
+	spin_unlock(ptl);
+	mmap_write_unlock(mm);
+}
+
+/*
+ * A PTE that needs a write fault ends a FOLL_WRITE batch: a page only read
+ * (the zero page, read-only), and a page shared after fork-like COW is not
+ * tested here.  A read takes the zero page in the same batch.
+ */
+static void gup_batch_write_fault(struct kunit *test)
+{
+	struct page *pages[BATCH_PAGES];
+	unsigned long start, i;
+	u8 val;
+
+	start = map_ptes(test, BATCH_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	write_pages(test, start, BATCH_PAGES);
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, start + 10 * PAGE_SIZE,
+					 PAGE_SIZE, MADV_DONTNEED), 0);
+	KUNIT_ASSERT_EQ(test, get_user(val, (u8 __user *)(start + 10 * PAGE_SIZE)), 0);
+	check_batch(test, start, BATCH_PAGES, FOLL_GET | FOLL_WRITE | FOLL_NOFAULT, 10);
+	check_batch(test, start, BATCH_PAGES, FOLL_PIN | FOLL_WRITE | FOLL_NOFAULT, 10);
+	KUNIT_ASSERT_EQ(test, gup(start, BATCH_PAGES, FOLL_GET, pages), BATCH_PAGES);
+	KUNIT_EXPECT_TRUE(test, is_zero_page(pages[10]));
+	for (i = 0; i < BATCH_PAGES; i++)
+		put_page(pages[i]);
+	/* Without FOLL_NOFAULT the fault breaks COW and GUP goes on. */
+	check_batch(test, start, BATCH_PAGES, FOLL_GET | FOLL_WRITE, BATCH_PAGES);
+}
+
+#if defined(CONFIG_HAVE_ARCH_USERFAULTFD_WP) && defined(CONFIG_USERFAULTFD)
+/*
+ * uffd-wp: in a read-only private mapping, FOLL_FORCE writes go to the
+ * exclusive anonymous pages without a fault, unless the PTE is
+ * write-protected for userfaultfd: that PTE ends the batch.
+ */
+static void gup_batch_uffd_wp(struct kunit *test)
+{
+	const unsigned int flags = FOLL_GET | FOLL_WRITE | FOLL_FORCE;
+	struct page *pages[BATCH_PAGES];
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;
+	unsigned long start, i;
+	spinlock_t *ptl;	/* the PTE table's lock */
+	pte_t *ptep, orig;
+
+	start = map_ptes(test, BATCH_PAGES * PAGE_SIZE, PROT_READ);
+	mm = current->mm;
+	/* Exclusive anonymous pages, mapped read-only. */
+	KUNIT_ASSERT_EQ(test, gup(start, BATCH_PAGES, flags, pages), BATCH_PAGES);
+	for (i = 0; i < BATCH_PAGES; i++)
+		put_page(pages[i]);
+	check_batch(test, start, BATCH_PAGES, flags | FOLL_NOFAULT, BATCH_PAGES);
+
+	mmap_write_lock(mm);
+	vma = vma_lookup(mm, start);
+	ptep = test_pte(mm, start + 6 * PAGE_SIZE, &ptl);
+	if (!vma || !ptep) {
+		mmap_write_unlock(mm);
+		KUNIT_FAIL(test, "no VMA or PTE table for the range");
+		return;
+	}
+	vm_flags_set(vma, VM_UFFD_WP);
+	spin_lock(ptl);
+	orig = ptep_get(ptep);
+	set_pte_at(mm, start + 6 * PAGE_SIZE, ptep, pte_mkuffd_wp(orig));
+	spin_unlock(ptl);
+	mmap_write_unlock(mm);
+
+	check_batch(test, start, BATCH_PAGES, flags | FOLL_NOFAULT, 6);
+	check_batch(test, start + 7 * PAGE_SIZE, 8, flags | FOLL_NOFAULT, 8);
+
+	mmap_write_lock(mm);
+	vma = vma_lookup(mm, start);
+	ptep = test_pte(mm, start + 6 * PAGE_SIZE, &ptl);
+	spin_lock(ptl);
+	set_pte_at(mm, start + 6 * PAGE_SIZE, ptep, orig);
+	spin_unlock(ptl);
+	vm_flags_clear(vma, VM_UFFD_WP);
+	mmap_write_unlock(mm);
+}
+#endif
+
+#ifdef CONFIG_NUMA_BALANCING
+/*
+ * NUMA hinting: a PTE made PROT_NONE by the balancer ends a batch that
+ * honours NUMA faults (FOLL_HONOR_NUMA_FAULT), and not one that does not.
+ */
+static void gup_batch_numa(struct kunit *test)
+{
+	struct mm_struct *mm;
+	unsigned long start;
+	spinlock_t *ptl;	/* the PTE table's lock */
+	pte_t *ptep, orig;
+
+	start = map_ptes(test, BATCH_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	mm = current->mm;
+	write_pages(test, start, BATCH_PAGES);
+	mmap_write_lock(mm);
+	ptep = test_pte(mm, start + 12 * PAGE_SIZE, &ptl);
+	if (!ptep) {
+		mmap_write_unlock(mm);
+		KUNIT_FAIL(test, "no PTE table for the range");
+		return;
+	}
+	spin_lock(ptl);
+	orig = ptep_get(ptep);
+	set_pte_at(mm, start + 12 * PAGE_SIZE, ptep, pte_modify(orig, PAGE_NONE));
+	spin_unlock(ptl);
+	flush_tlb_range(vma_lookup(mm, start), start, start + BATCH_PAGES * PAGE_SIZE);
+	mmap_write_unlock(mm);
+	KUNIT_EXPECT_TRUE(test, pte_protnone(pte_modify(orig, PAGE_NONE)));
+
+	check_batch(test, start, BATCH_PAGES,
+		    FOLL_GET | FOLL_HONOR_NUMA_FAULT | FOLL_NOFAULT, 12);
+	check_batch(test, start, BATCH_PAGES, FOLL_PIN | FOLL_NOFAULT, BATCH_PAGES);
+
+	mmap_write_lock(mm);
+	ptep = test_pte(mm, start + 12 * PAGE_SIZE, &ptl);
+	spin_lock(ptl);
+	set_pte_at(mm, start + 12 * PAGE_SIZE, ptep, orig);
+	spin_unlock(ptl);
+	mmap_write_unlock(mm);
+}
+#endif
+
+/* A fatal signal pending: GUP takes nothing and says -EINTR. */
+static void gup_batch_fatal_signal(struct kunit *test)
+{
+	struct page *pages[BATCH_PAGES], *pins[BATCH_PAGES];
+	int refs[BATCH_PAGES];
+	unsigned long start, i;
+	long ret;
+
+	start = map_ptes(test, BATCH_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	write_pages(test, start, BATCH_PAGES);
+	KUNIT_ASSERT_EQ(test, gup(start, BATCH_PAGES, FOLL_GET, pages), BATCH_PAGES);
+	lru_add_drain_all();
+	for (i = 0; i < BATCH_PAGES; i++)
+		refs[i] = page_ref_count(pages[i]);
+
+	spin_lock_irq(&current->sighand->siglock);
+	sigaddset(&current->pending.signal, SIGKILL);
+	set_tsk_thread_flag(current, TIF_SIGPENDING);
+	spin_unlock_irq(&current->sighand->siglock);
+	KUNIT_EXPECT_TRUE(test, fatal_signal_pending(current));
+	mmap_read_lock(current->mm);
+	ret = pin_user_pages_remote(current->mm, start, BATCH_PAGES, FOLL_WRITE,
+				    pins, NULL);
+	mmap_read_unlock(current->mm);
+	spin_lock_irq(&current->sighand->siglock);
+	sigdelset(&current->pending.signal, SIGKILL);
+	recalc_sigpending();
+	spin_unlock_irq(&current->sighand->siglock);
+
+	KUNIT_EXPECT_EQ(test, ret, -EINTR);
+	lru_add_drain_all();
+	for (i = 0; i < BATCH_PAGES; i++) {
+		KUNIT_EXPECT_EQ(test, page_ref_count(pages[i]), refs[i]);
+		put_page(pages[i]);
+	}
+}
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/*
+ * A batch across the end of a large folio: a THP mapped by PTEs (split with
+ * FOLL_SPLIT_PMD), its second half zapped and faulted again as small pages.
+ * Each page of the large folio takes its own reference (a pin: one, and the
+ * folio's pincount), each small page its own.
+ */
+static void gup_batch_folio_end(struct kunit *test)
+{
+	unsigned long thp, mid;
+	struct page *page;
+
+	thp = map_thp_range(test);
+	fault_thp(test, thp);
+	KUNIT_ASSERT_EQ(test, gup(thp, 1, FOLL_GET | FOLL_SPLIT_PMD, &page), 1);
+	KUNIT_EXPECT_EQ(test, folio_size(page_folio(page)), PMD_SIZE);
+	put_page(page);
+	mid = thp + PMD_SIZE / 2;
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, mid, PMD_SIZE / 2,
+					 MADV_DONTNEED), 0);
+	write_pages(test, mid, 8);
+	KUNIT_ASSERT_EQ(test, gup(mid, 1, FOLL_GET, &page), 1);
+	KUNIT_EXPECT_FALSE(test, folio_test_large(page_folio(page)));
+	put_page(page);
+
+	check_batch(test, mid - 6 * PAGE_SIZE, 12, FOLL_GET, 12);
+	check_batch(test, mid - 6 * PAGE_SIZE, 12, FOLL_PIN | FOLL_WRITE, 12);
+	/* A batch of one large folio's pages only. */
+	check_batch(test, thp + 3 * PAGE_SIZE, 20, FOLL_PIN, 20);
+}
+#endif
+
 static struct kunit_case pt_walk_gup_cases[] = {
 	KUNIT_CASE(gup_anon),
 	KUNIT_CASE(gup_zero_page),
 	KUNIT_CASE(gup_force),
 	KUNIT_CASE(gup_bad_address),
 	KUNIT_CASE(gup_pfnmap),
+	KUNIT_CASE(gup_batch_table_end),
+	KUNIT_CASE(gup_batch_nonpresent),
+	KUNIT_CASE(gup_batch_write_fault),
+#if defined(CONFIG_HAVE_ARCH_USERFAULTFD_WP) && defined(CONFIG_USERFAULTFD)
+	KUNIT_CASE(gup_batch_uffd_wp),
+#endif
+#ifdef CONFIG_NUMA_BALANCING
+	KUNIT_CASE(gup_batch_numa),
+#endif
+	KUNIT_CASE(gup_batch_fatal_signal),
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	KUNIT_CASE(gup_thp),
+	KUNIT_CASE(gup_batch_folio_end),
 #endif
 #ifdef CONFIG_HUGETLB_PAGE
 	KUNIT_CASE(gup_hugetlb_pmd),

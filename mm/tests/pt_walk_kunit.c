@@ -163,8 +163,9 @@ static void record_ptrs(struct ptr_rec *r, const struct mm_walk_state *s)
 	r->level = s->level;
 	for (l = 0; l < PT_NR_LEVELS; l++) {
 		r->entp[l] = s->pt[l].entp;
-		r->table[l] = s->pt[l].table;
-		r->ptdesc[l] = s->pt[l].ptdesc;
+		/* Only the levels passed have a table. */
+		r->table[l] = l >= s->level ? mm_walk_table(s, l) : NULL;
+		r->ptdesc[l] = l >= s->level ? mm_walk_ptdesc(s, l) : NULL;
 	}
 }
 
@@ -441,7 +442,8 @@ static void pt_walk_seek(struct kunit *test)
 		record_stop(&r, &s);
 		held = s.ptl;
 		for (k = 0; k < PT_NR_LEVELS; k++)
-			lvl[k] = s.pt[k].ptdesc ? ptdesc_level(s.pt[k].ptdesc) : -2;
+			lvl[k] = k >= s.level && mm_walk_ptdesc(&s, k) ?
+				 ptdesc_level(mm_walk_ptdesc(&s, k)) : -2;
 		mm_walk_end(&s);
 		if (found)
 			expected = pte_lockptr(mm, s.pt[PT_LEVEL_PMD].entp);
@@ -474,7 +476,7 @@ static void pt_walk_seek(struct kunit *test)
 		if (lvl[PT_LEVEL_PUD] != -2)
 			KUNIT_EXPECT_EQ(test, lvl[PT_LEVEL_PUD], PUD_CTOR_LEVEL);
 		KUNIT_EXPECT_EQ(test, lvl[PT_LEVEL_PGD], -1);
-		KUNIT_EXPECT_PTR_EQ(test, s.pt[PT_LEVEL_PGD].table, (void *)mm->pgd);
+		KUNIT_EXPECT_PTR_EQ(test, mm_walk_table(&s, PT_LEVEL_PGD), (void *)mm->pgd);
 		check_pte_leaf(test, l, &r, i);
 	}
 
