@@ -10,6 +10,8 @@
 #	(x86_64, the default, or arm64, built by scripts/kunit.sh) running
 #	the suites of FILTER (a kunit.filter_glob, default pt_walk_mincore):
 #	build/insn-profile/<config>-<filter>.txt
+#   scripts/insn-profile.sh plugin
+#	build the plugin only, and print its path
 #   scripts/insn-profile.sh bench [CONFIG...]   (make insn-bench)
 #	per walker: the benchmark kernel (pt_walk_bench, built here in
 #	build/out/bench-<config>) runs each walker of each scenario once
@@ -122,6 +124,11 @@ bench() {
 }
 
 PLUGIN_ARGS=
+# "plugin": only build the plugin (for scripts/users-bench.sh) and say where.
+if [ "${1:-}" = plugin ]; then
+	echo "$plugin"
+	exit 0
+fi
 if [ "${1:-}" = bench ]; then
 	shift
 	bench "$@"

@@ -125,11 +125,12 @@ cmdline="$cmdline tsc_early_khz=$khz tsc=reliable"
 IRD=$S/initramfs
 initramfs_start "$IRD" || die "no /bin/busybox (busybox-static)"
 cp "$S/bin/ptwalk_users" "$IRD/bin/"
-# gup_test (built by scripts/selftests.sh) times the GUP slow path.
-[ -x "$BUILD/selftests/bin/gup_test" ] && cp "$BUILD/selftests/bin/gup_test" "$IRD/bin/"
 cat >> "$IRD/init" <<'EOF'
 # The rest of the users' benchmark /init (scripts/users-bench.sh): runs
 # ptwalk_users, whose result lines start with "USERS ", then reboots.
+# debugfs for gup_test, which ptwalk_users drives for the GUP slow path.
+mkdir -p /sys/kernel/debug
+mount -t debugfs none /sys/kernel/debug
 echo 64 > /proc/sys/vm/nr_hugepages
 for d in /sys/kernel/mm/hugepages/hugepages-*; do
 	echo "USERS-INFO ${d##*/}: $(cat "$d/nr_hugepages") pages"
@@ -143,20 +144,12 @@ while [ "$(cat $cs)" != tsc ] && [ $i -lt 20 ]; do
 	i=$((i + 1))
 done
 echo "USERS-INFO clocksource: $(cat $cs) (available: $(cat ${cs%/*}/available_clocksource))"
-ptwalk_users
+# ptwalk_insn on the command line: the instruction count run.
+case " $(cat /proc/cmdline) " in
+*" ptwalk_insn "*) ptwalk_users --insn ;;
+*) ptwalk_users ;;
+esac
 rc=$?
-# The GUP slow path: pin_user_pages(FOLL_LONGTERM) (gup_test -L, the slow
-# path benchmark gup_test times; -U does not print times), 7 runs of 512
-# pages per call over the mapping, FOLL_WRITE; one "USERS-GUP scenario
-# pages us" a run.
-if [ -x /bin/gup_test ] && mount -t debugfs none /sys/kernel/debug; then
-	gup() {
-		gup_test "$@" 2>&1 | tr '#' '\n' | sed -n 's/.*Time: get:\([0-9]*\).*/\1/p'
-	}
-	for v in $(gup -L -T -w -m 256 -n 512 -r 7); do echo "USERS-GUP anon-4k 65536 $v"; done
-	for v in $(gup -L -t -w -m 256 -n 512 -r 7); do echo "USERS-GUP thp 65536 $v"; done
-	for v in $(gup -L -H -w -m 64 -n 512 -r 7); do echo "USERS-GUP hugetlb-2M 16384 $v"; done
-fi
 echo "USERS-DONE rc=$rc"
 sync
 # No ACPI in this kernel: reboot -f ends QEMU (-no-reboot).
@@ -168,17 +161,22 @@ chmod +x "$IRD/init"
 
 # 4. Boot the kernels one after the other: each TCG guest uses a host CPU,
 # and two side by side would slow each other down.
-boot() {
-	local k=$1 t0 rc
+boot() {		# boot KERNEL [LOG-NAME QEMU-ARGS... -- KERNEL-ARGS...]
+	local k=$1 name=${2:-$1} t0 rc
+	local -a qargs=() kargs=()
 
+	shift $(( $# > 1 ? 2 : 1 ))
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do qargs+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
+	kargs=("$@")
 	echo "users-bench: running the $k kernel (host load: $(cut -d' ' -f1-3 /proc/loadavg))"
 	t0=$(date +%s)
 	timeout "$timeout" qemu-system-x86_64 -bios /usr/share/qemu/qboot.rom \
-		-cpu max -m "$mem" -nographic -no-reboot \
+		-cpu max -m "$mem" -nographic -no-reboot "${qargs[@]}" \
 		-kernel "$S/$k.bzImage" -initrd "$S/initramfs.cpio.gz" \
-		-append "$cmdline" < /dev/null > "$S/$k.log" 2>&1
+		-append "$cmdline ${kargs[*]}" < /dev/null > "$S/$name.log" 2>&1
 	rc=$?
-	echo "$rc $(( $(date +%s) - t0 ))" > "$S/$k.qemu"
+	echo "$rc $(( $(date +%s) - t0 ))" > "$S/$name.qemu"
 }
 
 failed=
@@ -188,19 +186,6 @@ for k in base patched; do
 	log=$S/$k.log
 	out=$RES/qemu-$k-users.results
 	tr -d '\r' < "$log" | sed -n 's/^USERS \([^|]*|[^|]*|[0-9]*|[0-9]*|[0-9]*|[0-9]*\)$/\1/p' > "$out"
-	# gup_test's runs, in us: their median, in the same format.
-	tr -d '\r' < "$log" | awk '
-		$1 == "USERS-GUP" { pages[$2] = $3; n[$2]++; t[$2, n[$2]] = $4 }
-		END {
-			for (k in n) {
-				for (i = 2; i <= n[k]; i++)
-					for (j = i; j > 1 && t[k, j - 1] > t[k, j]; j--) {
-						x = t[k, j]; t[k, j] = t[k, j - 1]; t[k, j - 1] = x
-					}
-				printf "%s|pin_user_pages(LONGTERM)|%d|%d|%d|%d\n", k,
-					t[k, int((n[k] + 1) / 2)] * 1000, pages[k], pages[k], n[k]
-			}
-		}' >> "$out"
 	cs=$(tr -d '\r' < "$log" | grep -o 'Switched to clocksource .*' | tail -n 1)
 	tr -d '\r' < "$log" | grep -E '^USERS-(WARN|SKIP|DONE rc=[^0])' | sed "s/^/users-bench: $k: /"
 	problem=$(qemu_run_problem "$log" "$rc" "$timeout" USERS-DONE USERS)
@@ -212,7 +197,31 @@ for k in base patched; do
 	echo "users-bench: $k kernel: $secs s, $(grep -c . "$out") results, ${cs:-no clocksource switch}"
 done
 
-# 5. The table: base and patched median ns, ratio patched/base.
+# 5. Exact instructions, per walker and kernel: each kernel once more under
+# the TCG plugin of scripts/insn-profile.sh, counting from getppid() to
+# getpgrp(), which ptwalk_users --insn calls around one run of each walker
+# (the system call entry and exit are the same on both kernels).  Results
+# in build/bench/insn-users-{base,patched}.{results,txt}.
+if [ -z "${USERS_NO_INSN:-}" ]; then
+	plugin=$("$ROOT/scripts/insn-profile.sh" plugin | tail -n 1) || plugin=
+	for k in base patched; do
+		sm=$OUT/selftests-$k/System.map
+		b=$(awk '$3 == "__x64_sys_getppid" { print $1 }' "$sm" 2>/dev/null)
+		e=$(awk '$3 == "__x64_sys_getpgrp" { print $1 }' "$sm" 2>/dev/null)
+		if [ -z "$plugin" ] || [ -z "$b" ] || [ -z "$e" ]; then
+			echo "users-bench: no instruction counts for $k (plugin or markers missing)" >&2
+			failed="$failed insn-$k"
+			continue
+		fi
+		boot "$k" "insn-$k" -plugin "$plugin,begin=$b,end=$e,out=$S/insn-$k.tbprof" -- ptwalk_insn
+		python3 "$ROOT/bench/insn-profile/symbolize.py" --phases "$S/insn-$k.log" \
+			--results "$RES/insn-users-$k.results" "$sm" "$S/insn-$k.tbprof" \
+			> "$RES/insn-users-$k.txt" ||
+			{ echo "users-bench: cannot fold the instruction counts of $k" >&2; failed="$failed insn-$k"; }
+	done
+fi
+
+# 6. The table: base and patched median ns, ratio patched/base.
 {
 	echo "Users' view: median of 7 repetitions, ns, qemu-system-x86_64 TCG"
 	echo "base: build/out/selftests-base at $(git -C "$LINUX" rev-parse --short "$(cat "$S/base.commit")")," \

@@ -72,9 +72,12 @@ def phases(a, folder):
     names = []
     with open(a.phases, errors='replace') as f:
         for line in f:
-            m = re.search(r'insn: (.*)$', line)
+            # The benchmark's "insn: scenario|walker|pages|range|leaves";
+            # the users' view's "USERS-INSN scenario|walker|pages".
+            m = re.search(r'(?:insn: |USERS-INSN )(.*)$', line)
             if m:
-                names.append(m.group(1).strip().split('|'))
+                f = m.group(1).strip().split('|')
+                names.append((f + [f[2], f[2]])[:5])
     per = {}
     with open(a.tbprof_out) as f:
         for line in f:

@@ -29,6 +29,10 @@
  *
  * Build: gcc -static -O2 -Wall -o ptwalk_users ptwalk_users.c
  *
+ * With /sys/kernel/debug/gup_test (CONFIG_GUP_TEST, debugfs mounted) it also
+ * times the GUP slow path: get_user_pages() and pin_user_pages(FOLL_LONGTERM)
+ * over the mapping, as the kernel's gup_test times them.
+ *
  * "ptwalk_users --tsc-khz" prints the TSC frequency of the machine it runs
  * on in kHz (x86 only), measured against CLOCK_MONOTONIC_RAW: under QEMU
  * TCG the guest TSC is the host's, and scripts/users-bench.sh passes it as
@@ -41,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -83,6 +88,8 @@ enum walker {
 	W_MINCORE,
 	W_PAGEMAP,
 	W_SMAPS,
+	W_GUP_GET,
+	W_GUP_PIN,
 	NR_WALKERS,
 };
 
@@ -90,7 +97,59 @@ static const char *const walker_name[NR_WALKERS] = {
 	[W_MINCORE]	= "mincore()",
 	[W_PAGEMAP]	= "pagemap read",
 	[W_SMAPS]	= "smaps read",
+	[W_GUP_GET]	= "get_user_pages",
+	[W_GUP_PIN]	= "pin_user_pages(LONGTERM)",
 };
+
+/*
+ * The GUP slow path, through the kernel's gup_test (CONFIG_GUP_TEST,
+ * /sys/kernel/debug/gup_test; mm/gup_test.h): get_user_pages() and
+ * pin_user_pages(FOLL_LONGTERM), FOLL_WRITE, 512 pages per call, timed by
+ * the kernel around the calls alone (in us; the put is not counted).
+ */
+struct gup_test {
+	uint64_t get_delta_usec;
+	uint64_t put_delta_usec;
+	uint64_t addr;
+	uint64_t size;
+	uint32_t nr_pages_per_call;
+	uint32_t gup_flags;
+	uint32_t test_flags;
+	uint32_t which_pages[8];
+};
+
+#define PIN_LONGTERM_BENCHMARK	_IOWR('g', 3, struct gup_test)
+#define GUP_BASIC_TEST		_IOWR('g', 4, struct gup_test)
+#define GUP_FOLL_WRITE		0x01
+#define GUP_PER_CALL		512
+
+static int gup_fd = -1;
+
+/*
+ * --insn: one round after the warm-up, each walker between a getppid() and
+ * a getpgrp(), the markers of the instruction counter
+ * (bench/insn-profile/tbprof.c, scripts/users-bench.sh INSN=1), after a
+ * "USERS-INSN scenario|walker|pages" line that names it.
+ */
+static int insn_mode;
+
+/* One gup_test call over the mapping: the pages taken, the time in ns. */
+static int gup_run(int w, char *map, unsigned long size, unsigned long *pages,
+		   uint64_t *ns)
+{
+	struct gup_test g = {
+		.addr = (unsigned long)map,
+		.size = size,
+		.nr_pages_per_call = GUP_PER_CALL,
+		.gup_flags = GUP_FOLL_WRITE,
+	};
+
+	if (ioctl(gup_fd, w == W_GUP_GET ? GUP_BASIC_TEST : PIN_LONGTERM_BENCHMARK, &g))
+		return -1;
+	*pages = g.size / PAGE_SIZE;
+	*ns = g.get_delta_usec * 1000;
+	return 0;
+}
 
 struct scenario {
 	const char *name;
@@ -366,9 +425,18 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 	/* Round -1 warms up and is not counted. */
 	for (r = -1; r < REPS; r++) {
 		for (w = 0; w < NR_WALKERS; w++) {
+			uint64_t gup_ns = 0;
 			ssize_t n = 0;
 			int err = 0;
 
+			if ((w == W_GUP_GET || w == W_GUP_PIN) && gup_fd < 0)
+				continue;
+			if (insn_mode && r == 0) {
+				printf("USERS-INSN %s|%s|%lu\n", sc->name,
+				       walker_name[w], npages);
+				fflush(stdout);
+				getppid();	/* the instruction counter's begin */
+			}
 			t0 = now_ns();
 			switch (w) {
 			case W_MINCORE:
@@ -382,8 +450,16 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 			case W_SMAPS:
 				err = read_text("/proc/self/smaps", smaps);
 				break;
+			case W_GUP_GET:
+			case W_GUP_PIN:
+				err = gup_run(w, map, sc->size, &counted[w], &gup_ns);
+				break;
 			}
 			t1 = now_ns();
+			if (insn_mode && r == 0)
+				getpgrp();	/* the instruction counter's end */
+			if (gup_ns)
+				t1 = t0 + gup_ns;
 			if (err) {
 				printf("USERS-WARN %s: %s failed: %s (%zd)\n",
 				       sc->name, walker_name[w], strerror(errno), n);
@@ -392,6 +468,9 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 			if (r >= 0)
 				times[w][r] = t1 - t0;
 		}
+		/* One round between the markers is what is counted. */
+		if (insn_mode && r == 0)
+			goto unmap;
 	}
 
 	/* What each walker saw, from the last round. */
@@ -405,6 +484,8 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 	counted[W_SMAPS] = (st.rss + st.hugetlb) * 1024 / PAGE_SIZE;
 
 	for (w = 0; w < NR_WALKERS; w++) {
+		if ((w == W_GUP_GET || w == W_GUP_PIN) && gup_fd < 0)
+			continue;
 		whole_ms = 1;
 		for (r = 0; r < REPS; r++)
 			whole_ms &= times[w][r] % NSEC_PER_MSEC == 0;
@@ -472,10 +553,16 @@ int main(int argc, char **argv)
 		return 1;
 #endif
 	}
-	if (argc != 1) {
-		fprintf(stderr, "usage: ptwalk_users [--tsc-khz]\n");
+	if (argc == 2 && !strcmp(argv[1], "--insn"))
+		insn_mode = 1;
+	else if (argc != 1) {
+		fprintf(stderr, "usage: ptwalk_users [--tsc-khz | --insn]\n");
 		return 1;
 	}
+	gup_fd = open("/sys/kernel/debug/gup_test", O_RDWR);
+	if (gup_fd < 0)
+		printf("USERS-SKIP gup: /sys/kernel/debug/gup_test: %s\n",
+		       strerror(errno));
 
 	read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
 		  cs, sizeof(cs));
