@@ -175,7 +175,7 @@ static void pt_walk_unlock(struct mm_walk_state *s)
 {
 	/*
 	 * The lock, and the RCU read lock of pte_offset_map(), were handed
-	 * over to the state by pt_walk_descend(); the __acquire()s tell
+	 * over to the state by __pt_walk_descend(); the __acquire()s tell
 	 * sparse, which cannot follow a lock kept in a structure.
 	 */
 	if (s->pte_mapped) {
@@ -340,10 +340,11 @@ static inline bool pt_walk_table_gone(struct mm_walk_state *s)
  * entry of that level (the same table, which the caller has checked);
  * otherwise it is found from the entry of the level above.
  */
-static void pt_walk_descend(struct mm_walk_state *s, unsigned long addr,
-			    enum pt_level from, bool step)
+static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
+					      unsigned long addr,
+					      enum pt_level from, bool step,
+					      bool locked)
 {
-	bool locked = s->flags & MM_WALK_LOCKED;
 	struct mm_struct *mm = s->mm;
 	enum pt_entry_type type;
 	unsigned int tries = 0;
@@ -516,6 +517,36 @@ stop:
 }
 
 /*
+ * The descent, made once for locked and once for lockless walks: the mode
+ * is a constant in each, so that neither tests it at every level.
+ */
+static noinline void pt_walk_descend(struct mm_walk_state *s,
+				     unsigned long addr, enum pt_level from,
+				     bool step)
+{
+	if (s->flags & MM_WALK_LOCKED)
+		__pt_walk_descend(s, addr, from, step, true);
+	else
+		__pt_walk_descend(s, addr, from, step, false);
+}
+
+/*
+ * The descent of a seek, from the top: a copy of its own, with the level
+ * to start from, the step and the mode all constants.
+ */
+static noinline void pt_walk_seek_locked(struct mm_walk_state *s,
+					 unsigned long addr)
+{
+	__pt_walk_descend(s, addr, PT_LEVEL_PGD, false, true);
+}
+
+static noinline void pt_walk_seek_lockless(struct mm_walk_state *s,
+					   unsigned long addr)
+{
+	__pt_walk_descend(s, addr, PT_LEVEL_PGD, false, false);
+}
+
+/*
  * With MM_WALK_BATCH, extend a present PTE to the run of following PTEs in
  * the same table that map the next pages of the same folio.
  */
@@ -552,24 +583,90 @@ static void pt_walk_batch(struct mm_walk_state *s)
 /*
  * With MM_WALK_RUNS, extend a present or none PTE to the run of following
  * PTEs of the same type in the same table, whatever they map: for walkers
- * that only ask whether pages are mapped (mincore()).
+ * that only ask whether pages are mapped (mincore()).  One test per PTE.
  */
 static void pt_walk_run(struct mm_walk_state *s)
 {
-	pte_t *ptep = s->pt[PT_LEVEL_PTE].entp;
-	unsigned long addr = s->next;
+	pte_t *first = s->pt[PT_LEVEL_PTE].entp, *ptep = first + 1;
+	bool locked = s->flags & MM_WALK_LOCKED;
+	unsigned long addr = s->next, limit;
 
-	while (addr < s->end && (addr & (pt_table_span(PT_LEVEL_PTE) - 1))) {
+	if (!(addr & (pt_table_span(PT_LEVEL_PTE) - 1)))
+		return;
+	limit = min(ALIGN(addr, pt_table_span(PT_LEVEL_PTE)), s->end);
+#define PT_RUN_PTE(p)	(locked ? ptep_get(p) : ptep_get_lockless(p))
+	if (s->type == PT_ENTRY_LEAF) {
+		while (addr < limit && pte_present(PT_RUN_PTE(ptep))) {
+			ptep++;
+			addr += PAGE_SIZE;
+		}
+	} else {
+		while (addr < limit && pte_none(PT_RUN_PTE(ptep))) {
+			ptep++;
+			addr += PAGE_SIZE;
+		}
+	}
+#undef PT_RUN_PTE
+	s->nr = ptep - first;
+	s->next = min(addr, s->end);
+}
+
+/*
+ * With MM_WALK_BATCH or MM_WALK_RUNS, where the inline step leaves every
+ * stop to __mm_walk_next(): skip the PTEs of the current table the walk
+ * does not report (one test each), up to the next one it does, and leave
+ * the cursor on the PTE before it, as the inline step does.
+ */
+static void pt_walk_skip_ptes(struct mm_walk_state *s)
+{
+	pte_t *ptep = (pte_t *)s->pt[PT_LEVEL_PTE].entp + s->nr - 1;
+	bool locked = s->flags & MM_WALK_LOCKED;
+	unsigned long addr = s->next, limit;
+
+	if (!(addr & (pt_table_span(PT_LEVEL_PTE) - 1)))
+		return;
+	limit = min(ALIGN(addr, pt_table_span(PT_LEVEL_PTE)), s->end & PAGE_MASK);
+	while (addr < limit) {
 		union pt_entry e;
 
-		e.pte = (s->flags & MM_WALK_LOCKED) ? ptep_get(ptep + s->nr) :
-						      ptep_get_lockless(ptep + s->nr);
-		if (pt_generic_entry_type(PT_LEVEL_PTE, &e) != s->type)
+		e.pte = locked ? ptep_get(ptep + 1) : ptep_get_lockless(ptep + 1);
+		if (pte_present(e.pte) ||
+		    mm_walk_reported(s, pt_generic_entry_type(PT_LEVEL_PTE, &e)))
 			break;
-		s->nr++;
+		ptep++;
 		addr += PAGE_SIZE;
 	}
-	s->next = min(addr, s->end);
+	s->pt[PT_LEVEL_PTE].entp = ptep;
+	s->nr = 1;
+	s->next = addr;
+}
+
+/*
+ * The step from a PMD entry (a THP, a hugetlb page, or a non-present huge
+ * entry) to the next entry of the same PMD table at @addr, when that is a
+ * huge entry too: without the generic descent and, in a locked walk,
+ * without letting go of the lock, which is the lock of the whole PMD table
+ * (pmd_lockptr() depends on the table only).  A locked walk stays in its
+ * VMA.  Anything else (a PTE table, none, no lock held) takes the long way.
+ */
+static __always_inline bool pt_walk_next_pmd(struct mm_walk_state *s,
+					     unsigned long addr)
+{
+	pmd_t *pmdp = (pmd_t *)s->pt[PT_LEVEL_PMD].entp + 1;
+	bool locked = s->flags & MM_WALK_LOCKED;
+	enum pt_entry_type type;
+	union pt_entry e;
+
+	if (locked && (!s->ptl || addr >= s->vm_end))
+		return false;
+	e.pmd = locked ? pmdp_get(pmdp) : pmdp_get_lockless(pmdp);
+	type = pt_generic_entry_type(PT_LEVEL_PMD, &e);
+	if (type != PT_ENTRY_LEAF && type != PT_ENTRY_NONPRESENT)
+		return false;
+	pt_walk_set_entry(s, PT_LEVEL_PMD, pmdp);
+	s->entry = e;
+	pt_walk_stop(s, PT_LEVEL_PMD, type, addr);
+	return true;
 }
 
 /**
@@ -585,10 +682,14 @@ static void pt_walk_run(struct mm_walk_state *s)
 bool __mm_walk_next(struct mm_walk_state *s)
 {
 	for (;;) {
-		unsigned long addr = s->next;
+		unsigned long addr;
 		enum pt_level from;
 		bool step;
 
+		if (s->nr && s->level == PT_LEVEL_PTE && s->pte_mapped &&
+		    (s->flags & MM_WALK_MULTI) && s->next < s->end)
+			pt_walk_skip_ptes(s);
+		addr = s->next;
 		if (s->err || addr >= s->end || (s->nr && !addr))
 			break;
 		/*
@@ -615,14 +716,19 @@ bool __mm_walk_next(struct mm_walk_state *s)
 			from = PT_LEVEL_PGD;
 			step = false;
 		}
-		if (!(step && from == PT_LEVEL_PTE)) {
-			pt_walk_unlock(s);
-			pt_walk_enter_vma(s, addr);
+		if (step && from == PT_LEVEL_PMD && s->level == PT_LEVEL_PMD &&
+		    pt_walk_next_pmd(s, addr)) {
+			/* The next huge entry of the same table. */
+		} else {
+			if (!(step && from == PT_LEVEL_PTE)) {
+				pt_walk_unlock(s);
+				pt_walk_enter_vma(s, addr);
+			}
+			if ((s->flags & MM_WALK_LOCKED) && !s->in_vma)
+				pt_walk_gap(s, addr);
+			else
+				pt_walk_descend(s, addr, from, step);
 		}
-		if ((s->flags & MM_WALK_LOCKED) && !s->in_vma)
-			pt_walk_gap(s, addr);
-		else
-			pt_walk_descend(s, addr, from, step);
 		if (s->err)
 			break;
 		if (!mm_walk_reported(s, s->type))
@@ -763,10 +869,12 @@ bool mm_walk_seek_leaf(struct mm_walk_state *s, struct mm_struct *mm,
 	if (mm_walk_begin(s, mm, addr, addr + 1, flags & MM_WALK_LOCKED))
 		return false;
 	pt_walk_enter_vma(s, addr);
-	if ((flags & MM_WALK_LOCKED) && !s->in_vma)
+	if (!(flags & MM_WALK_LOCKED))
+		pt_walk_seek_lockless(s, addr);
+	else if (!s->in_vma)
 		pt_walk_gap(s, addr);
 	else
-		pt_walk_descend(s, addr, PT_LEVEL_PGD, false);
+		pt_walk_seek_locked(s, addr);
 	return s->type == PT_ENTRY_LEAF;
 }
 EXPORT_SYMBOL_GPL(mm_walk_seek_leaf);
@@ -820,7 +928,7 @@ bool mm_walk_seek_vma_leaf(struct mm_walk_state *s, struct vm_area_struct *vma,
 {
 	if (mm_walk_begin_vma(s, vma, addr, addr + 1, MM_WALK_LOCKED))
 		return false;
-	pt_walk_descend(s, addr, PT_LEVEL_PGD, false);
+	pt_walk_seek_locked(s, addr);
 	return s->type == PT_ENTRY_LEAF;
 }
 EXPORT_SYMBOL_GPL(mm_walk_seek_vma_leaf);

@@ -23,7 +23,10 @@ RAW = 'raw pgd..pte loop'
 
 
 def read_results(platform):
-    path = os.path.join(BENCH, platform + '.results')
+    return read_results_path(os.path.join(BENCH, platform + '.results'), platform)
+
+
+def read_results_path(path, platform=None):
     rows = []
     try:
         with open(path) as f:
@@ -64,31 +67,84 @@ def find(rows, platform, scenario, walker):
     return None
 
 
-def targets(rows):
-    """The targets of the brief, as measured (figures, not verdicts of tests)."""
-    out = []
-    for plat in sorted({r['platform'] for r in rows}):
-        for scen in sorted({r['scenario'] for r in rows if r['platform'] == plat}):
-            g = lambda w: find(rows, plat, scen, w)
-            leaf, pte = g('for_each_pt_leaf locked'), g('walk_page_range pte_entry')
-            fw, seek = g('folio_walk_start per page'), g('mm_walk_seek_vma_leaf')
-            seekl = g('mm_walk_seek_leaf lockless')
-            where = f'{plat} {scen}'
-            huge = scen.startswith('thp') or scen.startswith('hugetlb')
-            if leaf and leaf['x_raw']:
-                # Huge leaves: per leaf, within 2x of the raw loop.
-                out.append((where, 'for_each_pt_leaf locked / raw loop', leaf['x_raw'],
-                            '<= 2.00' if huge else '<= 1.10'))
-            if leaf and pte:
-                out.append((where, 'pte_entry walk / for_each_pt_leaf locked',
-                            pte['median_ns'] / leaf['median_ns'], '>= 4.00'))
-            if fw and seek:
-                out.append((where, 'mm_walk_seek_vma_leaf / folio_walk_start',
-                            seek['median_ns'] / fw['median_ns'], '<= 1.00'))
-            if fw and seekl:
-                out.append((where, 'mm_walk_seek_leaf lockless / folio_walk_start',
-                            seekl['median_ns'] / fw['median_ns'], '<= 0.50'))
+LEGACY = {'anon-4k': 'walk_page_range pte_entry', 'sparse': 'walk_page_range pte_entry',
+          'thp': 'walk_page_range pmd_entry', 'hugetlb-2M': 'walk_page_range hugetlb_entry',
+          'hugetlb-1G': 'walk_page_range hugetlb_entry'}
+FOLIO = 'folio_walk_start per page'
+SMALL = ('anon-4k', 'sparse')
+HUGE = ('thp', 'hugetlb-2M', 'hugetlb-1G')
+
+# The targets of the speed issue: (scenarios, what, numerator, denominator,
+# bound).  A denominator of None is the legacy walker of the scenario.
+TARGETS = [
+    (SMALL, 'for_each_pt_leaf locked / raw loop', 'for_each_pt_leaf locked', RAW, '<= 1.20'),
+    (SMALL, 'for_each_pt_leaf lockless / raw loop', 'for_each_pt_leaf lockless', RAW, '<= 1.20'),
+    (SMALL, 'pte_entry walk / for_each_pt_leaf locked', 'walk_page_range pte_entry',
+     'for_each_pt_leaf locked', '>= 2.00'),
+    (SMALL, 'leaf_entry walk / pte_entry walk', 'walk_page_range leaf_entry',
+     'walk_page_range pte_entry', '<= 1.00'),
+    (SMALL, 'leaf_entry walk with runs / raw loop', 'walk_page_range leaf_entry runs', RAW,
+     '<= 1.50'),
+    (HUGE, 'for_each_pt_leaf locked / legacy walker', 'for_each_pt_leaf locked', None,
+     '<= 1.00'),
+    (HUGE, 'for_each_pt_leaf lockless / raw loop', 'for_each_pt_leaf lockless', RAW, '<= 2.00'),
+    (SMALL + HUGE, 'mm_walk_seek_vma_leaf / folio_walk_start', 'mm_walk_seek_vma_leaf', FOLIO,
+     '<= 1.00'),
+    (SMALL + HUGE, 'mm_walk_seek_leaf lockless / folio_walk_start',
+     'mm_walk_seek_leaf lockless', FOLIO, '<= 0.60'),
+]
+
+
+def read_insn(path):
+    """scripts/insn-profile.sh bench: scenario|walker|instructions|pages|..."""
+    out = {}
+    try:
+        with open(path) as f:
+            for line in f:
+                p = line.strip().split('|')
+                if len(p) >= 6:
+                    out[(p[0], p[1])] = int(p[2])
+    except OSError:
+        pass
     return out
+
+
+def ns_table(path):
+    return {(r['scenario'], r['walker']): r['median_ns'] for r in read_results_path(path)}
+
+
+def ratio(data, scen, num, den):
+    den = den or LEGACY.get(scen)
+    a, b = data.get((scen, num)), data.get((scen, den))
+    return a / b if a is not None and b else None
+
+
+def targets(rows):
+    """Each target, before and after: UML ns and exact instructions."""
+    sets = {
+        'ns UML': (ns_table(os.path.join(ROOT, 'bench', 'baseline', 'um.results')),
+                   ns_table(os.path.join(BENCH, 'um.results'))),
+    }
+    for arch in ('x86_64', 'arm64'):
+        sets[f'insn {arch}'] = (
+            read_insn(os.path.join(ROOT, 'bench', 'baseline', f'insn-{arch}.results')),
+            read_insn(os.path.join(BENCH, f'insn-{arch}.results')))
+    out = []
+    for scens, what, num, den, bound in TARGETS:
+        for scen in scens:
+            cols = {}
+            for name, (before, after) in sets.items():
+                cols[name] = (ratio(before, scen, num, den), ratio(after, scen, num, den))
+            if all(v[1] is None for v in cols.values()):
+                continue
+            out.append({'scenario': scen, 'what': what, 'target': bound, 'cols': cols})
+    return out
+
+
+def verdict(t):
+    """met when every measure taken after meets the bound."""
+    vals = [v[1] for v in t['cols'].values() if v[1] is not None]
+    return 'met' if vals and all(met(v, t['target']) for v in vals) else 'missed'
 
 
 def met(value, target):
@@ -117,44 +173,61 @@ def codegen_summary():
     return text, totals
 
 
-def chart(rows, png):
+def fmt(v):
+    return f'{v:.2f}' if v is not None else '-'
+
+
+def parity_pairs(rows, users):
+    """Each new path against the legacy one it replaces: (label, ns ratio,
+    x86_64 instruction ratio); 1.0 is parity."""
+    um = {(r['scenario'], r['walker']): r['median_ns'] for r in rows if r['platform'] == 'um'}
+    ins = read_insn(os.path.join(BENCH, 'insn-x86_64.results'))
+    pairs = []
+    for scen in SMALL + HUGE:
+        for new, old in (('for_each_pt_leaf locked', None), ('walk_page_range leaf_entry', None),
+                         ('mm_walk_seek_vma_leaf', FOLIO), ('mm_walk_seek_leaf lockless', FOLIO)):
+            a, b = ratio(um, scen, new, old), ratio(ins, scen, new, old)
+            if a is not None or b is not None:
+                short = new.replace('walk_page_range ', '').replace('mm_walk_', '')
+                pairs.append((f'{scen}: {short}', a, b))
+    for u in users:
+        pairs.append((f"{u['scenario']}: {u['call']} (users)", u['patched_over_base'],
+                      u.get('insn_ratio')))
+    return pairs
+
+
+def chart(pairs, png):
     gnuplot = shutil.which('gnuplot')
-    if not gnuplot or not rows:
+    if not gnuplot or not pairs:
         return False
     data = os.path.join(BENCH, 'chart.dat')
-    scenarios = sorted({(r['platform'], r['scenario']) for r in rows})
-    walkers = []
-    for r in rows:
-        if r['walker'] not in walkers:
-            walkers.append(r['walker'])
     with open(data, 'w') as f:
-        f.write('walker ' + ' '.join(f'"{p} {s}"' for p, s in scenarios) + '\n')
-        for w in walkers:
-            vals = []
-            for p, s in scenarios:
-                r = find(rows, p, s, w)
-                vals.append(f'{r["ns_per_page"]:.3f}' if r else '-')
-            f.write(f'"{w}" ' + ' '.join(vals) + '\n')
+        f.write('path "time (UML ns; users: QEMU ns)" "instructions (x86_64)"\n')
+        for label, a, b in pairs:
+            f.write(f'"{label}" {fmt(a)} {fmt(b)}\n')
+    height = max(600, 22 * len(pairs) + 150)
     script = f'''
-set terminal pngcairo size 1100,600 noenhanced
+set terminal pngcairo size 1200,{height} noenhanced
 set output "{png}"
-set title "ns per mapped 4K page (median); log scale"
+set title "new path / the legacy path it replaces (1.0 = parity; below is faster)"
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set logscale y
-set ylabel "ns / page"
-set xtics rotate by -30
+set yrange [0.05:*]
+set ylabel "ratio"
+set xtics rotate by -60 font ",8"
 set key top left
+set grid ytics
 set datafile missing "-"
-plot for [i=2:{len(scenarios) + 1}] "{data}" using i:xtic(1) title columnheader(i)
+plot "{data}" using 2:xtic(1) title columnheader(2), "" using 3 title columnheader(3), 1 notitle lw 2 lc rgb "black"
 '''
     res = subprocess.run([gnuplot], input=script, text=True,
                          capture_output=True)
     if res.returncode != 0 or not os.path.exists(png):
         # pngcairo may be missing (gnuplot-nox): fall back to the png terminal.
-        script = script.replace('pngcairo size 1100,600 noenhanced',
-                                'png size 1100,600')
+        script = script.replace(f'pngcairo size 1200,{height} noenhanced',
+                                f'png size 1200,{height}')
         res = subprocess.run([gnuplot], input=script, text=True,
                              capture_output=True)
     return res.returncode == 0 and os.path.exists(png)
@@ -170,6 +243,30 @@ def table(rows):
     return lines
 
 
+def target_lines(tg):
+    names = list(tg[0]['cols']) if tg else []
+    head = '| scenario | ratio | target | ' + ' | '.join(f'{n} before -> after' for n in names) \
+        + ' | met |'
+    lines = [head, '|' + '---|' * (4 + len(names))]
+    for t in tg:
+        cells = [f'{fmt(b)} -> {fmt(a)}' for b, a in t['cols'].values()]
+        lines.append(f"| {t['scenario']} | {t['what']} | {t['target']} | " + ' | '.join(cells)
+                     + f' | {verdict(t)} |')
+    return lines
+
+
+def users_targets(users):
+    """GUP: patched/base <= 1.0 everywhere and <= 0.5 on anon-4k; mincore,
+    pagemap and smaps <= 1.0; in QEMU ns and in exact instructions."""
+    out = []
+    for u in users:
+        bound = '<= 0.50' if 'user_pages' in u['call'] and u['scenario'] == 'anon-4k' \
+            else '<= 1.00'
+        vals = [v for v in (u['patched_over_base'], u.get('insn_ratio')) if v is not None]
+        out.append((u, bound, 'met' if all(met(v, bound) for v in vals) else 'missed'))
+    return out
+
+
 def main(platforms):
     rows = []
     for p in platforms:
@@ -180,16 +277,19 @@ def main(platforms):
     add_ratios(rows)
     tg = targets(rows)
     cg_text, cg_totals = codegen_summary()
-    png = os.path.join(BENCH, 'chart.png')
-    have_chart = chart(rows, png)
     users = users_view()
+    ut = users_targets(users)
+    png = os.path.join(BENCH, 'chart.png')
+    have_chart = chart(parity_pairs(rows, users), png)
 
     with open(os.path.join(BENCH, 'results.json'), 'w') as f:
         json.dump({'bench': rows,
-                   'targets': [{'where': w, 'what': what, 'value': round(v, 3),
-                                'target': t, 'met': met(v, t)}
-                               for w, what, v, t in tg],
+                   'targets': [{'scenario': t['scenario'], 'what': t['what'],
+                                'target': t['target'], 'verdict': verdict(t),
+                                'before_after': t['cols']} for t in tg],
                    'users_view': users,
+                   'users_targets': [{'scenario': u['scenario'], 'call': u['call'],
+                                      'target': b, 'verdict': v} for u, b, v in ut],
                    'codegen': [{'arch': a, 'object': o, 'base': b,
                                 'patched': p, 'change': c}
                                for a, o, b, p, c in cg_totals]}, f, indent=2)
@@ -197,26 +297,35 @@ def main(platforms):
     md = ['# ptwalk: comparison against the legacy walkers', '',
           'Speed: medians of interleaved repetitions in one boot over the same',
           'populated mm (scripts/bench.sh); ratios are taken within one run.',
-          'Codegen: scripts/codegen.sh (x86_64 and arm64 defconfig).', '',
-          '## Speed', ''] + table(rows) + ['']
+          'Instructions: exact guest instruction counts under QEMU TCG, each walker',
+          'once between two marker calls (scripts/insn-profile.sh bench;',
+          'build/bench/insn-<arch>.txt has each walker\'s top functions).',
+          'Codegen: scripts/codegen.sh (x86_64 and arm64 defconfig).', '']
     if have_chart:
-        md += ['![ns per page](chart.png)', '']
-    md += ['## Targets (figures, not tests)', '',
-           '| where | ratio | measured | target | met |', '|---|---|---|---|---|']
-    for w, what, v, t in tg:
-        md.append(f'| {w} | {what} | {v:.2f} | {t} | {"yes" if met(v, t) else "no"} |')
-    md.append('')
+        md += ['![new path / legacy path](chart.png)', '']
+    md += ['## Targets', '',
+           'Ratios of the benchmark, before the speed work (bench/baseline/) and now:',
+           'UML ns, and instructions on x86_64 and arm64.  "met" when every measure',
+           'taken now meets the target.', ''] + target_lines(tg) + ['']
     if users:
         md += ["## Users' view", '',
                'A static program (bench/users/ptwalk_users.c) timing system calls',
                'over populated mappings, on the base and on the patched kernel',
-               '(scripts/users-bench.sh; qemu-system-x86_64, TCG; medians of 7).', '',
-               '| scenario | call | pages | base ns | patched ns | patched/base |',
-               '|---|---|---|---|---|---|']
-        for u in users:
+               '(scripts/users-bench.sh; qemu-system-x86_64, TCG; medians of 7;',
+               'GUP through gup_test, timed by the kernel, FOLL_WRITE, 512 pages a call),',
+               'and their exact instructions from one run under the TCG plugin',
+               '(system call entry to exit; build/bench/insn-users-*.txt).', '',
+               '| scenario | call | pages | base ns | patched ns | patched/base ns | '
+               'base insn/page | patched insn/page | patched/base insn | target | met |',
+               '|---|---|---|---|---|---|---|---|---|---|---|']
+        for u, bound, v in ut:
+            bi = f"{u['base_insn'] / u['pages']:.1f}" if u.get('base_insn') else '-'
+            pi = f"{u['patched_insn'] / u['pages']:.1f}" if u.get('patched_insn') else '-'
             md.append(f"| {u['scenario']} | {u['call']} | {u['pages']} | {u['base_ns']} | "
-                      f"{u['patched_ns']} | {u['patched_over_base']:.2f} |")
+                      f"{u['patched_ns']} | {u['patched_over_base']:.2f} | {bi} | {pi} | "
+                      f"{fmt(u.get('insn_ratio'))} | {bound} | {v} |")
         md.append('')
+    md += ['## Speed (UML, and x86_64 under QEMU: ratios only)', ''] + table(rows) + ['']
     if cg_text:
         md += ['## Codegen', ''] + cg_text.splitlines()[1:]
     with open(os.path.join(BENCH, 'report.md'), 'w') as f:
@@ -233,14 +342,15 @@ def main(platforms):
                 leaf = f"{r['ns_per_leaf']:9.2f}" if r['ns_per_leaf'] else '        -'
                 print(f"    {r['walker']:<{width}}  {r['ns_per_page']:8.2f} ns/page "
                       f"{leaf} ns/leaf  {r['x_raw']:7.2f}x")
-    print('\n  targets:')
-    for w, what, v, t in tg:
-        print(f'    {w}: {what} = {v:.2f} (target {t}): '
-              f'{"met" if met(v, t) else "missed"}')
+    print('\n  targets (before -> now: UML ns, x86_64 and arm64 instructions):')
+    for t in tg:
+        cells = ', '.join(f'{fmt(b)} -> {fmt(a)}' for b, a in t['cols'].values())
+        print(f"    {t['scenario']}: {t['what']} {t['target']}: {cells}: {verdict(t)}")
     if users:
-        print("\n  users' view (QEMU, patched/base time):")
-        for u in users:
-            print(f"    {u['scenario']:<11} {u['call']:<13} {u['patched_over_base']:5.2f}")
+        print("\n  users' view (QEMU, patched/base: time, instructions):")
+        for u, bound, v in ut:
+            print(f"    {u['scenario']:<11} {u['call']:<26} {u['patched_over_base']:5.2f} "
+                  f"{fmt(u.get('insn_ratio')):>5}  ({bound}: {v})")
     if cg_totals:
         print('\n  codegen (text+data bytes, base -> patched):')
         for a, o, b, p, c in cg_totals:
@@ -253,7 +363,8 @@ def main(platforms):
 def platforms_found():
     """The platforms scripts/bench.sh left results for, UML first."""
     found = [f[:-len('.results')] for f in sorted(os.listdir(BENCH))
-             if f.endswith('.results') and '-users' not in f] \
+             if f.endswith('.results') and '-users' not in f
+             and not f.startswith('insn-')] \
         if os.path.isdir(BENCH) else []
     return sorted(found, key=lambda p: (p != 'um', p))
 
@@ -262,13 +373,19 @@ def users_view():
     """scripts/users-bench.sh: the same programs on the base and patched kernels."""
     base = {(r['scenario'], r['walker']): r for r in read_results('qemu-base-users')}
     patched = {(r['scenario'], r['walker']): r for r in read_results('qemu-patched-users')}
+    ib = read_insn(os.path.join(BENCH, 'insn-users-base.results'))
+    ip = read_insn(os.path.join(BENCH, 'insn-users-patched.results'))
     rows = []
     for key, b in base.items():
         p = patched.get(key)
         if p and b['median_ns']:
-            rows.append({'scenario': key[0], 'call': key[1], 'pages': b['pages'],
-                         'base_ns': b['median_ns'], 'patched_ns': p['median_ns'],
-                         'patched_over_base': p['median_ns'] / b['median_ns']})
+            r = {'scenario': key[0], 'call': key[1], 'pages': b['pages'],
+                 'base_ns': b['median_ns'], 'patched_ns': p['median_ns'],
+                 'patched_over_base': p['median_ns'] / b['median_ns']}
+            if ib.get(key) and ip.get(key):
+                r.update(base_insn=ib[key], patched_insn=ip[key],
+                         insn_ratio=ip[key] / ib[key])
+            rows.append(r)
     return rows
 
 

@@ -12,7 +12,9 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-archs=${*:-x86_64 arm64}
+# x86_64-clang: x86_64 built with Debian's clang (LLVM=1), as reviewers
+# compare both compilers.
+archs=${*:-x86_64 x86_64-clang arm64}
 BASE_TREE=$BUILD/linux-base
 DIR=$BUILD/codegen
 LOCK=$BUILD/.kbuild.lock
@@ -22,7 +24,8 @@ LOCK=$BUILD/.kbuild.lock
 # whole series' change of code.
 OBJS="mm/gup.o mm/mincore.o mm/pagewalk.o mm/memory.o mm/huge_memory.o mm/hugetlb_vmemmap.o"
 NEW_OBJS="mm/pt_walk.o"
-declare -A ARCH_OBJS=([x86_64]="arch/x86/mm/pgtable.o" [arm64]="arch/arm64/mm/mmu.o")
+declare -A ARCH_OBJS=([x86_64]="arch/x86/mm/pgtable.o" [x86_64-clang]="arch/x86/mm/pgtable.o"
+	[arm64]="arch/arm64/mm/mmu.o")
 # The GUP functions on the way of every page, fast and slow path.
 HOT='^(gup_fast.*|__get_user_pages|follow_.*|no_page_table|get_user_pages.*|pin_user_pages.*|__gup_longterm_locked|try_grab_folio|mm_walk_seek.*|mm_walk_begin.*|pt_walk_.*)$'
 
@@ -36,9 +39,11 @@ kmake() {
 	local arch=$1 tree=$2 out=$3
 	shift 3
 	local cc=gcc cross=
+	local -a llvm=()
 	[ "$arch" = arm64 ] && cc=aarch64-linux-gnu-gcc && cross=aarch64-linux-gnu-
-	flock "$LOCK" make -s -C "$tree" O="$out" ARCH="$arch" CROSS_COMPILE="$cross" \
-		CC="ccache $cc" -j"$(nproc)" "$@"
+	[ "$arch" = x86_64-clang ] && cc=clang && llvm=(LLVM=1)
+	flock "$LOCK" make -s -C "$tree" O="$out" ARCH="${arch%-clang}" CROSS_COMPILE="$cross" \
+		"${llvm[@]}" CC="ccache $cc" -j"$(nproc)" "$@"
 }
 
 # Function sizes of an object: "name size", text symbols only.

@@ -16,6 +16,9 @@
 #                 test catches it on UML, whose P4D and PUD are folded
 #   retry         a locked walk giving up on a PTE table that keeps going
 #                 away, where the legacy walkers try again
+#   gup-batch     the GUP slow path's batch of PTEs taking the pages after
+#                 the first without the FOLL_WRITE check: a read-only PTE
+#                 in the middle goes out writable
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -78,6 +81,11 @@ scenario folded
 # A locked walk that gives up after a few tries, as the first version did.
 sed -i 's/^\t\t\tif (locked) {$/\t\t\tif (0 \&\& locked) {/' mm/pt_walk.c
 scenario retry
+
+# The GUP batch skipping a check for the PTEs after the first: FOLL_WRITE.
+sed -i 's/^+\t\tpage = follow_pte_leaf(vma, s->addr, s, flags, &ctx->pgmap, &act);$/+\t\tpage = follow_pte_leaf(vma, s->addr, s, flags \& ~FOLL_WRITE, \&ctx->pgmap, \&act);/' \
+	patches/*-mm-gup-take-the-PTEs-of-one-table-under-one-lock-*.patch
+scenario gup-batch
 
 trap - EXIT
 restore

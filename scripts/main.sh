@@ -3,8 +3,10 @@
 #
 # The main job (make): assemble build/linux, build it and run the KUnit walks
 # on UML, x86_64 and arm64, sum up, then compare with the legacy walkers:
-# the benchmark on UML and the codegen of the changed objects, printed as
-# one table (full report in build/bench/report.md).
+# the benchmark on UML (ns) and under QEMU (exact instructions, x86_64 and
+# arm64), the users' view (base and patched kernels: ns and instructions)
+# and the codegen of the changed objects (gcc and clang), printed as one
+# table (full report in build/bench/report.md).
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -22,6 +24,9 @@ python3 "$ROOT/scripts/summary.py" $configs || rc=1
 echo
 echo "main: benchmark on UML and on x86_64 under QEMU (build/bench/)"
 QUIET=1 "$ROOT/scripts/bench.sh" um x86_64 || rc=1
+echo "main: exact instructions per walker, x86_64 and arm64 under QEMU TCG (build/bench/insn-*)"
+QUIET=1 "$ROOT/scripts/insn-profile.sh" bench x86_64 arm64 > "$BUILD/insn-bench.out" 2>&1 ||
+	{ tail -n 20 "$BUILD/insn-bench.out"; rc=1; }
 echo "main: users' view, base against patched kernel under QEMU (build/bench/users.txt)"
 "$ROOT/scripts/users-bench.sh" > "$BUILD/users-bench.out" 2>&1 ||
 	{ tail -n 20 "$BUILD/users-bench.out"; rc=1; }

@@ -211,7 +211,8 @@ static __always_inline void __pt_leaf_loop_enter(struct __pt_leaf_loop *l)
 /*
  * The step to the next stop in the same PTE table, on the copies, or false:
  * for for_each_pt_leaf(), and for mm_walk_next_pte() below.  A present PTE,
- * the common stop, is one test.
+ * the common stop, is one test.  Runs (MM_WALK_BATCH, MM_WALK_RUNS) are
+ * left to the out-of-line step.
  */
 static __always_inline bool __pt_leaf_loop_step(struct __pt_leaf_loop *l)
 {

@@ -196,7 +196,7 @@ static const struct mm_walk_ops bench_leaf_runs_ops = {
 enum {
 	W_RAW, W_LEAF_LOCKED, W_LEAF_LOCKLESS, W_LEAF_ENTRY, W_LEAF_RUNS, W_PAGEWALK,
 	W_PMD_ENTRY, W_HUGETLB_ENTRY, W_FOLIO_WALK, W_SEEK_LOCKED, W_SEEK_VMA,
-	W_SEEK_LOCKLESS, W_NR
+	W_SEEK_LOCKLESS, W_GUP_GET, W_GUP_PIN, W_NR
 };
 
 /*
@@ -223,6 +223,8 @@ static const char * const walker_name[W_NR] = {
 	[W_SEEK_LOCKED]		= "mm_walk_seek_leaf locked",
 	[W_SEEK_VMA]		= "mm_walk_seek_vma_leaf",
 	[W_SEEK_LOCKLESS]	= "mm_walk_seek_leaf lockless",
+	[W_GUP_GET]		= "get_user_pages + put",
+	[W_GUP_PIN]		= "pin_user_pages + unpin",
 };
 
 /*
@@ -239,6 +241,43 @@ static noinline unsigned long bench_leaf_loop(struct mm_walk_state *s,
 
 	for_each_pt_leaf(s, mm, start, end, MM_WALK_LOCKED)
 		n++;
+	return n;
+}
+
+/*
+ * The GUP slow path (the mmap lock held, as gup_test does), 512 pages a
+ * call, FOLL_WRITE, and the release of the pages: it counts the pages
+ * taken.  No legacy GUP runs in the same kernel; scripts/users-bench.sh
+ * compares with the base kernel.
+ */
+static unsigned long bench_gup(struct mm_struct *mm, unsigned long start,
+			       unsigned long end, bool pin)
+{
+	struct page **pages;
+	unsigned long addr, n = 0;
+	long got;
+
+	pages = kvmalloc_array(512, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return 0;
+	mmap_read_lock(mm);
+	for (addr = start; addr < end; addr += got * PAGE_SIZE) {
+		unsigned long nr = min(512UL, (end - addr) >> PAGE_SHIFT);
+
+		if (pin)
+			got = pin_user_pages_remote(mm, addr, nr, FOLL_WRITE, pages, NULL);
+		else
+			got = get_user_pages_remote(mm, addr, nr, FOLL_WRITE, pages, NULL);
+		if (got <= 0)
+			break;
+		if (pin)
+			unpin_user_pages(pages, got);
+		else
+			release_pages(pages, got);
+		n += got;
+	}
+	mmap_read_unlock(mm);
+	kvfree(pages);
 	return n;
 }
 
@@ -323,6 +362,10 @@ static unsigned long run_walker(int w, struct mm_struct *mm,
 			mm_walk_end(&s);
 		}
 		mmap_read_unlock(mm);
+		break;
+	case W_GUP_GET:
+	case W_GUP_PIN:
+		n = bench_gup(mm, start, end, w == W_GUP_PIN);
 		break;
 	case W_SEEK_LOCKLESS:
 		local_irq_disable();
