@@ -105,8 +105,13 @@ struct ptdesc *mm_walk_ptdesc(const struct mm_walk_state *s,
 	if (pt_walk_folded(s, level))
 		return NULL;
 #ifdef CONFIG_HIGHPTE
+	/*
+	 * A PTE table in high memory is mapped at a kmap_local address, which
+	 * virt_to_page() does not know: its page is the one the PMD, stable
+	 * while the table is mapped (locked, or under RCU), points to.
+	 */
 	if (level == PT_LEVEL_PTE)
-		return page_ptdesc(kmap_local_to_page(s->pt[level].entp));
+		return page_ptdesc(pmd_page(pmdp_get_lockless(s->pt[PT_LEVEL_PMD].entp)));
 #endif
 	return virt_to_ptdesc(mm_walk_table(s, level));
 }
@@ -563,7 +568,8 @@ static void pt_walk_batch(struct mm_walk_state *s)
 	folio = page_folio(pfn_to_page(pfn));
 	last = folio_pfn(folio) + folio_nr_pages(folio) - 1;
 	while (addr < s->end && (addr & (pt_table_span(PT_LEVEL_PTE) - 1)) &&
-	       pfn + s->nr <= last) {
+	       pfn + s->nr <= last &&
+	       (!(s->flags & MM_WALK_LOCKED) || addr < s->vm_end)) {
 		pte_t pte = (s->flags & MM_WALK_LOCKED) ?
 			    ptep_get(ptep + s->nr) : ptep_get_lockless(ptep + s->nr);
 
@@ -580,6 +586,12 @@ static void pt_walk_batch(struct mm_walk_state *s)
 	s->next = min(addr, s->end);
 }
 
+/* A PTE, read under the lock or, lockless, once as gup_fast reads it. */
+static __always_inline pte_t pt_walk_read_pte(pte_t *ptep, bool locked)
+{
+	return locked ? ptep_get(ptep) : ptep_get_lockless(ptep);
+}
+
 /*
  * With MM_WALK_RUNS, extend a present or none PTE to the run of following
  * PTEs of the same type in the same table, whatever they map: for walkers
@@ -594,19 +606,19 @@ static void pt_walk_run(struct mm_walk_state *s)
 	if (!(addr & (pt_table_span(PT_LEVEL_PTE) - 1)))
 		return;
 	limit = min(ALIGN(addr, pt_table_span(PT_LEVEL_PTE)), s->end);
-#define PT_RUN_PTE(p)	(locked ? ptep_get(p) : ptep_get_lockless(p))
+	if (locked)
+		limit = min(limit, s->vm_end);	/* a run stays in its VMA */
 	if (s->type == PT_ENTRY_LEAF) {
-		while (addr < limit && pte_present(PT_RUN_PTE(ptep))) {
+		while (addr < limit && pte_present(pt_walk_read_pte(ptep, locked))) {
 			ptep++;
 			addr += PAGE_SIZE;
 		}
 	} else {
-		while (addr < limit && pte_none(PT_RUN_PTE(ptep))) {
+		while (addr < limit && pte_none(pt_walk_read_pte(ptep, locked))) {
 			ptep++;
 			addr += PAGE_SIZE;
 		}
 	}
-#undef PT_RUN_PTE
 	s->nr = ptep - first;
 	s->next = min(addr, s->end);
 }
@@ -626,10 +638,12 @@ static void pt_walk_skip_ptes(struct mm_walk_state *s)
 	if (!(addr & (pt_table_span(PT_LEVEL_PTE) - 1)))
 		return;
 	limit = min(ALIGN(addr, pt_table_span(PT_LEVEL_PTE)), s->end & PAGE_MASK);
+	if (locked)
+		limit = min(limit, s->vm_end);	/* the next VMA is looked up */
 	while (addr < limit) {
 		union pt_entry e;
 
-		e.pte = locked ? ptep_get(ptep + 1) : ptep_get_lockless(ptep + 1);
+		e.pte = pt_walk_read_pte(ptep + 1, locked);
 		if (pte_present(e.pte) ||
 		    mm_walk_reported(s, pt_generic_entry_type(PT_LEVEL_PTE, &e)))
 			break;
@@ -712,7 +726,8 @@ bool __mm_walk_next(struct mm_walk_state *s)
 		 * table unshared and freed).
 		 */
 		if (step && ((from == PT_LEVEL_PTE && !s->pte_mapped) ||
-			     ((s->flags & MM_WALK_LOCKED) && !s->vm_end))) {
+			     ((s->flags & MM_WALK_LOCKED) &&
+			      (!s->vm_end || addr >= s->vm_end)))) {
 			from = PT_LEVEL_PGD;
 			step = false;
 		}
@@ -769,11 +784,11 @@ EXPORT_SYMBOL_GPL(__mm_walk_next);
  * (gup_fast_permitted(): the top table of an s390 mm that has not grown).
  * The error is kept in @s->err and the walk then reports nothing.
  */
-int mm_walk_begin(struct mm_walk_state *s, struct mm_struct *mm,
-		  unsigned long start, unsigned long end, unsigned int flags)
+static __always_inline void pt_walk_init(struct mm_walk_state *s,
+					 struct mm_struct *mm,
+					 unsigned long start, unsigned long end,
+					 unsigned int flags)
 {
-	unsigned long limit;
-
 	s->mm = mm;
 	s->addr = start;
 	s->next = start;
@@ -790,7 +805,14 @@ int mm_walk_begin(struct mm_walk_state *s, struct mm_struct *mm,
 	s->vm_end = 0;
 	s->in_vma = false;
 	s->retries = 0;
+}
 
+int mm_walk_begin(struct mm_walk_state *s, struct mm_struct *mm,
+		  unsigned long start, unsigned long end, unsigned int flags)
+{
+	unsigned long limit;
+
+	pt_walk_init(s, mm, start, end, flags);
 	if (!mm || start >= end) {
 		s->err = -EINVAL;
 		return s->err;
@@ -891,19 +913,24 @@ EXPORT_SYMBOL_GPL(mm_walk_seek_leaf);
  * for callers that walk VMA by VMA (walk_page_range()).  The walk stops at
  * the end of @vma.
  *
- * Return: 0, or the error of mm_walk_begin(); -EINVAL also for a range
- * that is not inside @vma.
+ * Return: 0, or -EINVAL for an empty or inverted range, or one that is not
+ * inside @vma.
  */
 int mm_walk_begin_vma(struct mm_walk_state *s, struct vm_area_struct *vma,
 		      unsigned long start, unsigned long end,
 		      unsigned int flags)
 {
-	if (mm_walk_begin(s, vma->vm_mm, start, end, flags | MM_WALK_LOCKED))
-		return s->err;
-	if (start < vma->vm_start || end > vma->vm_end) {
+	/*
+	 * No user limit to check: the VMA is the limit (a compat task may
+	 * have VMAs above its task_size).
+	 */
+	pt_walk_init(s, vma->vm_mm, start, end, flags | MM_WALK_LOCKED);
+	if (start >= end || start < vma->vm_start || end > vma->vm_end) {
 		s->err = -EINVAL;
 		return s->err;
 	}
+	mmap_assert_locked(vma->vm_mm);
+	might_sleep();	/* the hugetlb VMA lock */
 	pt_walk_use_vma(s, vma);
 	return 0;
 }

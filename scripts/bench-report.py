@@ -109,6 +109,54 @@ def read_insn(path):
     return out
 
 
+def read_insn_top(path):
+    """The top functions of each walker: {(scenario, walker): [(fn, insns)]},
+    with the walker's pages and leaves."""
+    out = {}
+    try:
+        with open(path) as f:
+            for line in f:
+                p = line.strip().split('|')
+                if len(p) >= 7 and p[6]:
+                    top = [(x.rsplit(':', 1)[0], int(x.rsplit(':', 1)[1]))
+                           for x in p[6].split(',')]
+                    out[(p[0], p[1])] = (top, int(p[3]), int(p[5]))
+    except OSError:
+        pass
+    return out
+
+
+def miss_profiles(tg):
+    """For each missed target, where the numerator walker's instructions go
+    (x86_64), per 4K page and per leaf."""
+    tops = read_insn_top(os.path.join(BENCH, 'insn-x86_64.results'))
+    lines, seen = [], set()
+    for t in tg:
+        if verdict(t) == 'met':
+            continue
+        for scens, what, num, den, bound in TARGETS:
+            if what != t['what']:
+                continue
+            for w in (num, den or LEGACY.get(t['scenario'])):
+                key = (t['scenario'], w)
+                if key in seen or key not in tops:
+                    continue
+                seen.add(key)
+                top, pages, leaves = tops[key]
+                per = 'leaf' if t['scenario'] in HUGE and 'seek' not in w \
+                    and 'folio' not in w else 'page'
+                div = leaves if per == 'leaf' else pages
+                lines.append(f"| {t['scenario']} | {w} | " +
+                             ', '.join(f'{fn} {n / div:.1f}' for fn, n in top) +
+                             f' | per {per} |')
+    if not lines:
+        return []
+    return ['## Where the cost of the misses is', '',
+            'The top functions of the walkers of each missed target, x86_64,',
+            'instructions (inclusive of nothing: each function its own).', '',
+            '| scenario | walker | top functions | |', '|---|---|---|---|'] + lines + ['']
+
+
 def ns_table(path):
     return {(r['scenario'], r['walker']): r['median_ns'] for r in read_results_path(path)}
 
@@ -306,7 +354,7 @@ def main(platforms):
     md += ['## Targets', '',
            'Ratios of the benchmark, before the speed work (bench/baseline/) and now:',
            'UML ns, and instructions on x86_64 and arm64.  "met" when every measure',
-           'taken now meets the target.', ''] + target_lines(tg) + ['']
+           'taken now meets the target.', ''] + target_lines(tg) + [''] + miss_profiles(tg)
     if users:
         md += ["## Users' view", '',
                'A static program (bench/users/ptwalk_users.c) timing system calls',

@@ -181,9 +181,9 @@ struct __pt_leaf_loop {
 	unsigned long next;	/* cur->next */
 	/*
 	 * The fast step takes whole PTEs of the current table below this
-	 * address (0: no fast step from this stop): the end of the table, or
-	 * of the last whole page of the walk.  A stop clipped by the walk's
-	 * end is left to the out-of-line step.
+	 * address (0: no fast step from this stop): the end of the table, of
+	 * the last whole page of the walk, or (locked) of the VMA.  A stop
+	 * clipped by the walk's end is left to the out-of-line step.
 	 */
 	unsigned long limit;
 	unsigned int report;	/* BIT() of the other entry types reported */
@@ -200,6 +200,9 @@ static __always_inline void __pt_leaf_loop_enter(struct __pt_leaf_loop *l)
 	if (s->level == PT_LEVEL_PTE && !(s->flags & MM_WALK_MULTI) &&
 	    (s->next & ~PMD_MASK))
 		l->limit = min(ALIGN(s->next, PMD_SIZE), s->end & PAGE_MASK);
+	/* A locked walk looks the next VMA up out of line: gaps, locks. */
+	if (s->flags & MM_WALK_LOCKED)
+		l->limit = min(l->limit, s->vm_end);
 	l->flags = s->flags;
 	l->report = 0;
 	if (s->flags & MM_WALK_NONPRESENT)

@@ -21,6 +21,7 @@
 #include <linux/pagewalk.h>
 #include <linux/pt_walk.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/shmem_fs.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
@@ -1344,6 +1345,7 @@ static void gup_batch_write_fault(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, start + 10 * PAGE_SIZE,
 					 PAGE_SIZE, MADV_DONTNEED), 0);
 	KUNIT_ASSERT_EQ(test, get_user(val, (u8 __user *)(start + 10 * PAGE_SIZE)), 0);
+	KUNIT_EXPECT_EQ(test, val, 0);
 	check_batch(test, start, BATCH_PAGES, FOLL_GET | FOLL_WRITE | FOLL_NOFAULT, 10);
 	check_batch(test, start, BATCH_PAGES, FOLL_PIN | FOLL_WRITE | FOLL_NOFAULT, 10);
 	KUNIT_ASSERT_EQ(test, gup(start, BATCH_PAGES, FOLL_GET, pages), BATCH_PAGES);
@@ -1454,8 +1456,8 @@ static void gup_batch_numa(struct kunit *test)
 static void gup_batch_fatal_signal(struct kunit *test)
 {
 	struct page *pages[BATCH_PAGES], *pins[BATCH_PAGES];
+	unsigned long start, i, irqflags;
 	int refs[BATCH_PAGES];
-	unsigned long start, i;
 	long ret;
 
 	start = map_ptes(test, BATCH_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
@@ -1465,19 +1467,25 @@ static void gup_batch_fatal_signal(struct kunit *test)
 	for (i = 0; i < BATCH_PAGES; i++)
 		refs[i] = page_ref_count(pages[i]);
 
-	spin_lock_irq(&current->sighand->siglock);
+	/* SIGKILL queued on the test's thread, as send_sig() would. */
+	if (!lock_task_sighand(current, &irqflags)) {
+		KUNIT_FAIL(test, "no signal handlers to lock");
+		return;
+	}
 	sigaddset(&current->pending.signal, SIGKILL);
 	set_tsk_thread_flag(current, TIF_SIGPENDING);
-	spin_unlock_irq(&current->sighand->siglock);
+	unlock_task_sighand(current, &irqflags);
 	KUNIT_EXPECT_TRUE(test, fatal_signal_pending(current));
 	mmap_read_lock(current->mm);
 	ret = pin_user_pages_remote(current->mm, start, BATCH_PAGES, FOLL_WRITE,
 				    pins, NULL);
 	mmap_read_unlock(current->mm);
-	spin_lock_irq(&current->sighand->siglock);
-	sigdelset(&current->pending.signal, SIGKILL);
-	recalc_sigpending();
-	spin_unlock_irq(&current->sighand->siglock);
+	if (lock_task_sighand(current, &irqflags)) {
+		sigdelset(&current->pending.signal, SIGKILL);
+		recalc_sigpending();
+		unlock_task_sighand(current, &irqflags);
+	}
+	KUNIT_EXPECT_FALSE(test, fatal_signal_pending(current));
 
 	KUNIT_EXPECT_EQ(test, ret, -EINTR);
 	lru_add_drain_all();

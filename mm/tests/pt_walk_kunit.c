@@ -221,6 +221,11 @@ static void check_ptrs(struct kunit *test, struct mm_struct *mm,
 				      "%lx: level %d entry outside its table", addr, l);
 		if (owner != l)
 			KUNIT_EXPECT_NULL_MSG(test, r->ptdesc[l], "%lx: level %d", addr, l);
+		else if (l == PT_LEVEL_PTE)
+			/* The page the legacy PMD points to (HIGHPTE: kmapped). */
+			KUNIT_EXPECT_PTR_EQ_MSG(test, r->ptdesc[l],
+						page_ptdesc(pmd_page(pmdp_get(legacy[PT_LEVEL_PMD]))),
+						"%lx: level %d", addr, l);
 		else if (l < PT_LEVEL_PGD)
 			KUNIT_EXPECT_PTR_EQ_MSG(test, r->ptdesc[l], virt_to_ptdesc(table),
 						"%lx: level %d", addr, l);
@@ -814,6 +819,83 @@ static void pt_walk_bad_input(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, mm_walk_is_write(&s));
 }
 
+/*
+ * Two VMAs and the gap between them inside one PTE table: a locked walk
+ * reports the gap as one hole at PT_LEVEL_PGD (it reads no table there),
+ * not as the none PTEs of the table, however it steps (inline, runs); a
+ * lockless walk, which knows no VMAs, reports those PTEs.  And a walk of
+ * one VMA refuses a range outside it.
+ */
+static void pt_walk_vma_edges(struct kunit *test)
+{
+	unsigned long start, gap, b, end, i;
+	struct vm_area_struct *vma;
+	struct mm_walk_state s;
+	struct mm_struct *mm;
+	unsigned int flags[] = { MM_WALK_HOLES, MM_WALK_HOLES | MM_WALK_RUNS };
+	int k, n;
+
+	/* 12 pages inside one PTE table; the middle 4 unmapped. */
+	start = ALIGN(map_anon(test, 2 * PMD_SIZE), PMD_SIZE) + 8 * PAGE_SIZE;
+	mm = current->mm;
+	gap = start + 4 * PAGE_SIZE;
+	b = start + 8 * PAGE_SIZE;
+	end = start + 12 * PAGE_SIZE;
+	for (i = 0; i < 12; i++)
+		KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(start + i * PAGE_SIZE)), 0);
+	KUNIT_ASSERT_EQ(test, vm_munmap(gap, 4 * PAGE_SIZE), 0);
+
+	for (k = 0; k < ARRAY_SIZE(flags); k++) {
+		unsigned long pages = 0, gaps = 0;
+
+		n = 0;
+		mmap_read_lock(mm);
+		for_each_pt_leaf(&s, mm, start, end, flags[k] | MM_WALK_LOCKED) {
+			n++;
+			if (s.nr == 0) {
+				gaps++;
+				KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PGD);
+				KUNIT_EXPECT_EQ(test, s.addr, gap);
+				KUNIT_EXPECT_EQ(test, s.next, b);
+				continue;
+			}
+			KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PTE);
+			KUNIT_EXPECT_EQ(test, s.type, PT_ENTRY_LEAF);
+			KUNIT_EXPECT_TRUE(test, s.next <= gap || s.addr >= b);
+			pages += s.nr;
+		}
+		mmap_read_unlock(mm);
+		KUNIT_EXPECT_EQ(test, s.err, 0);
+		KUNIT_EXPECT_EQ_MSG(test, gaps, 1, "flags %x", flags[k]);
+		KUNIT_EXPECT_EQ_MSG(test, pages, 8, "flags %x", flags[k]);
+		/* One stop a page, or a run on each side of the gap. */
+		KUNIT_EXPECT_EQ_MSG(test, n, k ? 3 : 9, "flags %x", flags[k]);
+	}
+
+	/* Lockless: the none PTEs of the gap, one stop each. */
+	n = 0;
+	local_irq_disable();
+	for_each_pt_leaf(&s, mm, start, end, MM_WALK_HOLES)
+		n += s.level == PT_LEVEL_PTE && s.type == PT_ENTRY_NONE;
+	local_irq_enable();
+	KUNIT_EXPECT_EQ(test, n, 4);
+
+	/* A walk of one VMA: empty, inverted or outside it is refused. */
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, start);
+	KUNIT_ASSERT_NOT_NULL(test, vma);
+	KUNIT_EXPECT_EQ(test, mm_walk_begin_vma(&s, vma, start, start, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mm_walk_begin_vma(&s, vma, gap, start, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mm_walk_begin_vma(&s, vma, start, b, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mm_walk_begin_vma(&s, vma, vma->vm_start - PAGE_SIZE,
+						gap, 0), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, mm_walk_next(&s));
+	KUNIT_EXPECT_FALSE(test, mm_walk_seek_vma_leaf(&s, vma, b));
+	KUNIT_EXPECT_EQ(test, s.err, -EINVAL);
+	mm_walk_end(&s);
+	mmap_read_unlock(mm);
+}
+
 /* Leaving a locked loop early with mm_walk_end() releases the lock. */
 static void pt_walk_early_exit(struct kunit *test)
 {
@@ -1241,6 +1323,7 @@ static void pt_walk_huge_zero(struct kunit *test)
 
 static struct kunit_case pt_walk_cases[] = {
 	KUNIT_CASE(pt_walk_bad_input),
+	KUNIT_CASE(pt_walk_vma_edges),
 	KUNIT_CASE(pt_walk_seek),
 	KUNIT_CASE(pt_walk_entry_pointers),
 #ifdef CONFIG_64BIT
