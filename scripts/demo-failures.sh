@@ -19,6 +19,8 @@
 #   gup-batch     the GUP slow path's batch of PTEs taking the pages after
 #                 the first without the FOLL_WRITE check: a read-only PTE
 #                 in the middle goes out writable
+#   vma-edge      the inline PTE step of a locked walk going past the end of
+#                 its VMA inside one PTE table, reporting the PTEs of a gap
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -86,6 +88,10 @@ scenario retry
 sed -i 's/^+\t\tpage = follow_pte_leaf(vma, s->addr, s, flags, &ctx->pgmap, &act);$/+\t\tpage = follow_pte_leaf(vma, s->addr, s, flags \& ~FOLL_WRITE, \&ctx->pgmap, \&act);/' \
 	patches/*-mm-gup-take-the-PTEs-of-one-table-under-one-lock-*.patch
 scenario gup-batch
+
+# A locked walk's inline PTE step not stopping at the end of its VMA.
+sed -i 's/^\t\tl->limit = min(l->limit, s->vm_end);$/\t\tl->limit = l->limit;/' include/linux/pt_walk.h
+scenario vma-edge
 
 trap - EXIT
 restore

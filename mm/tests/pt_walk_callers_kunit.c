@@ -247,7 +247,10 @@ static unsigned long map_anon(struct kunit *test, unsigned long len,
 	return addr;
 }
 
-/* The PTE that maps @addr and its lock; NULL if there is no PTE table. */
+/*
+ * The PTE that maps @addr, its table mapped (pte_offset_map(): a kmap with
+ * HIGHPTE; pte_unmap() it), and its lock; NULL if there is no PTE table.
+ */
 static pte_t *test_pte(struct mm_struct *mm, unsigned long addr,
 		       spinlock_t **ptl)
 {
@@ -256,7 +259,7 @@ static pte_t *test_pte(struct mm_struct *mm, unsigned long addr,
 	if (!pmd || !pmd_present(pmdp_get(pmd)) || pmd_leaf(pmdp_get(pmd)))
 		return NULL;
 	*ptl = pte_lockptr(mm, pmd);
-	return pte_offset_kernel(pmd, addr);
+	return pte_offset_map(pmd, addr);
 }
 
 #define ANON_PAGES	96
@@ -317,6 +320,7 @@ static void mincore_anon(struct kunit *test)
 	set_pte_at(mm, start + 4 * PAGE_SIZE, ptep + 1,
 		   make_pte_marker(PTE_MARKER_POISONED));
 	spin_unlock(ptl);
+	pte_unmap(ptep);
 	mmap_write_unlock(mm);
 
 	check_mincore(test, start, ANON_PAGES, expect, 0);
@@ -327,6 +331,7 @@ static void mincore_anon(struct kunit *test)
 	set_pte_at(mm, start + 3 * PAGE_SIZE, ptep, orig[0]);
 	set_pte_at(mm, start + 4 * PAGE_SIZE, ptep + 1, orig[1]);
 	spin_unlock(ptl);
+	pte_unmap(ptep);
 	mmap_write_unlock(mm);
 }
 
@@ -1315,6 +1320,7 @@ static void gup_batch_nonpresent(struct kunit *test)
 	set_pte_at(mm, start + 4 * PAGE_SIZE, ptep + 1,
 		   make_pte_marker(PTE_MARKER_POISONED));
 	spin_unlock(ptl);
+	pte_unmap(ptep);
 	mmap_write_unlock(mm);
 
 	check_batch(test, start, BATCH_PAGES, FOLL_GET | FOLL_NOFAULT, 3);
@@ -1326,6 +1332,7 @@ static void gup_batch_nonpresent(struct kunit *test)
 	set_pte_at(mm, start + 3 * PAGE_SIZE, ptep, orig[0]);
 	set_pte_at(mm, start + 4 * PAGE_SIZE, ptep + 1, orig[1]);
 	spin_unlock(ptl);
+	pte_unmap(ptep);
 	mmap_write_unlock(mm);
 }
 
@@ -1393,6 +1400,7 @@ static void gup_batch_uffd_wp(struct kunit *test)
 	orig = ptep_get(ptep);
 	set_pte_at(mm, start + 6 * PAGE_SIZE, ptep, pte_mkuffd_wp(orig));
 	spin_unlock(ptl);
+	pte_unmap(ptep);
 	mmap_write_unlock(mm);
 
 	check_batch(test, start, BATCH_PAGES, flags | FOLL_NOFAULT, 6);
@@ -1404,6 +1412,7 @@ static void gup_batch_uffd_wp(struct kunit *test)
 	spin_lock(ptl);
 	set_pte_at(mm, start + 6 * PAGE_SIZE, ptep, orig);
 	spin_unlock(ptl);
+	pte_unmap(ptep);
 	vm_flags_clear(vma, VM_UFFD_WP);
 	mmap_write_unlock(mm);
 }
@@ -1435,6 +1444,7 @@ static void gup_batch_numa(struct kunit *test)
 	orig = ptep_get(ptep);
 	set_pte_at(mm, start + 12 * PAGE_SIZE, ptep, pte_modify(orig, PAGE_NONE));
 	spin_unlock(ptl);
+	pte_unmap(ptep);
 	flush_tlb_range(vma_lookup(mm, start), start, start + BATCH_PAGES * PAGE_SIZE);
 	mmap_write_unlock(mm);
 	KUNIT_EXPECT_TRUE(test, pte_protnone(pte_modify(orig, PAGE_NONE)));
@@ -1448,6 +1458,7 @@ static void gup_batch_numa(struct kunit *test)
 	spin_lock(ptl);
 	set_pte_at(mm, start + 12 * PAGE_SIZE, ptep, orig);
 	spin_unlock(ptl);
+	pte_unmap(ptep);
 	mmap_write_unlock(mm);
 }
 #endif

@@ -94,28 +94,36 @@ static void check_leaf(struct kunit *test, const struct mm_walk_state *s,
 }
 
 /*
- * Write a PTE under its table's lock.  The tables of 64-bit arches are in
- * the direct map (no HIGHPTE), so pte_offset_kernel() gives the pointer
- * without the RCU and __cond_lock() games of pte_offset_map_lock().
+ * Write a PTE under its table's lock, the table mapped with
+ * pte_offset_map() (a kmap with HIGHPTE), without the __cond_lock() of
+ * pte_offset_map_lock(), which sparse cannot follow here.
  */
-static void env_set_pte(struct decode_env *env, unsigned long addr, pte_t pte)
+static void env_write_pte(struct decode_env *env, unsigned long addr,
+			  pte_t pte, bool clear)
 {
 	pmd_t *pmdp = pmd_off(env->mm, addr);
 	spinlock_t *ptl = pte_lockptr(env->mm, pmdp);	/* the PTE table's lock */
+	pte_t *ptep = pte_offset_map(pmdp, addr);
 
+	if (WARN_ON_ONCE(!ptep))
+		return;
 	spin_lock(ptl);
-	set_pte_at(env->mm, addr, pte_offset_kernel(pmdp, addr), pte);
+	if (clear)
+		pte_clear(env->mm, addr, ptep);
+	else
+		set_pte_at(env->mm, addr, ptep, pte);
 	spin_unlock(ptl);
+	pte_unmap(ptep);
+}
+
+static void env_set_pte(struct decode_env *env, unsigned long addr, pte_t pte)
+{
+	env_write_pte(env, addr, pte, false);
 }
 
 static void env_clear_pte(struct decode_env *env, unsigned long addr)
 {
-	pmd_t *pmdp = pmd_off(env->mm, addr);
-	spinlock_t *ptl = pte_lockptr(env->mm, pmdp);	/* the PTE table's lock */
-
-	spin_lock(ptl);
-	pte_clear(env->mm, addr, pte_offset_kernel(pmdp, addr));
-	spin_unlock(ptl);
+	env_write_pte(env, addr, __pte(0), true);
 }
 
 /* Present PTEs in every combination of write, dirty, young and special. */
