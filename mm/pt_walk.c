@@ -761,29 +761,7 @@ bool __mm_walk_next(struct mm_walk_state *s)
 }
 EXPORT_SYMBOL_GPL(__mm_walk_next);
 
-/**
- * mm_walk_begin() - set up a cursor for a walk over a range
- * @s: the cursor
- * @mm: the address space
- * @start: first address of the range
- * @end: end of the range (exclusive)
- * @flags: MM_WALK_* flags
- *
- * Nothing is read or locked until the first mm_walk_next().  A locked walk
- * (MM_WALK_LOCKED) requires the mmap lock of @mm.
- *
- * Only user address spaces are walked: kernel page tables (init_mm, whose
- * tables are early or kernel allocations without a ptdesc level) lie beyond
- * the user limit and are refused.  A lockless walk follows the gup_fast
- * rules: interrupts off, @mm is current->mm.
- *
- * Return: 0, -EINVAL for a NULL @mm, an empty or inverted range, or a
- * lockless walk of another mm; -ERANGE for a range that ends beyond the
- * user address space of @mm (which also refuses non-canonical addresses),
- * or, lockless, beyond what the arch lets gup_fast walk
- * (gup_fast_permitted(): the top table of an s390 mm that has not grown).
- * The error is kept in @s->err and the walk then reports nothing.
- */
+/* Every field of a cursor, before any check. */
 static __always_inline void pt_walk_init(struct mm_walk_state *s,
 					 struct mm_struct *mm,
 					 unsigned long start, unsigned long end,
@@ -807,6 +785,29 @@ static __always_inline void pt_walk_init(struct mm_walk_state *s,
 	s->retries = 0;
 }
 
+/**
+ * mm_walk_begin() - set up a cursor for a walk over a range
+ * @s: the cursor
+ * @mm: the address space
+ * @start: first address of the range
+ * @end: end of the range (exclusive)
+ * @flags: MM_WALK_* flags
+ *
+ * Nothing is read or locked until the first mm_walk_next().  A locked walk
+ * (MM_WALK_LOCKED) requires the mmap lock of @mm.
+ *
+ * Only user address spaces are walked: kernel page tables (init_mm, whose
+ * tables are early or kernel allocations without a ptdesc level) lie beyond
+ * the user limit and are refused.  A lockless walk follows the gup_fast
+ * rules: interrupts off, @mm is current->mm.
+ *
+ * Return: 0, -EINVAL for a NULL @mm, an empty or inverted range, or a
+ * lockless walk of another mm; -ERANGE for a range that ends beyond the
+ * user address space of @mm (which also refuses non-canonical addresses),
+ * or, lockless, beyond what the arch lets gup_fast walk
+ * (gup_fast_permitted(): the top table of an s390 mm that has not grown).
+ * The error is kept in @s->err and the walk then reports nothing.
+ */
 int mm_walk_begin(struct mm_walk_state *s, struct mm_struct *mm,
 		  unsigned long start, unsigned long end, unsigned int flags)
 {

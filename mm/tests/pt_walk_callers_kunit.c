@@ -262,6 +262,13 @@ static pte_t *test_pte(struct mm_struct *mm, unsigned long addr,
 	return pte_offset_map(pmd, addr);
 }
 
+/* The end of test_pte(); the __acquire() tells sparse of its RCU lock. */
+static void test_pte_unmap(pte_t *ptep)
+{
+	__acquire(RCU);
+	test_pte_unmap(ptep);
+}
+
 #define ANON_PAGES	96
 
 /*
@@ -320,7 +327,7 @@ static void mincore_anon(struct kunit *test)
 	set_pte_at(mm, start + 4 * PAGE_SIZE, ptep + 1,
 		   make_pte_marker(PTE_MARKER_POISONED));
 	spin_unlock(ptl);
-	pte_unmap(ptep);
+	test_pte_unmap(ptep);
 	mmap_write_unlock(mm);
 
 	check_mincore(test, start, ANON_PAGES, expect, 0);
@@ -331,7 +338,7 @@ static void mincore_anon(struct kunit *test)
 	set_pte_at(mm, start + 3 * PAGE_SIZE, ptep, orig[0]);
 	set_pte_at(mm, start + 4 * PAGE_SIZE, ptep + 1, orig[1]);
 	spin_unlock(ptl);
-	pte_unmap(ptep);
+	test_pte_unmap(ptep);
 	mmap_write_unlock(mm);
 }
 
@@ -1320,7 +1327,7 @@ static void gup_batch_nonpresent(struct kunit *test)
 	set_pte_at(mm, start + 4 * PAGE_SIZE, ptep + 1,
 		   make_pte_marker(PTE_MARKER_POISONED));
 	spin_unlock(ptl);
-	pte_unmap(ptep);
+	test_pte_unmap(ptep);
 	mmap_write_unlock(mm);
 
 	check_batch(test, start, BATCH_PAGES, FOLL_GET | FOLL_NOFAULT, 3);
@@ -1332,7 +1339,7 @@ static void gup_batch_nonpresent(struct kunit *test)
 	set_pte_at(mm, start + 3 * PAGE_SIZE, ptep, orig[0]);
 	set_pte_at(mm, start + 4 * PAGE_SIZE, ptep + 1, orig[1]);
 	spin_unlock(ptl);
-	pte_unmap(ptep);
+	test_pte_unmap(ptep);
 	mmap_write_unlock(mm);
 }
 
@@ -1389,18 +1396,24 @@ static void gup_batch_uffd_wp(struct kunit *test)
 
 	mmap_write_lock(mm);
 	vma = vma_lookup(mm, start);
-	ptep = test_pte(mm, start + 6 * PAGE_SIZE, &ptl);
-	if (!vma || !ptep) {
+	if (!vma) {
 		mmap_write_unlock(mm);
-		KUNIT_FAIL(test, "no VMA or PTE table for the range");
+		KUNIT_FAIL(test, "no VMA for the range");
 		return;
 	}
-	vm_flags_set(vma, VM_UFFD_WP);
+	vm_flags_set(vma, VM_UFFD_WP);	/* may sleep: before the table is mapped */
+	ptep = test_pte(mm, start + 6 * PAGE_SIZE, &ptl);
+	if (!ptep) {
+		vm_flags_clear(vma, VM_UFFD_WP);
+		mmap_write_unlock(mm);
+		KUNIT_FAIL(test, "no PTE table for the range");
+		return;
+	}
 	spin_lock(ptl);
 	orig = ptep_get(ptep);
 	set_pte_at(mm, start + 6 * PAGE_SIZE, ptep, pte_mkuffd_wp(orig));
 	spin_unlock(ptl);
-	pte_unmap(ptep);
+	test_pte_unmap(ptep);
 	mmap_write_unlock(mm);
 
 	check_batch(test, start, BATCH_PAGES, flags | FOLL_NOFAULT, 6);
@@ -1412,7 +1425,7 @@ static void gup_batch_uffd_wp(struct kunit *test)
 	spin_lock(ptl);
 	set_pte_at(mm, start + 6 * PAGE_SIZE, ptep, orig);
 	spin_unlock(ptl);
-	pte_unmap(ptep);
+	test_pte_unmap(ptep);
 	vm_flags_clear(vma, VM_UFFD_WP);
 	mmap_write_unlock(mm);
 }
@@ -1444,7 +1457,7 @@ static void gup_batch_numa(struct kunit *test)
 	orig = ptep_get(ptep);
 	set_pte_at(mm, start + 12 * PAGE_SIZE, ptep, pte_modify(orig, PAGE_NONE));
 	spin_unlock(ptl);
-	pte_unmap(ptep);
+	test_pte_unmap(ptep);
 	flush_tlb_range(vma_lookup(mm, start), start, start + BATCH_PAGES * PAGE_SIZE);
 	mmap_write_unlock(mm);
 	KUNIT_EXPECT_TRUE(test, pte_protnone(pte_modify(orig, PAGE_NONE)));
@@ -1458,7 +1471,7 @@ static void gup_batch_numa(struct kunit *test)
 	spin_lock(ptl);
 	set_pte_at(mm, start + 12 * PAGE_SIZE, ptep, orig);
 	spin_unlock(ptl);
-	pte_unmap(ptep);
+	test_pte_unmap(ptep);
 	mmap_write_unlock(mm);
 }
 #endif
@@ -1467,8 +1480,9 @@ static void gup_batch_numa(struct kunit *test)
 static void gup_batch_fatal_signal(struct kunit *test)
 {
 	struct page *pages[BATCH_PAGES], *pins[BATCH_PAGES];
-	unsigned long start, i, irqflags;
+	struct sighand_struct *sighand;
 	int refs[BATCH_PAGES];
+	unsigned long start, i;
 	long ret;
 
 	start = map_ptes(test, BATCH_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
@@ -1478,24 +1492,25 @@ static void gup_batch_fatal_signal(struct kunit *test)
 	for (i = 0; i < BATCH_PAGES; i++)
 		refs[i] = page_ref_count(pages[i]);
 
-	/* SIGKILL queued on the test's thread, as send_sig() would. */
-	if (!lock_task_sighand(current, &irqflags)) {
-		KUNIT_FAIL(test, "no signal handlers to lock");
-		return;
-	}
+	/*
+	 * SIGKILL queued on the test's thread, as send_sig() would, without
+	 * the group exit that would end the thread.  A kthread's sighand does
+	 * not change under it.
+	 */
+	sighand = rcu_dereference_protected(current->sighand, true);
+	spin_lock_irq(&sighand->siglock);
 	sigaddset(&current->pending.signal, SIGKILL);
 	set_tsk_thread_flag(current, TIF_SIGPENDING);
-	unlock_task_sighand(current, &irqflags);
+	spin_unlock_irq(&sighand->siglock);
 	KUNIT_EXPECT_TRUE(test, fatal_signal_pending(current));
 	mmap_read_lock(current->mm);
 	ret = pin_user_pages_remote(current->mm, start, BATCH_PAGES, FOLL_WRITE,
 				    pins, NULL);
 	mmap_read_unlock(current->mm);
-	if (lock_task_sighand(current, &irqflags)) {
-		sigdelset(&current->pending.signal, SIGKILL);
-		recalc_sigpending();
-		unlock_task_sighand(current, &irqflags);
-	}
+	spin_lock_irq(&sighand->siglock);
+	sigdelset(&current->pending.signal, SIGKILL);
+	recalc_sigpending();
+	spin_unlock_irq(&sighand->siglock);
 	KUNIT_EXPECT_FALSE(test, fatal_signal_pending(current));
 
 	KUNIT_EXPECT_EQ(test, ret, -EINTR);

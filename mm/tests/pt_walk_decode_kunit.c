@@ -113,6 +113,7 @@ static void env_write_pte(struct decode_env *env, unsigned long addr,
 	else
 		set_pte_at(env->mm, addr, ptep, pte);
 	spin_unlock(ptl);
+	__acquire(RCU);		/* pte_offset_map()'s, for sparse */
 	pte_unmap(ptep);
 }
 

@@ -197,6 +197,7 @@ static void check_ptrs(struct kunit *test, struct mm_struct *mm,
 		       const struct ptr_rec *r)
 {
 	unsigned long addr = r->addr;
+	struct ptdesc *legacy_pte_ptdesc;
 	void *legacy[PT_NR_LEVELS];
 	int l, owner;
 
@@ -205,6 +206,7 @@ static void check_ptrs(struct kunit *test, struct mm_struct *mm,
 	legacy[PT_LEVEL_PUD] = pud_offset(legacy[PT_LEVEL_P4D], addr);
 	legacy[PT_LEVEL_PMD] = pmd_offset(legacy[PT_LEVEL_PUD], addr);
 	legacy[PT_LEVEL_PTE] = NULL;
+	legacy_pte_ptdesc = page_ptdesc(pmd_page(pmdp_get(legacy[PT_LEVEL_PMD])));
 
 	for (l = r->level; l < PT_NR_LEVELS; l++) {
 		void *entp = r->entp[l], *table;
@@ -223,8 +225,7 @@ static void check_ptrs(struct kunit *test, struct mm_struct *mm,
 			KUNIT_EXPECT_NULL_MSG(test, r->ptdesc[l], "%lx: level %d", addr, l);
 		else if (l == PT_LEVEL_PTE)
 			/* The page the legacy PMD points to (HIGHPTE: kmapped). */
-			KUNIT_EXPECT_PTR_EQ_MSG(test, r->ptdesc[l],
-						page_ptdesc(pmd_page(pmdp_get(legacy[PT_LEVEL_PMD]))),
+			KUNIT_EXPECT_PTR_EQ_MSG(test, r->ptdesc[l], legacy_pte_ptdesc,
 						"%lx: level %d", addr, l);
 		else if (l < PT_LEVEL_PGD)
 			KUNIT_EXPECT_PTR_EQ_MSG(test, r->ptdesc[l], virt_to_ptdesc(table),
