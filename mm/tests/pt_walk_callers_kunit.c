@@ -266,7 +266,7 @@ static pte_t *test_pte(struct mm_struct *mm, unsigned long addr,
 static void test_pte_unmap(pte_t *ptep)
 {
 	__acquire(RCU);
-	test_pte_unmap(ptep);
+	pte_unmap(ptep);
 }
 
 #define ANON_PAGES	96
