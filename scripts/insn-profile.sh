@@ -116,6 +116,9 @@ bench() {
 			pt_walk_bench_kunit.bench_insn=1 pt_walk_bench_kunit.bench_mib=64 \
 			pt_walk_bench_kunit.bench_hugetlb_mib=64 \
 			hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=32
+		# A walker that counted the wrong pages fails its case: no figures.
+		! grep -q '^ *not ok ' "$log" ||
+			die "a benchmark case failed on $cfg (see ${log#"$ROOT"/})"
 		python3 "$ROOT/bench/insn-profile/symbolize.py" --phases "$log" \
 			--results "$res/insn-$cfg.results" "$sm" "$raw" > "$res/insn-$cfg.txt" ||
 			die "cannot fold the counts of $cfg"

@@ -269,6 +269,55 @@ static void test_pte_unmap(pte_t *ptep)
 	pte_unmap(ptep);
 }
 
+/*
+ * Page @addr under migration (a migration entry for the page it maps) and
+ * the next page a marker; what the two PTEs held goes to @orig.  False when
+ * there is no PTE table there.
+ */
+static bool set_migration_and_marker(struct mm_struct *mm, unsigned long addr,
+				     pte_t orig[2])
+{
+	spinlock_t *ptl;	/* the PTE table's lock */
+	pte_t *ptep;
+
+	mmap_write_lock(mm);
+	ptep = test_pte(mm, addr, &ptl);
+	if (!ptep) {
+		mmap_write_unlock(mm);
+		return false;
+	}
+	spin_lock(ptl);
+	orig[0] = ptep_get(ptep);
+	orig[1] = ptep_get(ptep + 1);
+	set_pte_at(mm, addr, ptep,
+		   swp_entry_to_pte(make_readable_migration_entry(pte_pfn(orig[0]))));
+	set_pte_at(mm, addr + PAGE_SIZE, ptep + 1, make_pte_marker(PTE_MARKER_POISONED));
+	spin_unlock(ptl);
+	test_pte_unmap(ptep);
+	mmap_write_unlock(mm);
+	return true;
+}
+
+/* Put back @n PTEs from @addr (one PTE table) as @orig holds them. */
+static void restore_ptes(struct mm_struct *mm, unsigned long addr,
+			 const pte_t *orig, int n)
+{
+	spinlock_t *ptl;	/* the PTE table's lock */
+	pte_t *ptep;
+	int i;
+
+	mmap_write_lock(mm);
+	ptep = test_pte(mm, addr, &ptl);
+	if (ptep) {
+		spin_lock(ptl);
+		for (i = 0; i < n; i++)
+			set_pte_at(mm, addr + i * PAGE_SIZE, ptep + i, orig[i]);
+		spin_unlock(ptl);
+		test_pte_unmap(ptep);
+	}
+	mmap_write_unlock(mm);
+}
+
 #define ANON_PAGES	96
 
 /*
@@ -279,8 +328,7 @@ static void mincore_anon(struct kunit *test)
 {
 	struct mm_struct *mm;
 	unsigned long start, i;
-	pte_t *ptep, orig[2];
-	spinlock_t *ptl;	/* the PTE table's lock */
+	pte_t orig[2];
 	u8 *expect;
 	u8 val;
 
@@ -312,34 +360,14 @@ static void mincore_anon(struct kunit *test)
 	 * Page 3 under migration: still in memory.  Page 4 (untouched) with
 	 * a marker: like a none entry.
 	 */
-	mmap_write_lock(mm);
-	ptep = test_pte(mm, start + 3 * PAGE_SIZE, &ptl);
-	if (!ptep) {
-		mmap_write_unlock(mm);
+	if (!set_migration_and_marker(mm, start + 3 * PAGE_SIZE, orig)) {
 		KUNIT_FAIL(test, "no PTE table for the anonymous range");
 		return;
 	}
-	spin_lock(ptl);
-	orig[0] = ptep_get(ptep);
-	orig[1] = ptep_get(ptep + 1);
-	set_pte_at(mm, start + 3 * PAGE_SIZE, ptep,
-		   swp_entry_to_pte(make_readable_migration_entry(pte_pfn(orig[0]))));
-	set_pte_at(mm, start + 4 * PAGE_SIZE, ptep + 1,
-		   make_pte_marker(PTE_MARKER_POISONED));
-	spin_unlock(ptl);
-	test_pte_unmap(ptep);
-	mmap_write_unlock(mm);
 
 	check_mincore(test, start, ANON_PAGES, expect, 0);
 
-	mmap_write_lock(mm);
-	ptep = test_pte(mm, start + 3 * PAGE_SIZE, &ptl);
-	spin_lock(ptl);
-	set_pte_at(mm, start + 3 * PAGE_SIZE, ptep, orig[0]);
-	set_pte_at(mm, start + 4 * PAGE_SIZE, ptep + 1, orig[1]);
-	spin_unlock(ptl);
-	test_pte_unmap(ptep);
-	mmap_write_unlock(mm);
+	restore_ptes(mm, start + 3 * PAGE_SIZE, orig, 2);
 }
 
 /*
@@ -1294,8 +1322,7 @@ static void gup_batch_nonpresent(struct kunit *test)
 	struct page *pages[BATCH_PAGES];
 	struct mm_struct *mm;
 	unsigned long start, i;
-	pte_t *ptep, orig[2];
-	spinlock_t *ptl;	/* the PTE table's lock */
+	pte_t orig[2];
 
 	start = map_ptes(test, BATCH_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
 	mm = current->mm;	/* the test's mm, made by the first mapping */
@@ -1312,35 +1339,15 @@ static void gup_batch_nonpresent(struct kunit *test)
 	}
 
 	/* Page 3 under migration, page 4 a marker. */
-	mmap_write_lock(mm);
-	ptep = test_pte(mm, start + 3 * PAGE_SIZE, &ptl);
-	if (!ptep) {
-		mmap_write_unlock(mm);
+	if (!set_migration_and_marker(mm, start + 3 * PAGE_SIZE, orig)) {
 		KUNIT_FAIL(test, "no PTE table for the anonymous range");
 		return;
 	}
-	spin_lock(ptl);
-	orig[0] = ptep_get(ptep);
-	orig[1] = ptep_get(ptep + 1);
-	set_pte_at(mm, start + 3 * PAGE_SIZE, ptep,
-		   swp_entry_to_pte(make_readable_migration_entry(pte_pfn(orig[0]))));
-	set_pte_at(mm, start + 4 * PAGE_SIZE, ptep + 1,
-		   make_pte_marker(PTE_MARKER_POISONED));
-	spin_unlock(ptl);
-	test_pte_unmap(ptep);
-	mmap_write_unlock(mm);
 
 	check_batch(test, start, BATCH_PAGES, FOLL_GET | FOLL_NOFAULT, 3);
 	check_batch(test, start + 5 * PAGE_SIZE, 8, FOLL_PIN | FOLL_NOFAULT, 8);
 
-	mmap_write_lock(mm);
-	ptep = test_pte(mm, start + 3 * PAGE_SIZE, &ptl);
-	spin_lock(ptl);
-	set_pte_at(mm, start + 3 * PAGE_SIZE, ptep, orig[0]);
-	set_pte_at(mm, start + 4 * PAGE_SIZE, ptep + 1, orig[1]);
-	spin_unlock(ptl);
-	test_pte_unmap(ptep);
-	mmap_write_unlock(mm);
+	restore_ptes(mm, start + 3 * PAGE_SIZE, orig, 2);
 }
 
 /*
@@ -1419,14 +1426,11 @@ static void gup_batch_uffd_wp(struct kunit *test)
 	check_batch(test, start, BATCH_PAGES, flags | FOLL_NOFAULT, 6);
 	check_batch(test, start + 7 * PAGE_SIZE, 8, flags | FOLL_NOFAULT, 8);
 
+	restore_ptes(mm, start + 6 * PAGE_SIZE, &orig, 1);
 	mmap_write_lock(mm);
 	vma = vma_lookup(mm, start);
-	ptep = test_pte(mm, start + 6 * PAGE_SIZE, &ptl);
-	spin_lock(ptl);
-	set_pte_at(mm, start + 6 * PAGE_SIZE, ptep, orig);
-	spin_unlock(ptl);
-	test_pte_unmap(ptep);
-	vm_flags_clear(vma, VM_UFFD_WP);
+	if (vma)
+		vm_flags_clear(vma, VM_UFFD_WP);
 	mmap_write_unlock(mm);
 }
 #endif
@@ -1466,13 +1470,7 @@ static void gup_batch_numa(struct kunit *test)
 		    FOLL_GET | FOLL_HONOR_NUMA_FAULT | FOLL_NOFAULT, 12);
 	check_batch(test, start, BATCH_PAGES, FOLL_PIN | FOLL_NOFAULT, BATCH_PAGES);
 
-	mmap_write_lock(mm);
-	ptep = test_pte(mm, start + 12 * PAGE_SIZE, &ptl);
-	spin_lock(ptl);
-	set_pte_at(mm, start + 12 * PAGE_SIZE, ptep, orig);
-	spin_unlock(ptl);
-	test_pte_unmap(ptep);
-	mmap_write_unlock(mm);
+	restore_ptes(mm, start + 12 * PAGE_SIZE, &orig, 1);
 }
 #endif
 
