@@ -741,8 +741,12 @@ bool __mm_walk_next(struct mm_walk_state *s)
 			}
 			if ((s->flags & MM_WALK_LOCKED) && !s->in_vma)
 				pt_walk_gap(s, addr);
-			else
+			else if (step)
 				pt_walk_descend(s, addr, from, step);
+			else if (s->flags & MM_WALK_LOCKED)	/* from the top */
+				pt_walk_seek_locked(s, addr);
+			else
+				pt_walk_seek_lockless(s, addr);
 		}
 		if (s->err)
 			break;
