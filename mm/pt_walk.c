@@ -118,19 +118,21 @@ struct ptdesc *mm_walk_ptdesc(const struct mm_walk_state *s,
 EXPORT_SYMBOL_GPL(mm_walk_ptdesc);
 
 /*
- * Record the entry of a level.  Under CONFIG_DEBUG_VM, check that the table
- * it lives in was constructed as a table of that level, where its ptdesc
- * records one (see ptdesc_level()): a mismatch means a corrupt or misread
- * entry above.
+ * Record the entry of a level.  Under CONFIG_DEBUG_VM, when the walk has
+ * just entered the table (@new_table: not a step to the next entry of the
+ * same table), check that the table was constructed as a table of that
+ * level, where its ptdesc records one (see ptdesc_level()): a mismatch
+ * means a corrupt or misread entry above.
  */
 static __always_inline void pt_walk_set_entry(struct mm_walk_state *s,
-					      enum pt_level level, void *entp)
+					      enum pt_level level, void *entp,
+					      bool new_table)
 {
 	struct ptdesc *ptdesc;
 	int recorded;
 
 	s->pt[level].entp = entp;
-	if (!IS_ENABLED(CONFIG_DEBUG_VM))
+	if (!IS_ENABLED(CONFIG_DEBUG_VM) || !new_table)
 		return;
 	ptdesc = mm_walk_ptdesc(s, level);
 	if (!ptdesc)
@@ -365,7 +367,7 @@ static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
 	case PT_LEVEL_PGD:
 		pgdp = step ? (pgd_t *)s->pt[PT_LEVEL_PGD].entp + 1 :
 			      pgd_offset(mm, addr);
-		pt_walk_set_entry(s, PT_LEVEL_PGD, pgdp);
+		pt_walk_set_entry(s, PT_LEVEL_PGD, pgdp, !step);
 		s->entry.pgd = pgdp_get(pgdp);
 		pgd = s->entry.pgd;
 		type = pt_generic_entry_type(PT_LEVEL_PGD, &s->entry);
@@ -395,7 +397,7 @@ static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
 					   p4d_offset_lockless(pgdp, pgd, addr);
 			p4dp = pt_walk_unfold(readp4d, pgdp, &pgd);
 		}
-		pt_walk_set_entry(s, PT_LEVEL_P4D, p4dp);
+		pt_walk_set_entry(s, PT_LEVEL_P4D, p4dp, !step);
 		s->entry.p4d = p4dp_get(readp4d);
 		p4d = s->entry.p4d;
 		type = pt_generic_entry_type(PT_LEVEL_P4D, &s->entry);
@@ -415,7 +417,7 @@ static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
 					   pud_offset_lockless(p4dp, p4d, addr);
 			pudp = pt_walk_unfold(readpud, p4dp, &p4d);
 		}
-		pt_walk_set_entry(s, PT_LEVEL_PUD, pudp);
+		pt_walk_set_entry(s, PT_LEVEL_PUD, pudp, !step);
 		s->entry.pud = pudp_get(readpud);
 		type = pt_generic_entry_type(PT_LEVEL_PUD, &s->entry);
 		if (locked)
@@ -437,8 +439,8 @@ static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
 					   pmd_offset_lockless(pudp, pud, addr);
 			pmdp = pt_walk_unfold(readpmd, pudp, &pud);
 		}
+		pt_walk_set_entry(s, PT_LEVEL_PMD, pmdp, !step);
 		step = false;
-		pt_walk_set_entry(s, PT_LEVEL_PMD, pmdp);
 		/*
 		 * A retry reads the live entry: the copy of a folded level's
 		 * value, read once, is the value the PTE table went away under.
@@ -513,7 +515,7 @@ read_pmd:
 		}
 		s->pte_mapped = true;
 	}
-	pt_walk_set_entry(s, PT_LEVEL_PTE, ptep);
+	pt_walk_set_entry(s, PT_LEVEL_PTE, ptep, !(from == PT_LEVEL_PTE && step));
 	s->entry.pte = locked ? ptep_get(ptep) : ptep_get_lockless(ptep);
 	type = pt_generic_entry_type(PT_LEVEL_PTE, &s->entry);
 	level = PT_LEVEL_PTE;
@@ -677,7 +679,7 @@ static __always_inline bool pt_walk_next_pmd(struct mm_walk_state *s,
 	type = pt_generic_entry_type(PT_LEVEL_PMD, &e);
 	if (type != PT_ENTRY_LEAF && type != PT_ENTRY_NONPRESENT)
 		return false;
-	pt_walk_set_entry(s, PT_LEVEL_PMD, pmdp);
+	pt_walk_set_entry(s, PT_LEVEL_PMD, pmdp, false);	/* the same table */
 	s->entry = e;
 	pt_walk_stop(s, PT_LEVEL_PMD, type, addr);
 	return true;
