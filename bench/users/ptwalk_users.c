@@ -65,6 +65,7 @@
 
 /* Kernel names for userspace, as tools/include has them. */
 typedef uint64_t u64;
+typedef uint32_t u32;
 #define BIT(n)		(1UL << (n))
 #define BIT_ULL(n)	(1ULL << (n))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -108,14 +109,14 @@ static const char *const walker_name[NR_WALKERS] = {
  * the kernel around the calls alone (in us; the put is not counted).
  */
 struct gup_test {
-	uint64_t get_delta_usec;
-	uint64_t put_delta_usec;
-	uint64_t addr;
-	uint64_t size;
-	uint32_t nr_pages_per_call;
-	uint32_t gup_flags;
-	uint32_t test_flags;
-	uint32_t which_pages[8];
+	u64 get_delta_usec;
+	u64 put_delta_usec;
+	u64 addr;
+	u64 size;
+	u32 nr_pages_per_call;
+	u32 gup_flags;
+	u32 test_flags;
+	u32 which_pages[8];
 };
 
 #define PIN_LONGTERM_BENCHMARK	_IOWR('g', 3, struct gup_test)
@@ -135,7 +136,7 @@ static int insn_mode;
 
 /* One gup_test call over the mapping: the pages taken, the time in ns. */
 static int gup_run(int w, char *map, unsigned long size, unsigned long *pages,
-		   uint64_t *ns)
+		   u64 *ns)
 {
 	struct gup_test g = {
 		.addr = (unsigned long)map,
@@ -425,7 +426,7 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 	/* Round -1 warms up and is not counted. */
 	for (r = -1; r < REPS; r++) {
 		for (w = 0; w < NR_WALKERS; w++) {
-			uint64_t gup_ns = 0;
+			u64 gup_ns = 0;
 			ssize_t n = 0;
 			int err = 0;
 
@@ -553,9 +554,9 @@ int main(int argc, char **argv)
 		return 1;
 #endif
 	}
-	if (argc == 2 && !strcmp(argv[1], "--insn"))
+	if (argc == 2 && !strcmp(argv[1], "--insn")) {
 		insn_mode = 1;
-	else if (argc != 1) {
+	} else if (argc != 1) {
 		fprintf(stderr, "usage: ptwalk_users [--tsc-khz | --insn]\n");
 		return 1;
 	}
