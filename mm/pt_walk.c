@@ -176,6 +176,7 @@ static __always_inline void pt_walk_stop(struct mm_walk_state *s,
 	s->addr = addr;
 	s->next = min(last, s->end - 1) + 1;
 	s->nr = 1;
+	s->entp = s->pt[level].entp;
 }
 
 static void pt_walk_unlock(struct mm_walk_state *s)
@@ -209,6 +210,7 @@ static void pt_walk_gap(struct mm_walk_state *s, unsigned long addr)
 	s->addr = addr;
 	s->next = min(s->vm_end, s->end);
 	s->nr = 0;
+	s->entp = NULL;
 }
 
 static void pt_walk_vma_unlock(struct mm_walk_state *s)
@@ -781,6 +783,7 @@ static __always_inline void pt_walk_init(struct mm_walk_state *s,
 	s->level = PT_LEVEL_PGD;
 	s->type = PT_ENTRY_NONE;
 	s->nr = 0;
+	s->entp = NULL;
 	s->err = 0;
 	s->ptl = NULL;
 	s->pte_mapped = false;

@@ -25,6 +25,12 @@
 #   runs       qemu-system-x86_64 -cpu max (TCG) -m 4096, one kernel after
 #              the other, hugetlb pools of one 1G and 64 2M pages.  Console
 #              logs: build/users/{base,patched}.log.
+#   insn       each kernel once more under the TCG plugin: exact instructions
+#              per call (build/bench/insn-users-{base,patched}.*); and the same
+#              on "distro" kernels, the selftests kernels without DEBUG_VM
+#              (kunit/users-distro.config, build/out/users-distro-*):
+#              build/bench/insn-users-distro-{base,patched}.*.  USERS_NO_INSN=1
+#              skips both.
 #   output     build/bench/qemu-base-users.results and
 #              build/bench/qemu-patched-users.results ("scenario|walker|
 #              median ns|pages|range pages|reps", as scripts/bench-report.py
@@ -218,6 +224,64 @@ if [ -z "${USERS_NO_INSN:-}" ]; then
 			--results "$RES/insn-users-$k.results" "$sm" "$S/insn-$k.tbprof" \
 			> "$RES/insn-users-$k.txt" ||
 			{ echo "users-bench: cannot fold the instruction counts of $k" >&2; failed="$failed insn-$k"; }
+	done
+fi
+
+# 5b. The same counts on kernels configured as a distribution would: the
+# selftests kernels without DEBUG_VM (kunit/users-distro.config), built from
+# the same two trees into build/out/users-distro-{base,patched} (cached by a
+# stamp of the fragments and the commit).  Results in
+# build/bench/insn-users-distro-{base,patched}.{results,txt}.
+distro_kernel() {	# distro_kernel base|patched: build it, copy its bzImage
+	local k=$1 tree=$LINUX out=$OUT/users-distro-$1 log=$S/build-distro-$1.log stamp
+
+	[ "$k" = base ] && tree=$BASE_TREE
+	stamp="$(cat "$FRAG" "$DISTRO_FRAG" | sha1sum | cut -c1-40) $(git -C "$tree" rev-parse HEAD)"
+	if [ ! -f "$out/arch/x86/boot/bzImage" ] || [ "$(cat "$out/.distro-stamp" 2>/dev/null)" != "$stamp" ]; then
+		echo "users-bench: building the $k distro kernel in ${out#"$ROOT"/}"
+		mkdir -p "$out"
+		rm -f "$out/.distro-stamp"
+		{
+			kmake() { flock "$BUILD/.kbuild.lock" make -C "$tree" O="$out" ARCH=x86_64 \
+				CC="ccache gcc" -j"$(nproc)" "$@"; }
+			kmake tinyconfig &&
+			"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
+				"$FRAG" "$DISTRO_FRAG" &&
+			kmake olddefconfig &&
+			! grep -q '^CONFIG_DEBUG_VM=y' "$out/.config" &&
+			grep -q '^CONFIG_GUP_TEST=y' "$out/.config" &&
+			kmake bzImage
+		} > "$log" 2>&1 || { tail -n 5 "$log" >&2; return 1; }
+		echo "$stamp" > "$out/.distro-stamp"
+	fi
+	cp "$out/arch/x86/boot/bzImage" "$S/distro-$k.bzImage"
+}
+
+DISTRO_FRAG=$ROOT/kunit/users-distro.config
+if [ -z "${USERS_NO_INSN:-}" ] && [ -n "${plugin:-}" ]; then
+	for k in base patched; do
+		sm=$OUT/users-distro-$k/System.map
+		if ! distro_kernel "$k"; then
+			echo "users-bench: cannot build the $k distro kernel (build/users/build-distro-$k.log)" >&2
+			failed="$failed distro-$k"
+			continue
+		fi
+		b=$(awk '$3 == "__x64_sys_getppid" { print $1 }' "$sm")
+		e=$(awk '$3 == "__x64_sys_getpgrp" { print $1 }' "$sm")
+		boot "distro-$k" "insn-distro-$k" \
+			-plugin "$plugin,begin=$b,end=$e,out=$S/insn-distro-$k.tbprof" -- ptwalk_insn
+		read -r rc secs < "$S/insn-distro-$k.qemu"
+		problem=$(qemu_run_problem "$S/insn-distro-$k.log" "$rc" "$timeout" USERS-DONE USERS-INSN)
+		if [ -n "$problem" ]; then
+			echo "users-bench: $k distro kernel: $problem (build/users/insn-distro-$k.log)" >&2
+			failed="$failed distro-$k"
+			continue
+		fi
+		python3 "$ROOT/bench/insn-profile/symbolize.py" --phases "$S/insn-distro-$k.log" \
+			--results "$RES/insn-users-distro-$k.results" "$sm" "$S/insn-distro-$k.tbprof" \
+			> "$RES/insn-users-distro-$k.txt" ||
+			{ echo "users-bench: cannot fold the instruction counts of the $k distro kernel" >&2
+			  failed="$failed distro-$k"; }
 	done
 fi
 

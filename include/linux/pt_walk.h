@@ -61,21 +61,27 @@
 
 /**
  * struct mm_walk_state - a cursor over the page tables of an mm
+ * @leaf: the current stop, a struct pt_leaf: its members are also members
+ *	of the cursor (@s->addr is @s->leaf.addr).  The body of a
+ *	for_each_pt_leaf() loop reads the stop from a struct pt_leaf of the
+ *	loop's own, which the compiler keeps in registers; the accessors below
+ *	(mm_walk_is_write(), mm_walk_pfn(), ...) take a struct pt_leaf and
+ *	decode it at its level
+ * @addr: start of the stop, clipped to the walk: the larger of the walk's
+ *	start and the entry's aligned start
+ * @next: end of the stop, clipped to the walk's end
+ * @entry: raw value of the entry, read once (under the lock when locked)
+ * @entp: the entry in its table; NULL for a gap between VMAs
+ * @level: level of the entry
+ * @type: what the entry is
+ * @nr: number of entries the stop covers (more than one only for
+ *	MM_WALK_BATCH and MM_WALK_RUNS runs; 0 for a gap between VMAs)
  * @mm: the address space walked
- * @addr: start of the current stop, clipped to the walk: the larger of the
- *	walk's start and the entry's aligned start
- * @next: end of the current stop, clipped to the walk's end
  * @end: end of the walk (exclusive)
  * @flags: MM_WALK_* flags of the walk
- * @level: level of the current entry
- * @type: what the current entry is
- * @nr: number of entries the current stop covers (more than one only for
- *	MM_WALK_BATCH and MM_WALK_RUNS runs; 0 for a gap between VMAs)
  * @err: 0, or why the walk was refused (-EINVAL, -ERANGE) or stopped
  *	(-EAGAIN: a table kept changing under a lockless walk; a locked walk
  *	tries again until it gets the table, as the legacy walkers do)
- * @entry: raw value of the current entry, read once (under the lock when
- *	locked)
  * @pt: for every level passed, the entry of that level (@pt[l].entp, a
  *	pointer into the table); the table's base and its struct ptdesc are
  *	computed from it when asked for (mm_walk_table(), mm_walk_ptdesc()).
@@ -90,18 +96,25 @@
  * @vm_start: start of the VMA (or gap) the locked walk is in
  * @vm_end: end of the VMA (or gap) the locked walk is in
  * @retries: number of times a changed table was re-read
+ *
+ * Inside a for_each_pt_leaf() loop the stop is the loop's leaf: @leaf, and
+ * @pt[PT_LEVEL_PTE].entp, may be behind it within the same PTE table (the
+ * table, its lock and its ptdesc are the same).
  */
 struct mm_walk_state {
+	struct_group_tagged(pt_leaf, leaf,
+			    unsigned long addr;
+			    unsigned long next;
+			    union pt_entry entry;
+			    void *entp;
+			    enum pt_level level;
+			    enum pt_entry_type type;
+			    unsigned int nr;
+	);
 	struct mm_struct *mm;
-	unsigned long addr;
-	unsigned long next;
 	unsigned long end;
 	unsigned int flags;
-	enum pt_level level;
-	enum pt_entry_type type;
-	unsigned int nr;
 	int err;
-	union pt_entry entry;
 	struct {
 		void *entp;
 	} pt[PT_NR_LEVELS];
@@ -171,14 +184,15 @@ static __always_inline bool mm_walk_reported(const struct mm_walk_state *s,
 }
 
 /*
- * The loop variables of for_each_pt_leaf(): the cursor, and copies of what
- * its inner loop reads at every PTE, which the compiler keeps in registers
- * (the cursor itself lives in memory, as the out-of-line step takes it).
+ * The loop variables of for_each_pt_leaf(): the cursor, the stop as the
+ * body sees it, and what the inline step reads at every PTE.  The compiler
+ * keeps them in registers as long as the body passes the leaf to inline
+ * functions only: the step stores nothing, and the cursor in memory is
+ * brought up to date only on the way to the out-of-line step.
  */
 struct __pt_leaf_loop {
 	struct mm_walk_state *cur;
-	pte_t *ptep;		/* cur->pt[PT_LEVEL_PTE].entp */
-	unsigned long next;	/* cur->next */
+	struct pt_leaf leaf;
 	/*
 	 * The fast step takes whole PTEs of the current table below this
 	 * address (0: no fast step from this stop): the end of the table, of
@@ -186,23 +200,46 @@ struct __pt_leaf_loop {
 	 * clipped by the walk's end is left to the out-of-line step.
 	 */
 	unsigned long limit;
+	/*
+	 * The same for the step from a huge PMD entry to the next one of the
+	 * same PMD table: the end of the table, of the last whole PMD of the
+	 * walk, or (locked) of the VMA; 0 for no such step.
+	 */
+	unsigned long pmd_limit;
 	unsigned int report;	/* BIT() of the other entry types reported */
 	unsigned int flags;	/* cur->flags */
 };
 
+/* The VM span of one PMD table (PMD_SIZE where the PMD level is folded). */
+#define __PT_PMD_TABLE_SPAN	(PTRS_PER_PMD * PMD_SIZE)
+
+/* The loop variables for the cursor's stop, after the out-of-line step. */
 static __always_inline void __pt_leaf_loop_enter(struct __pt_leaf_loop *l)
 {
 	struct mm_walk_state *s = l->cur;
 
-	l->ptep = s->pt[PT_LEVEL_PTE].entp;
-	l->next = s->next;
+	l->leaf = s->leaf;
 	l->limit = 0;
+	l->pmd_limit = 0;
 	if (s->level == PT_LEVEL_PTE && !(s->flags & MM_WALK_MULTI) &&
 	    (s->next & ~PMD_MASK))
 		l->limit = min(ALIGN(s->next, PMD_SIZE), s->end & PAGE_MASK);
+	/*
+	 * From a huge PMD entry, present or not, whose lock a locked walk
+	 * holds: the lock of the whole PMD table (pmd_lockptr()), which the
+	 * next entries of the table share.
+	 */
+	if (s->level == PT_LEVEL_PMD &&
+	    (s->type == PT_ENTRY_LEAF || s->type == PT_ENTRY_NONPRESENT) &&
+	    (s->next & (__PT_PMD_TABLE_SPAN - 1)) &&
+	    (!(s->flags & MM_WALK_LOCKED) || s->ptl))
+		l->pmd_limit = min(ALIGN(s->next, __PT_PMD_TABLE_SPAN),
+				   s->end & PMD_MASK);
 	/* A locked walk looks the next VMA up out of line: gaps, locks. */
-	if (s->flags & MM_WALK_LOCKED)
+	if (s->flags & MM_WALK_LOCKED) {
 		l->limit = min(l->limit, s->vm_end);
+		l->pmd_limit = min(l->pmd_limit, s->vm_end);
+	}
 	l->flags = s->flags;
 	l->report = 0;
 	if (s->flags & MM_WALK_NONPRESENT)
@@ -212,20 +249,60 @@ static __always_inline void __pt_leaf_loop_enter(struct __pt_leaf_loop *l)
 }
 
 /*
- * The step to the next stop in the same PTE table, on the copies, or false:
- * for for_each_pt_leaf(), and for mm_walk_next_pte() below.  A present PTE,
- * the common stop, is one test.  Runs (MM_WALK_BATCH, MM_WALK_RUNS) are
- * left to the out-of-line step.
+ * The step from a huge PMD entry (a THP, a hugetlb page, a non-present huge
+ * entry) to the next entry of the same PMD table when that is one too, on
+ * the loop variables only, or false.  A locked walk keeps the lock it holds,
+ * which is the table's; anything else (a PTE table, none) is left to the
+ * out-of-line step.
+ */
+static __always_inline bool __pt_leaf_loop_step_pmd(struct __pt_leaf_loop *l)
+{
+	unsigned long addr = l->leaf.next;
+	pmd_t *pmdp = (pmd_t *)l->leaf.entp + 1;
+	enum pt_entry_type type;
+	union pt_entry e;
+
+	if (addr >= l->pmd_limit)
+		return false;
+	/* A body lets go of the lock with mm_walk_pause(), not mm_walk_end(). */
+	if (IS_ENABLED(CONFIG_DEBUG_VM) && (l->flags & MM_WALK_LOCKED) &&
+	    !l->cur->ptl) {
+		VM_WARN_ONCE(1, "ptwalk: mm_walk_end() inside a walk: use mm_walk_pause()\n");
+		return false;
+	}
+	e.pmd = (l->flags & MM_WALK_LOCKED) ? pmdp_get(pmdp) :
+					      pmdp_get_lockless(pmdp);
+	type = pt_generic_entry_type(PT_LEVEL_PMD, &e);
+	if (type != PT_ENTRY_LEAF &&
+	    (type != PT_ENTRY_NONPRESENT || !(l->report & BIT(PT_ENTRY_NONPRESENT))))
+		return false;
+	l->leaf.entp = pmdp;
+	l->leaf.entry = e;
+	l->leaf.type = type;
+	l->leaf.addr = addr;
+	l->leaf.next = addr + PMD_SIZE;
+	return true;
+}
+
+/*
+ * The step to the next stop in the same PTE table, on the loop variables
+ * only, or false: for for_each_pt_leaf(), and for mm_walk_next_pte() below.
+ * A present PTE, the common stop, is one test.  Runs (MM_WALK_BATCH,
+ * MM_WALK_RUNS) are left to the out-of-line step.  On false, @l->leaf.entp
+ * and @l->leaf.next say how far it got (see __pt_leaf_loop_leave()).
  */
 static __always_inline bool __pt_leaf_loop_step(struct __pt_leaf_loop *l)
 {
-	struct mm_walk_state *s = l->cur;
-	unsigned long addr = l->next;
-	pte_t *ptep = l->ptep;
+	unsigned long addr = l->leaf.next;
+	pte_t *ptep = l->leaf.entp;
 
-	/* mm_walk_end() in the body unmapped the table: the slow step. */
-	if (addr >= l->limit || !s->pte_mapped)
+	if (addr >= l->limit)
+		return __pt_leaf_loop_step_pmd(l);
+	/* A body lets go of the table with mm_walk_pause(), not mm_walk_end(). */
+	if (IS_ENABLED(CONFIG_DEBUG_VM) && !l->cur->pte_mapped) {
+		VM_WARN_ONCE(1, "ptwalk: mm_walk_end() inside a walk: use mm_walk_pause()\n");
 		return false;
+	}
 	do {
 		enum pt_entry_type type;
 		union pt_entry e;
@@ -233,52 +310,137 @@ static __always_inline bool __pt_leaf_loop_step(struct __pt_leaf_loop *l)
 		ptep++;
 		e.pte = (l->flags & MM_WALK_LOCKED) ? ptep_get(ptep) :
 						      ptep_get_lockless(ptep);
-		/* A present PTE is always reported: no lookup in @report. */
+		/*
+		 * A present PTE is always reported: no lookup in @report; the
+		 * others are not looked at when nothing else is reported.
+		 */
 		if (likely(pte_present(e.pte)))
 			type = PT_ENTRY_LEAF;
-		else
+		else if (l->report)
 			type = pt_generic_entry_type(PT_LEVEL_PTE, &e);
+		else
+			type = PT_ENTRY_NONE;
 		if (type == PT_ENTRY_LEAF || (BIT(type) & l->report)) {
-			l->ptep = ptep;
-			l->next = addr + PAGE_SIZE;
-			s->pt[PT_LEVEL_PTE].entp = ptep;
-			s->entry = e;
-			s->type = type;
-			s->addr = addr;
-			s->next = l->next;
+			l->leaf.entp = ptep;
+			l->leaf.entry = e;
+			l->leaf.type = type;
+			l->leaf.addr = addr;
+			l->leaf.next = addr + PAGE_SIZE;
 			return true;
 		}
 		addr += PAGE_SIZE;
 	} while (addr < l->limit);
-	s->pt[PT_LEVEL_PTE].entp = ptep;
-	s->next = addr;
+	l->leaf.entp = ptep;
+	l->leaf.next = addr;
+	return false;
+}
+
+/*
+ * On the way to the out-of-line step: tell the cursor where the fast steps
+ * got to (the last PTE they read, and the address after it), in the table
+ * it holds.  After mm_walk_end() in the body, the cursor starts again from
+ * the top at that address.
+ */
+static __always_inline void __pt_leaf_loop_leave(struct __pt_leaf_loop *l)
+{
+	if (l->limit || l->pmd_limit) {
+		l->cur->pt[l->leaf.level].entp = l->leaf.entp;
+		l->cur->next = l->leaf.next;
+	}
+}
+
+/**
+ * mm_walk_pause() - let go of everything a walk holds, inside its loop
+ * @leaf: the stop of a for_each_pt_leaf() or mm_walk_for_each() loop
+ *
+ * mm_walk_end() for the body of a loop that goes on (to reschedule, for
+ * instance): the page table lock, the PTE table mapping and the hugetlb VMA
+ * lock are released, @leaf stays readable (its entry pointer does not), and
+ * the loop finds its next stop from the top, as nothing the cursor held is
+ * valid any more.  The loop's inline step does not test for mm_walk_end()
+ * at every entry (CONFIG_DEBUG_VM warns): inside the loop, this is the way.
+ */
+static __always_inline void mm_walk_pause(const struct pt_leaf *leaf)
+{
+	/* The loop's own variables, which the stop is part of. */
+	struct __pt_leaf_loop *l = container_of((struct pt_leaf *)leaf,
+						struct __pt_leaf_loop, leaf);
+
+	__pt_leaf_loop_leave(l);
+	l->limit = 0;
+	l->pmd_limit = 0;
+	mm_walk_end(l->cur);
+}
+
+/**
+ * mm_walk_sync_leaf() - bring a cursor's stop up to date inside its loop
+ * @s: the cursor of a for_each_pt_leaf() or mm_walk_for_each() loop
+ * @leaf: the loop's stop
+ *
+ * The loop's inline step moves @leaf only; for a body that hands @s to a
+ * function that reads @s->leaf (as walk_page_range() does for leaf_entry).
+ */
+static __always_inline void mm_walk_sync_leaf(struct mm_walk_state *s,
+					      const struct pt_leaf *leaf)
+{
+	/* What the inline step changes; a slow step wrote @s->leaf itself. */
+	s->entp = leaf->entp;
+	s->entry = leaf->entry;
+	s->type = leaf->type;
+	s->addr = leaf->addr;
+	s->next = leaf->next;
+}
+
+/*
+ * The inline step of the cursor API: the next entry of the same PTE table,
+ * not batched, and (@huge) the next huge entry of the same PMD table.  True
+ * when it produced the next stop (in @s->leaf); false sends the caller to
+ * the out-of-line __mm_walk_next().
+ */
+static __always_inline bool __mm_walk_step(struct mm_walk_state *s, bool huge)
+{
+	struct __pt_leaf_loop l = { .cur = s };
+
+	/* After mm_walk_end(), the next stop is found from the top. */
+	if (s->level == PT_LEVEL_PTE && !s->pte_mapped)
+		return false;
+	__pt_leaf_loop_enter(&l);
+	if (!huge)
+		l.pmd_limit = 0;
+	if (__pt_leaf_loop_step(&l)) {
+		s->pt[l.leaf.level].entp = l.leaf.entp;
+		s->entp = l.leaf.entp;
+		s->entry = l.leaf.entry;
+		s->type = l.leaf.type;
+		s->addr = l.leaf.addr;
+		s->next = l.leaf.next;
+		return true;
+	}
+	__pt_leaf_loop_leave(&l);
 	return false;
 }
 
 /*
  * The step every PTE-level walk takes most: the next entry of the same PTE
- * table, not batched.  Returns true when it produced the next stop; false
- * sends the caller to the out-of-line __mm_walk_next().
+ * table, not batched.  Returns true when it produced the next stop (in
+ * @s->leaf); false sends the caller to the out-of-line __mm_walk_next().
  */
 static __always_inline bool mm_walk_next_pte(struct mm_walk_state *s)
 {
-	struct __pt_leaf_loop l = { .cur = s };
-
-	__pt_leaf_loop_enter(&l);
-	return __pt_leaf_loop_step(&l);
+	return __mm_walk_step(s, false);
 }
 
 /**
  * mm_walk_next() - move the cursor to the next stop of the walk
  * @s: the cursor, set up with mm_walk_begin()
  *
- * Return: true with @s describing the next leaf (or hole, or non-present
- * entry, as the walk's flags ask); false at the end of the walk or on an
- * error (@s->err), with everything the walk held released.
+ * Return: true with @s->leaf describing the next leaf (or hole, or
+ * non-present entry, as the walk's flags ask); false at the end of the
+ * walk or on an error (@s->err), with everything the walk held released.
  */
 static __always_inline bool mm_walk_next(struct mm_walk_state *s)
 {
-	if (likely(mm_walk_next_pte(s)))
+	if (likely(__mm_walk_step(s, true)))
 		return true;
 	return __mm_walk_next(s);
 }
@@ -293,15 +455,16 @@ __mm_walk_start(struct mm_walk_state *s, struct mm_struct *mm,
 }
 
 /*
- * The step of for_each_pt_leaf(): the fast step on the copies, else the
- * out-of-line step and new copies.  The copies live in the loop's own
- * variable, never in memory: the call on the slow path does not make the
- * fast path reload them.
+ * The step of for_each_pt_leaf(): the fast step on the loop variables,
+ * else the out-of-line step on the cursor and new loop variables.
  */
-static __always_inline bool __pt_leaf_loop_next(struct __pt_leaf_loop *l)
+static __always_inline bool __pt_leaf_loop_next(struct __pt_leaf_loop *l,
+						const struct pt_leaf **leafp)
 {
+	*leafp = &l->leaf;
 	if (likely(__pt_leaf_loop_step(l)))
 		return true;
+	__pt_leaf_loop_leave(l);
 	if (!__mm_walk_next(l->cur))
 		return false;
 	__pt_leaf_loop_enter(l);
@@ -310,6 +473,7 @@ static __always_inline bool __pt_leaf_loop_next(struct __pt_leaf_loop *l)
 
 /**
  * for_each_pt_leaf() - iterate over the leaves of a range
+ * @leaf: a const struct pt_leaf pointer, set to the stop at every iteration
  * @s: a struct mm_walk_state for the cursor
  * @mm: the address space
  * @start: first address of the range
@@ -318,88 +482,97 @@ static __always_inline bool __pt_leaf_loop_next(struct __pt_leaf_loop *l)
  *
  * Stops at every present leaf of [@start, @end) in address order, at the
  * leaf's own level, and at holes and non-present entries when @flags ask
- * for them.  A range that is empty, inverted or outside the user address
- * space runs no iteration and leaves the error in @s->err.  Leaving the loop
- * with break (or return) requires mm_walk_end(@s).
+ * for them; @leaf describes the stop.  A range that is empty, inverted or
+ * outside the user address space runs no iteration and leaves the error in
+ * @s->err.  Leaving the loop with break (or return) requires
+ * mm_walk_end(@s).
  *
- * The step to the next entry of the same PTE table is inline and works on
- * copies of what it reads in the loop's own variable, which the compiler
- * keeps in registers; everything else is the out-of-line __mm_walk_next().
+ * @leaf points into the loop's own variables, which the compiler keeps in
+ * registers while the body hands @leaf to inline functions only (the
+ * accessors are); it is valid in the body only.  The cursor's own copy of
+ * the stop (@s->leaf) is not kept up to date inside the loop: the body
+ * reads @leaf (or calls mm_walk_sync_leaf()).  The step to the next entry
+ * of the same PTE table is inline and stores nothing; everything else is
+ * the out-of-line __mm_walk_next().  To let go of the locks inside the
+ * loop, the body calls mm_walk_pause(@leaf), never mm_walk_end().
  */
-#define for_each_pt_leaf(s, mm, start, end, flags)			\
-	mm_walk_for_each(__mm_walk_start(s, mm, start, end, flags))
+#define for_each_pt_leaf(leaf, s, mm, start, end, flags)		\
+	mm_walk_for_each(leaf, __mm_walk_start(s, mm, start, end, flags))
 
 /**
  * mm_walk_for_each() - iterate over the stops of a walk already set up
+ * @leaf: a const struct pt_leaf pointer, set to the stop at every iteration
  * @s: a cursor set up with mm_walk_begin() or mm_walk_begin_vma()
  *
  * for_each_pt_leaf() for a cursor the caller has set up (for instance for
  * one VMA, with mm_walk_begin_vma()).  The same rules: leaving the loop
- * with break (or return) requires mm_walk_end(@s).  The body may call
- * mm_walk_end(@s) and go on (to reschedule): the next stop is then found
- * from the top, as nothing the cursor held is valid any more.
+ * with break (or return) requires mm_walk_end(@s).  To let go of the locks
+ * and go on (to reschedule), the body calls mm_walk_pause(@leaf), never
+ * mm_walk_end().
  */
-#define mm_walk_for_each(s)						\
+#define mm_walk_for_each(leaf, s)					\
 	for (struct __pt_leaf_loop __pt = { .cur = (s) };		\
-	     __pt_leaf_loop_next(&__pt);)
+	     __pt_leaf_loop_next(&__pt, &(leaf));)
 
 /**
- * mm_walk_is_leaf() - is the cursor on a present leaf
- * @s: the cursor
+ * mm_walk_is_leaf() - is a stop a present leaf
+ * @leaf: a stop
  *
  * Return: true for a present leaf at any level.
  */
-static inline bool mm_walk_is_leaf(const struct mm_walk_state *s)
+static inline bool mm_walk_is_leaf(const struct pt_leaf *leaf)
 {
-	return s->type == PT_ENTRY_LEAF;
+	return leaf->type == PT_ENTRY_LEAF;
 }
 
 /**
  * mm_walk_leaf_shift() - log2 of the size of the current entry
- * @s: the cursor
+ * @leaf: a stop
  *
  * Return: the shift of the entry's level: PAGE_SHIFT for a PTE, PMD_SHIFT
- * for a PMD, and so on.  A batched run covers @s->nr such entries.
+ * for a PMD, and so on.  A batched run covers @leaf->nr such entries.
  */
-static inline unsigned int mm_walk_leaf_shift(const struct mm_walk_state *s)
+static inline unsigned int mm_walk_leaf_shift(const struct pt_leaf *leaf)
 {
-	return mm_walk_level_shift(s->level);
+	return mm_walk_level_shift(leaf->level);
 }
 
 /**
  * mm_walk_leaf_size() - size of the current entry
- * @s: the cursor
+ * @leaf: a stop
  *
  * Return: the size one entry of the current level maps.
  */
-static inline unsigned long mm_walk_leaf_size(const struct mm_walk_state *s)
+static inline unsigned long mm_walk_leaf_size(const struct pt_leaf *leaf)
 {
-	return 1UL << mm_walk_leaf_shift(s);
+	return 1UL << mm_walk_leaf_shift(leaf);
 }
 
 /**
  * mm_walk_leaf_start() - aligned start of the current entry
- * @s: the cursor
+ * @leaf: a stop
  *
- * Return: the first address the entry maps, which is below @s->addr when
+ * Return: the first address the entry maps, which is below @leaf->addr when
  * the walk started inside the entry.
  */
-static inline unsigned long mm_walk_leaf_start(const struct mm_walk_state *s)
+static inline unsigned long mm_walk_leaf_start(const struct pt_leaf *leaf)
 {
-	return s->addr & ~(mm_walk_leaf_size(s) - 1);
+	return leaf->addr & ~(mm_walk_leaf_size(leaf) - 1);
 }
 
 /**
  * mm_walk_is_clipped() - does the walk cover only part of the current stop
- * @s: the cursor
+ * @leaf: a stop
  *
  * Return: true when the walk's start or end falls inside the current entry
- * (or batched run), so that [@s->addr, @s->next) is only part of it.
+ * (or batched run), so that [@leaf->addr, @leaf->next) is only part of it.
  */
-static inline bool mm_walk_is_clipped(const struct mm_walk_state *s)
+static inline bool mm_walk_is_clipped(const struct pt_leaf *leaf)
 {
-	return s->addr != mm_walk_leaf_start(s) ||
-	       s->next - mm_walk_leaf_start(s) != (unsigned long)s->nr * mm_walk_leaf_size(s);
+	unsigned long start = mm_walk_leaf_start(leaf);
+
+	return leaf->addr != start ||
+	       leaf->next - start != (unsigned long)leaf->nr * mm_walk_leaf_size(leaf);
 }
 
 #ifndef arch_pt_entry_write
@@ -429,130 +602,130 @@ static inline bool mm_walk_is_clipped(const struct mm_walk_state *s)
 
 /**
  * mm_walk_is_write() - is the current leaf writable
- * @s: the cursor, on a present leaf
+ * @leaf: a stop, a present leaf
  *
  * Return: the write permission of the leaf, at any level.
  */
-static inline bool mm_walk_is_write(const struct mm_walk_state *s)
+static inline bool mm_walk_is_write(const struct pt_leaf *leaf)
 {
-	return arch_pt_entry_write(s->level, &s->entry);
+	return arch_pt_entry_write(leaf->level, &leaf->entry);
 }
 
 /**
  * mm_walk_is_dirty() - is the current leaf dirty
- * @s: the cursor, on a present leaf
+ * @leaf: a stop, a present leaf
  *
  * Return: the hardware (or software) dirty bit of the leaf.
  */
-static inline bool mm_walk_is_dirty(const struct mm_walk_state *s)
+static inline bool mm_walk_is_dirty(const struct pt_leaf *leaf)
 {
-	return arch_pt_entry_dirty(s->level, &s->entry);
+	return arch_pt_entry_dirty(leaf->level, &leaf->entry);
 }
 
 /**
  * mm_walk_is_young() - has the current leaf been accessed
- * @s: the cursor, on a present leaf
+ * @leaf: a stop, a present leaf
  *
  * Return: the accessed bit of the leaf.
  */
-static inline bool mm_walk_is_young(const struct mm_walk_state *s)
+static inline bool mm_walk_is_young(const struct pt_leaf *leaf)
 {
-	return arch_pt_entry_young(s->level, &s->entry);
+	return arch_pt_entry_young(leaf->level, &leaf->entry);
 }
 
 /**
  * mm_walk_is_special() - is the current leaf special (no struct page use)
- * @s: the cursor, on a present leaf
+ * @leaf: a stop, a present leaf
  *
  * Return: the special bit of the leaf (pte_special(), pmd_special(), ...).
  */
-static inline bool mm_walk_is_special(const struct mm_walk_state *s)
+static inline bool mm_walk_is_special(const struct pt_leaf *leaf)
 {
-	return arch_pt_entry_special(s->level, &s->entry);
+	return arch_pt_entry_special(leaf->level, &leaf->entry);
 }
 
 /**
  * mm_walk_is_soft_dirty() - is the current leaf soft-dirty
- * @s: the cursor, on a present leaf
+ * @leaf: a stop, a present leaf
  *
  * Return: the soft-dirty bit of the leaf; false where the arch has none.
  */
-static inline bool mm_walk_is_soft_dirty(const struct mm_walk_state *s)
+static inline bool mm_walk_is_soft_dirty(const struct pt_leaf *leaf)
 {
-	return arch_pt_entry_soft_dirty(s->level, &s->entry);
+	return arch_pt_entry_soft_dirty(leaf->level, &leaf->entry);
 }
 
 /**
  * mm_walk_is_uffd_wp() - is the current leaf userfaultfd write-protected
- * @s: the cursor, on a present leaf
+ * @leaf: a stop, a present leaf
  *
  * Return: the uffd-wp bit of the leaf; false where the arch has none.
  */
-static inline bool mm_walk_is_uffd_wp(const struct mm_walk_state *s)
+static inline bool mm_walk_is_uffd_wp(const struct pt_leaf *leaf)
 {
-	return arch_pt_entry_uffd_wp(s->level, &s->entry);
+	return arch_pt_entry_uffd_wp(leaf->level, &leaf->entry);
 }
 
 /**
  * mm_walk_pfn() - first frame the current leaf maps
- * @s: the cursor, on a present leaf
+ * @leaf: a stop, a present leaf
  *
  * Return: the pfn of the leaf's aligned start (mm_walk_leaf_start()).
  */
-static inline unsigned long mm_walk_pfn(const struct mm_walk_state *s)
+static inline unsigned long mm_walk_pfn(const struct pt_leaf *leaf)
 {
-	return arch_pt_entry_pfn(s->level, &s->entry);
+	return arch_pt_entry_pfn(leaf->level, &leaf->entry);
 }
 
 /**
- * mm_walk_addr_pfn() - frame that maps @s->addr
- * @s: the cursor, on a present leaf
+ * mm_walk_addr_pfn() - frame that maps @leaf->addr
+ * @leaf: a stop, a present leaf
  *
- * Return: the pfn of the page at @s->addr inside the leaf.
+ * Return: the pfn of the page at @leaf->addr inside the leaf.
  */
-static inline unsigned long mm_walk_addr_pfn(const struct mm_walk_state *s)
+static inline unsigned long mm_walk_addr_pfn(const struct pt_leaf *leaf)
 {
-	return mm_walk_pfn(s) + ((s->addr - mm_walk_leaf_start(s)) >> PAGE_SHIFT);
+	return mm_walk_pfn(leaf) + ((leaf->addr - mm_walk_leaf_start(leaf)) >> PAGE_SHIFT);
 }
 
 /**
- * mm_walk_page() - struct page that maps @s->addr
- * @s: the cursor, on a present leaf that is not special
+ * mm_walk_page() - struct page that maps @leaf->addr
+ * @leaf: a stop, a present leaf that is not special
  *
  * Return: the page, or NULL when the frame has no struct page.
  */
-static inline struct page *mm_walk_page(const struct mm_walk_state *s)
+static inline struct page *mm_walk_page(const struct pt_leaf *leaf)
 {
-	unsigned long pfn = mm_walk_addr_pfn(s);
+	unsigned long pfn = mm_walk_addr_pfn(leaf);
 
 	return pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
 }
 
 /**
- * mm_walk_folio() - folio that maps @s->addr
- * @s: the cursor, on a present leaf that is not special
+ * mm_walk_folio() - folio that maps @leaf->addr
+ * @leaf: a stop, a present leaf that is not special
  *
  * Return: the folio, or NULL when the frame has no struct page.
  */
-static inline struct folio *mm_walk_folio(const struct mm_walk_state *s)
+static inline struct folio *mm_walk_folio(const struct pt_leaf *leaf)
 {
-	struct page *page = mm_walk_page(s);
+	struct page *page = mm_walk_page(leaf);
 
 	return page ? page_folio(page) : NULL;
 }
 
 /**
  * mm_walk_swap_entry() - the swap entry of a non-present leaf
- * @s: the cursor, on a non-present leaf
+ * @leaf: a stop, a non-present leaf
  *
  * Return: the swap entry (swap, migration, device, marker, hwpoison) of a
  * PTE, of a PMD where the arch migrates THPs, and of hugetlb PMD and PUD
  * entries where the arch decoder knows their format (x86); a zero entry at
  * levels that have no swap entries.
  */
-static inline swp_entry_t mm_walk_swap_entry(const struct mm_walk_state *s)
+static inline swp_entry_t mm_walk_swap_entry(const struct pt_leaf *leaf)
 {
-	return arch_pt_entry_swap(s->level, &s->entry);
+	return arch_pt_entry_swap(leaf->level, &leaf->entry);
 }
 
 #endif /* _LINUX_PT_WALK_H */

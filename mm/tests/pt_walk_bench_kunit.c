@@ -239,9 +239,10 @@ static noinline unsigned long bench_leaf_loop(struct mm_walk_state *s,
 					      unsigned long start,
 					      unsigned long end)
 {
+	const struct pt_leaf *leaf;
 	unsigned long n = 0;
 
-	for_each_pt_leaf(s, mm, start, end, MM_WALK_LOCKED)
+	for_each_pt_leaf(leaf, s, mm, start, end, MM_WALK_LOCKED)
 		n++;
 	return n;
 }
@@ -287,6 +288,7 @@ static unsigned long run_walker(int w, struct mm_struct *mm,
 				unsigned long start, unsigned long end)
 {
 	struct vm_area_struct *vma;
+	const struct pt_leaf *leaf;
 	struct mm_walk_state s;
 	struct folio_walk fw;
 	unsigned long n = 0, pages = 0, addr;
@@ -300,15 +302,15 @@ static unsigned long run_walker(int w, struct mm_struct *mm,
 	case W_LEAF_LOCKED:
 		/* The count in a variable of its own, as in a real caller. */
 		mmap_read_lock(mm);
-		for_each_pt_leaf(&s, mm, start, end, MM_WALK_LOCKED)
-			pages += (s.next - s.addr) >> PAGE_SHIFT;
+		for_each_pt_leaf(leaf, &s, mm, start, end, MM_WALK_LOCKED)
+			pages += (leaf->next - leaf->addr) >> PAGE_SHIFT;
 		mmap_read_unlock(mm);
 		n = pages;
 		break;
 	case W_LEAF_LOCKLESS:
 		local_irq_disable();
-		for_each_pt_leaf(&s, mm, start, end, 0)
-			pages += (s.next - s.addr) >> PAGE_SHIFT;
+		for_each_pt_leaf(leaf, &s, mm, start, end, 0)
+			pages += (leaf->next - leaf->addr) >> PAGE_SHIFT;
 		local_irq_enable();
 		n = pages;
 		break;

@@ -802,6 +802,7 @@ static void leaf_entry_hugetlb(struct kunit *test)
 	enum pt_entry_type type[2];
 	struct vm_area_struct *held[2];
 	enum pt_level level[2];
+	const struct pt_leaf *leaf;
 	struct mm_walk_state s;
 	struct leaf_recs *r;
 	unsigned long addr;
@@ -819,15 +820,15 @@ static void leaf_entry_hugetlb(struct kunit *test)
 	 * a walk that reschedules does (the hugetlb VMA lock included).
 	 */
 	mmap_read_lock(current->mm);
-	for_each_pt_leaf(&s, current->mm, addr, addr + 2 * PMD_SIZE,
+	for_each_pt_leaf(leaf, &s, current->mm, addr, addr + 2 * PMD_SIZE,
 			 MM_WALK_LOCKED | MM_WALK_HOLES) {
 		if (n < ARRAY_SIZE(level)) {
-			level[n] = s.level;
-			type[n] = s.type;
+			level[n] = leaf->level;
+			type[n] = leaf->type;
 			held[n] = s.hugetlb_vma;
 		}
 		n++;
-		mm_walk_end(&s);
+		mm_walk_pause(leaf);
 	}
 	mmap_read_unlock(current->mm);
 	KUNIT_ASSERT_EQ(test, n, 2);

@@ -87,10 +87,13 @@ static void check_leaf(struct kunit *test, const struct mm_walk_state *s,
 {
 	KUNIT_EXPECT_EQ(test, s->type, PT_ENTRY_LEAF);
 	KUNIT_EXPECT_EQ(test, s->level, level);
-	KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_write(s), !!(bits & BIT_WRITE), "bits %x", bits);
-	KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_dirty(s), !!(bits & BIT_DIRTY), "bits %x", bits);
-	KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_young(s), !!(bits & BIT_YOUNG), "bits %x", bits);
-	KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_special(s), special, "bits %x", bits);
+	KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_write(&s->leaf), !!(bits & BIT_WRITE),
+			    "bits %x", bits);
+	KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_dirty(&s->leaf), !!(bits & BIT_DIRTY),
+			    "bits %x", bits);
+	KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_young(&s->leaf), !!(bits & BIT_YOUNG),
+			    "bits %x", bits);
+	KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_special(&s->leaf), special, "bits %x", bits);
 }
 
 /*
@@ -148,14 +151,14 @@ static void pt_walk_decode_pte_leaf(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, env_seek(&env, &s, addr + 123));
 		check_leaf(test, &s, bits, PT_LEVEL_PTE, bits & BIT_SPECIAL);
 		/* The legacy helpers agree on the very entry written. */
-		KUNIT_EXPECT_EQ(test, mm_walk_is_write(&s), !!pte_write(pte));
-		KUNIT_EXPECT_EQ(test, mm_walk_is_dirty(&s), !!pte_dirty(pte));
-		KUNIT_EXPECT_EQ(test, mm_walk_is_young(&s), !!pte_young(pte));
-		KUNIT_EXPECT_EQ(test, mm_walk_is_soft_dirty(&s), !!pte_soft_dirty(pte));
-		KUNIT_EXPECT_EQ(test, mm_walk_is_uffd_wp(&s), !!pte_uffd_wp(pte));
-		KUNIT_EXPECT_EQ(test, mm_walk_pfn(&s), env.pfn);
-		KUNIT_EXPECT_EQ(test, mm_walk_leaf_size(&s), PAGE_SIZE);
-		KUNIT_EXPECT_EQ(test, mm_walk_leaf_start(&s), addr);
+		KUNIT_EXPECT_EQ(test, mm_walk_is_write(&s.leaf), !!pte_write(pte));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_dirty(&s.leaf), !!pte_dirty(pte));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_young(&s.leaf), !!pte_young(pte));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_soft_dirty(&s.leaf), !!pte_soft_dirty(pte));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_uffd_wp(&s.leaf), !!pte_uffd_wp(pte));
+		KUNIT_EXPECT_EQ(test, mm_walk_pfn(&s.leaf), env.pfn);
+		KUNIT_EXPECT_EQ(test, mm_walk_leaf_size(&s.leaf), PAGE_SIZE);
+		KUNIT_EXPECT_EQ(test, mm_walk_leaf_start(&s.leaf), addr);
 	}
 	/* Soft-dirty and uffd-wp, where the arch has them. */
 	{
@@ -168,13 +171,13 @@ static void pt_walk_decode_pte_leaf(struct kunit *test)
 		 * Where the arch has the bit (x86 only with MEM_SOFT_DIRTY,
 		 * powerpc always), as its pte_soft_dirty() says.
 		 */
-		KUNIT_EXPECT_EQ(test, mm_walk_is_soft_dirty(&s), !!pte_soft_dirty(pte));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_soft_dirty(&s.leaf), !!pte_soft_dirty(pte));
 		if (IS_ENABLED(CONFIG_MEM_SOFT_DIRTY))
-			KUNIT_EXPECT_TRUE(test, mm_walk_is_soft_dirty(&s));
-		KUNIT_EXPECT_EQ(test, mm_walk_is_uffd_wp(&s),
+			KUNIT_EXPECT_TRUE(test, mm_walk_is_soft_dirty(&s.leaf));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_uffd_wp(&s.leaf),
 				IS_ENABLED(CONFIG_HAVE_ARCH_USERFAULTFD_WP));
-		KUNIT_EXPECT_EQ(test, mm_walk_is_soft_dirty(&s), !!pte_soft_dirty(pte));
-		KUNIT_EXPECT_EQ(test, mm_walk_is_uffd_wp(&s), !!pte_uffd_wp(pte));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_soft_dirty(&s.leaf), !!pte_soft_dirty(pte));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_uffd_wp(&s.leaf), !!pte_uffd_wp(pte));
 	}
 	/* Take every synthetic entry out again before the mapping goes. */
 	for (bits = 0; bits <= NR_COMBOS; bits++) {
@@ -194,6 +197,7 @@ static void pt_walk_decode_pte_nonpresent(struct kunit *test)
 	} kinds[4];
 	int nkinds = 0, i, nonpresent = 0, holes = 0, wrong = 0, unasked = 0;
 	struct decode_env env;
+	const struct pt_leaf *leaf;
 	struct mm_walk_state s;
 
 	env_map(test, &env, 32 * PAGE_SIZE);
@@ -216,7 +220,7 @@ static void pt_walk_decode_pte_nonpresent(struct kunit *test)
 		KUNIT_EXPECT_FALSE_MSG(test, env_seek(&env, &s, addr), "%s", kinds[i].name);
 		KUNIT_EXPECT_EQ_MSG(test, s.type, PT_ENTRY_NONPRESENT, "%s", kinds[i].name);
 		KUNIT_EXPECT_EQ_MSG(test, s.level, PT_LEVEL_PTE, "%s", kinds[i].name);
-		KUNIT_EXPECT_EQ_MSG(test, mm_walk_swap_entry(&s).val, kinds[i].entry.val,
+		KUNIT_EXPECT_EQ_MSG(test, mm_walk_swap_entry(&s.leaf).val, kinds[i].entry.val,
 				    "%s", kinds[i].name);
 	}
 	/* A none PTE in an existing table: a hole at PTE level. */
@@ -226,17 +230,17 @@ static void pt_walk_decode_pte_nonpresent(struct kunit *test)
 
 	/* Walked: non-present entries only when asked, holes only when asked. */
 	/* Count inside the walks (atomic), check after them. */
-	for_each_pt_leaf(&s, env.mm, env.base + PAGE_SIZE, env.base + 16 * PAGE_SIZE,
+	for_each_pt_leaf(leaf, &s, env.mm, env.base + PAGE_SIZE, env.base + 16 * PAGE_SIZE,
 			 MM_WALK_LOCKED | MM_WALK_NONPRESENT) {
 		nonpresent++;
-		wrong += s.type != PT_ENTRY_NONPRESENT;
+		wrong += leaf->type != PT_ENTRY_NONPRESENT;
 	}
-	for_each_pt_leaf(&s, env.mm, env.base + PAGE_SIZE, env.base + 16 * PAGE_SIZE,
+	for_each_pt_leaf(leaf, &s, env.mm, env.base + PAGE_SIZE, env.base + 16 * PAGE_SIZE,
 			 MM_WALK_LOCKED | MM_WALK_HOLES) {
 		holes++;
-		wrong += s.type != PT_ENTRY_NONE;
+		wrong += leaf->type != PT_ENTRY_NONE;
 	}
-	for_each_pt_leaf(&s, env.mm, env.base + PAGE_SIZE, env.base + 16 * PAGE_SIZE,
+	for_each_pt_leaf(leaf, &s, env.mm, env.base + PAGE_SIZE, env.base + 16 * PAGE_SIZE,
 			 MM_WALK_LOCKED)
 		unasked++;
 	KUNIT_EXPECT_EQ(test, nonpresent, nkinds);
@@ -311,15 +315,15 @@ static void pt_walk_decode_pmd(struct kunit *test)
 
 		KUNIT_EXPECT_TRUE(test, env_seek(&env, &s, addr + 5 * PAGE_SIZE + 7));
 		check_leaf(test, &s, bits, PT_LEVEL_PMD, false);
-		KUNIT_EXPECT_EQ(test, mm_walk_is_write(&s), !!pmd_write(pmd));
-		KUNIT_EXPECT_EQ(test, mm_walk_is_dirty(&s), !!pmd_dirty(pmd));
-		KUNIT_EXPECT_EQ(test, mm_walk_is_young(&s), !!pmd_young(pmd));
-		KUNIT_EXPECT_EQ(test, mm_walk_is_soft_dirty(&s), !!pmd_soft_dirty(pmd));
-		KUNIT_EXPECT_EQ(test, mm_walk_pfn(&s), pfn);
-		KUNIT_EXPECT_EQ(test, mm_walk_pfn(&s), pmd_pfn(pmd));
-		KUNIT_EXPECT_EQ(test, mm_walk_addr_pfn(&s), pfn + 5);
-		KUNIT_EXPECT_EQ(test, mm_walk_leaf_size(&s), PMD_SIZE);
-		KUNIT_EXPECT_EQ(test, mm_walk_leaf_start(&s), addr);
+		KUNIT_EXPECT_EQ(test, mm_walk_is_write(&s.leaf), !!pmd_write(pmd));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_dirty(&s.leaf), !!pmd_dirty(pmd));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_young(&s.leaf), !!pmd_young(pmd));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_soft_dirty(&s.leaf), !!pmd_soft_dirty(pmd));
+		KUNIT_EXPECT_EQ(test, mm_walk_pfn(&s.leaf), pfn);
+		KUNIT_EXPECT_EQ(test, mm_walk_pfn(&s.leaf), pmd_pfn(pmd));
+		KUNIT_EXPECT_EQ(test, mm_walk_addr_pfn(&s.leaf), pfn + 5);
+		KUNIT_EXPECT_EQ(test, mm_walk_leaf_size(&s.leaf), PMD_SIZE);
+		KUNIT_EXPECT_EQ(test, mm_walk_leaf_start(&s.leaf), addr);
 
 		ptl = pmd_lock(env.mm, pmdp);
 		pmd_clear(pmdp);
@@ -335,7 +339,7 @@ static void pt_walk_decode_pmd(struct kunit *test)
 		KUNIT_EXPECT_FALSE(test, env_seek(&env, &s, addr + PAGE_SIZE));
 		KUNIT_EXPECT_EQ(test, s.type, PT_ENTRY_NONPRESENT);
 		KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PMD);
-		KUNIT_EXPECT_EQ(test, mm_walk_swap_entry(&s).val, entry.val);
+		KUNIT_EXPECT_EQ(test, mm_walk_swap_entry(&s.leaf).val, entry.val);
 		ptl = pmd_lock(env.mm, pmdp);
 		pmd_clear(pmdp);
 		spin_unlock(ptl);
@@ -345,7 +349,7 @@ static void pt_walk_decode_pmd(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, env_seek(&env, &s, addr));
 	KUNIT_EXPECT_EQ(test, s.type, PT_ENTRY_NONE);
 	KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PMD);
-	KUNIT_EXPECT_EQ(test, mm_walk_leaf_size(&s), PMD_SIZE);
+	KUNIT_EXPECT_EQ(test, mm_walk_leaf_size(&s.leaf), PMD_SIZE);
 	mmap_read_unlock(env.mm);
 }
 #endif
@@ -392,14 +396,14 @@ static void pt_walk_decode_pud(struct kunit *test)
 
 		KUNIT_EXPECT_TRUE(test, env_seek(&env, &s, addr + PMD_SIZE + 3 * PAGE_SIZE));
 		check_leaf(test, &s, bits, PT_LEVEL_PUD, false);
-		KUNIT_EXPECT_EQ(test, mm_walk_is_write(&s), !!pud_write(pud));
-		KUNIT_EXPECT_EQ(test, mm_walk_is_dirty(&s), !!pud_dirty(pud));
-		KUNIT_EXPECT_EQ(test, mm_walk_is_young(&s), !!pud_young(pud));
-		KUNIT_EXPECT_EQ(test, mm_walk_pfn(&s), pfn);
-		KUNIT_EXPECT_EQ(test, mm_walk_pfn(&s), pud_pfn(pud));
-		KUNIT_EXPECT_EQ(test, mm_walk_addr_pfn(&s), pfn + PTRS_PER_PTE + 3);
-		KUNIT_EXPECT_EQ(test, mm_walk_leaf_size(&s), PUD_SIZE);
-		KUNIT_EXPECT_EQ(test, mm_walk_leaf_start(&s), addr);
+		KUNIT_EXPECT_EQ(test, mm_walk_is_write(&s.leaf), !!pud_write(pud));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_dirty(&s.leaf), !!pud_dirty(pud));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_young(&s.leaf), !!pud_young(pud));
+		KUNIT_EXPECT_EQ(test, mm_walk_pfn(&s.leaf), pfn);
+		KUNIT_EXPECT_EQ(test, mm_walk_pfn(&s.leaf), pud_pfn(pud));
+		KUNIT_EXPECT_EQ(test, mm_walk_addr_pfn(&s.leaf), pfn + PTRS_PER_PTE + 3);
+		KUNIT_EXPECT_EQ(test, mm_walk_leaf_size(&s.leaf), PUD_SIZE);
+		KUNIT_EXPECT_EQ(test, mm_walk_leaf_start(&s.leaf), addr);
 
 		ptl = pud_lock(env.mm, pudp);
 		pud_clear(pudp);

@@ -122,25 +122,26 @@ struct stop_rec {
 
 #define MAX_STOPS	(LAYOUT_PAGES + 8)
 
-static void record_stop(struct stop_rec *r, const struct mm_walk_state *s)
+static void record_stop(struct stop_rec *r, const struct mm_walk_state *s,
+			const struct pt_leaf *leaf)
 {
-	r->addr = s->addr;
-	r->next = s->next;
-	r->level = s->level;
-	r->type = s->type;
-	r->nr = s->nr;
+	r->addr = leaf->addr;
+	r->next = leaf->next;
+	r->level = leaf->level;
+	r->type = leaf->type;
+	r->nr = leaf->nr;
 	r->locked = s->ptl;
-	r->start = mm_walk_leaf_start(s);
-	r->size = mm_walk_leaf_size(s);
-	r->clipped = mm_walk_is_clipped(s);
-	if (s->type != PT_ENTRY_LEAF)
+	r->start = mm_walk_leaf_start(leaf);
+	r->size = mm_walk_leaf_size(leaf);
+	r->clipped = mm_walk_is_clipped(leaf);
+	if (leaf->type != PT_ENTRY_LEAF)
 		return;
-	r->write = mm_walk_is_write(s);
-	r->dirty = mm_walk_is_dirty(s);
-	r->young = mm_walk_is_young(s);
-	r->special = mm_walk_is_special(s);
-	r->pfn = mm_walk_pfn(s);
-	r->addr_pfn = mm_walk_addr_pfn(s);
+	r->write = mm_walk_is_write(leaf);
+	r->dirty = mm_walk_is_dirty(leaf);
+	r->young = mm_walk_is_young(leaf);
+	r->special = mm_walk_is_special(leaf);
+	r->pfn = mm_walk_pfn(leaf);
+	r->addr_pfn = mm_walk_addr_pfn(leaf);
 }
 
 /*
@@ -155,17 +156,22 @@ struct ptr_rec {
 	struct ptdesc *ptdesc[PT_NR_LEVELS];
 };
 
-static void record_ptrs(struct ptr_rec *r, const struct mm_walk_state *s)
+/*
+ * The stop's own entry is the leaf's (in a loop, the cursor's PTE entry may
+ * be behind it in the same table); the levels above are the cursor's.
+ */
+static void record_ptrs(struct ptr_rec *r, const struct mm_walk_state *s,
+			const struct pt_leaf *leaf)
 {
 	int l;
 
-	r->addr = s->addr;
-	r->level = s->level;
+	r->addr = leaf->addr;
+	r->level = leaf->level;
 	for (l = 0; l < PT_NR_LEVELS; l++) {
-		r->entp[l] = s->pt[l].entp;
+		r->entp[l] = l == leaf->level ? leaf->entp : s->pt[l].entp;
 		/* Only the levels passed have a table. */
-		r->table[l] = l >= s->level ? mm_walk_table(s, l) : NULL;
-		r->ptdesc[l] = l >= s->level ? mm_walk_ptdesc(s, l) : NULL;
+		r->table[l] = l >= leaf->level ? mm_walk_table(s, l) : NULL;
+		r->ptdesc[l] = l >= leaf->level ? mm_walk_ptdesc(s, l) : NULL;
 	}
 }
 
@@ -272,6 +278,9 @@ static void check_pte_leaf(struct kunit *test, const struct layout *l,
  * Walk the layout and check that the stops are in order and, with holes
  * reported, tile the range exactly, each matching the model.
  */
+/* Not a walk flag: the body lets go of everything at every third stop. */
+#define TEST_PAUSE	BIT(31)
+
 static void layout_check_walk(struct kunit *test, const struct layout *l,
 			      struct stop_rec *recs, unsigned int flags)
 {
@@ -279,6 +288,7 @@ static void layout_check_walk(struct kunit *test, const struct layout *l,
 	struct mm_struct *mm = current->mm;
 	unsigned long expect = l->start;
 	unsigned long leaves = 0, want = 0, i;
+	const struct pt_leaf *leaf;
 	struct mm_walk_state s;
 	unsigned int n = 0, k;
 
@@ -289,9 +299,12 @@ static void layout_check_walk(struct kunit *test, const struct layout *l,
 		mmap_read_lock(mm);
 	else
 		local_irq_disable();
-	for_each_pt_leaf(&s, mm, l->start, end, flags) {
+	for_each_pt_leaf(leaf, &s, mm, l->start, end, flags & ~TEST_PAUSE) {
 		if (n < MAX_STOPS)
-			record_stop(&recs[n], &s);
+			record_stop(&recs[n], &s, leaf);
+		/* The next stop is found from the top, at the same place. */
+		if ((flags & TEST_PAUSE) && n % 3 == 1)
+			mm_walk_pause(leaf);
 		n++;
 	}
 	mm_walk_end(&s);
@@ -391,6 +404,8 @@ static void pt_walk_model_random(struct kunit *test)
 		layout_check_walk(test, l, recs, MM_WALK_HOLES | MM_WALK_LOCKED);
 		layout_check_walk(test, l, recs, MM_WALK_LOCKED);
 		layout_check_walk(test, l, recs, 0);
+		layout_check_walk(test, l, recs, MM_WALK_HOLES | TEST_PAUSE);
+		layout_check_walk(test, l, recs, MM_WALK_LOCKED | TEST_PAUSE);
 		if (test->status == KUNIT_FAILURE) {
 			kunit_info(test, "first failing seed %lu", seed);
 			return;
@@ -445,7 +460,7 @@ static void pt_walk_seek(struct kunit *test)
 		/* Record under the lock; check after it is dropped. */
 		mmap_read_lock(mm);
 		found = mm_walk_seek_leaf(&s, mm, addr, MM_WALK_LOCKED);
-		record_stop(&r, &s);
+		record_stop(&r, &s, &s.leaf);
 		held = s.ptl;
 		for (k = 0; k < PT_NR_LEVELS; k++)
 			lvl[k] = k >= s.level && mm_walk_ptdesc(&s, k) ?
@@ -519,7 +534,7 @@ static void pt_walk_seek(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PMD);
 		else
 			KUNIT_EXPECT_GT(test, s.level, PT_LEVEL_PMD);
-		KUNIT_EXPECT_EQ(test, mm_walk_leaf_size(&s),
+		KUNIT_EXPECT_EQ(test, mm_walk_leaf_size(&s.leaf),
 				1UL << mm_walk_level_shift(s.level));
 	}
 }
@@ -547,6 +562,7 @@ static void pt_walk_entry_pointers(struct kunit *test)
 {
 	unsigned long span = upper_span(), raw, b, addrs[4];
 	struct ptr_rec recs[8];
+	const struct pt_leaf *leaf;
 	struct mm_walk_state s;
 	struct mm_struct *mm;
 	unsigned int n, k, mode;
@@ -589,9 +605,9 @@ static void pt_walk_entry_pointers(struct kunit *test)
 		mmap_read_lock(mm);
 		if (!mode)
 			local_irq_disable();
-		for_each_pt_leaf(&s, mm, addrs[0], addrs[3] + PAGE_SIZE, flags) {
+		for_each_pt_leaf(leaf, &s, mm, addrs[0], addrs[3] + PAGE_SIZE, flags) {
 			if (n < ARRAY_SIZE(recs))
-				record_ptrs(&recs[n], &s);
+				record_ptrs(&recs[n], &s, leaf);
 			n++;
 		}
 		if (!mode)
@@ -611,7 +627,7 @@ static void pt_walk_entry_pointers(struct kunit *test)
 			if (!mode)
 				local_irq_disable();
 			found = mm_walk_seek_leaf(&s, mm, addrs[k], flags);
-			record_ptrs(&recs[k], &s);
+			record_ptrs(&recs[k], &s, &s.leaf);
 			mm_walk_end(&s);
 			if (!mode)
 				local_irq_enable();
@@ -621,7 +637,7 @@ static void pt_walk_entry_pointers(struct kunit *test)
 		if (!mode)
 			local_irq_disable();
 		mm_walk_seek_leaf(&s, mm, addrs[3] - PMD_SIZE, flags);
-		record_ptrs(&recs[0], &s);
+		record_ptrs(&recs[0], &s, &s.leaf);
 		mm_walk_end(&s);
 		if (!mode)
 			local_irq_enable();
@@ -643,6 +659,7 @@ static void pt_walk_high_addresses(struct kunit *test)
 {
 	unsigned long hints[] = { 1UL << 42, 1UL << 50, 1UL << 53, 0 };
 	unsigned int k, n, mapped = 0;
+	const struct pt_leaf *leaf;
 	struct mm_walk_state s;
 	struct ptr_rec rec;
 	struct mm_struct *mm;
@@ -678,11 +695,11 @@ static void pt_walk_high_addresses(struct kunit *test)
 			mmap_read_lock(mm);
 			if (!i)
 				local_irq_disable();
-			for_each_pt_leaf(&s, mm, addr - PMD_SIZE, addr + 2 * PAGE_SIZE,
+			for_each_pt_leaf(leaf, &s, mm, addr - PMD_SIZE, addr + 2 * PAGE_SIZE,
 					 flags | MM_WALK_HOLES) {
-				if (s.type == PT_ENTRY_LEAF && s.addr == addr + PAGE_SIZE)
-					record_ptrs(&rec, &s);
-				n += s.type == PT_ENTRY_LEAF;
+				if (leaf->type == PT_ENTRY_LEAF && leaf->addr == addr + PAGE_SIZE)
+					record_ptrs(&rec, &s, leaf);
+				n += leaf->type == PT_ENTRY_LEAF;
 			}
 			if (!i)
 				local_irq_enable();
@@ -693,7 +710,7 @@ static void pt_walk_high_addresses(struct kunit *test)
 			if (!i)
 				local_irq_disable();
 			KUNIT_EXPECT_TRUE(test, mm_walk_seek_leaf(&s, mm, addr, flags));
-			record_ptrs(&rec, &s);
+			record_ptrs(&rec, &s, &s.leaf);
 			mm_walk_end(&s);
 			if (!i)
 				local_irq_enable();
@@ -729,6 +746,7 @@ static bool fake_table_gone(struct mm_walk_state *s)
 static void pt_walk_retry(struct kunit *test)
 {
 	unsigned long start, k;
+	const struct pt_leaf *leaf;
 	struct mm_walk_state s;
 	struct mm_struct *mm;
 	unsigned int n = 0;
@@ -743,7 +761,7 @@ static void pt_walk_retry(struct kunit *test)
 
 	table_gone = 50;
 	mmap_read_lock(mm);
-	for_each_pt_leaf(&s, mm, start, start + 4 * PAGE_SIZE, MM_WALK_LOCKED)
+	for_each_pt_leaf(leaf, &s, mm, start, start + 4 * PAGE_SIZE, MM_WALK_LOCKED)
 		n++;
 	KUNIT_EXPECT_EQ(test, s.err, 0);
 	KUNIT_EXPECT_EQ(test, n, 4);
@@ -774,6 +792,7 @@ static void pt_walk_bad_input(struct kunit *test)
 {
 	unsigned long start, limit;
 	struct mm_struct *mm;
+	const struct pt_leaf *leaf;
 	struct mm_walk_state s;
 	int stops;
 
@@ -786,7 +805,7 @@ static void pt_walk_bad_input(struct kunit *test)
 	do {									\
 		stops = 0;							\
 		mmap_read_lock(mm);						\
-		for_each_pt_leaf(&s, mm, from, to, MM_WALK_HOLES | MM_WALK_LOCKED) \
+		for_each_pt_leaf(leaf, &s, mm, from, to, MM_WALK_HOLES | MM_WALK_LOCKED) \
 			stops++;						\
 		mmap_read_unlock(mm);						\
 		KUNIT_EXPECT_EQ(test, stops, 0);				\
@@ -817,7 +836,7 @@ static void pt_walk_bad_input(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, mm_walk_seek_leaf(&s, mm, start, 0));
 	mm_walk_end(&s);
 	local_irq_enable();
-	KUNIT_EXPECT_TRUE(test, mm_walk_is_write(&s));
+	KUNIT_EXPECT_TRUE(test, mm_walk_is_write(&s.leaf));
 }
 
 /*
@@ -831,6 +850,7 @@ static void pt_walk_vma_edges(struct kunit *test)
 {
 	unsigned long start, gap, b, end, i;
 	struct vm_area_struct *vma;
+	const struct pt_leaf *leaf;
 	struct mm_walk_state s;
 	struct mm_struct *mm;
 	unsigned int flags[] = { MM_WALK_HOLES, MM_WALK_HOLES | MM_WALK_RUNS };
@@ -851,19 +871,19 @@ static void pt_walk_vma_edges(struct kunit *test)
 
 		n = 0;
 		mmap_read_lock(mm);
-		for_each_pt_leaf(&s, mm, start, end, flags[k] | MM_WALK_LOCKED) {
+		for_each_pt_leaf(leaf, &s, mm, start, end, flags[k] | MM_WALK_LOCKED) {
 			n++;
-			if (s.nr == 0) {
+			if (leaf->nr == 0) {
 				gaps++;
-				KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PGD);
-				KUNIT_EXPECT_EQ(test, s.addr, gap);
-				KUNIT_EXPECT_EQ(test, s.next, b);
+				KUNIT_EXPECT_EQ(test, leaf->level, PT_LEVEL_PGD);
+				KUNIT_EXPECT_EQ(test, leaf->addr, gap);
+				KUNIT_EXPECT_EQ(test, leaf->next, b);
 				continue;
 			}
-			KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PTE);
-			KUNIT_EXPECT_EQ(test, s.type, PT_ENTRY_LEAF);
-			KUNIT_EXPECT_TRUE(test, s.next <= gap || s.addr >= b);
-			pages += s.nr;
+			KUNIT_EXPECT_EQ(test, leaf->level, PT_LEVEL_PTE);
+			KUNIT_EXPECT_EQ(test, leaf->type, PT_ENTRY_LEAF);
+			KUNIT_EXPECT_TRUE(test, leaf->next <= gap || leaf->addr >= b);
+			pages += leaf->nr;
 		}
 		mmap_read_unlock(mm);
 		KUNIT_EXPECT_EQ(test, s.err, 0);
@@ -876,8 +896,8 @@ static void pt_walk_vma_edges(struct kunit *test)
 	/* Lockless: the none PTEs of the gap, one stop each. */
 	n = 0;
 	local_irq_disable();
-	for_each_pt_leaf(&s, mm, start, end, MM_WALK_HOLES)
-		n += s.level == PT_LEVEL_PTE && s.type == PT_ENTRY_NONE;
+	for_each_pt_leaf(leaf, &s, mm, start, end, MM_WALK_HOLES)
+		n += leaf->level == PT_LEVEL_PTE && leaf->type == PT_ENTRY_NONE;
 	local_irq_enable();
 	KUNIT_EXPECT_EQ(test, n, 4);
 
@@ -901,6 +921,7 @@ static void pt_walk_vma_edges(struct kunit *test)
 static void pt_walk_early_exit(struct kunit *test)
 {
 	struct mm_struct *mm;
+	const struct pt_leaf *leaf;
 	struct mm_walk_state s;
 	unsigned long start, i;
 	spinlock_t *ptl = NULL;
@@ -912,7 +933,7 @@ static void pt_walk_early_exit(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(start + i * PAGE_SIZE)), 0);
 
 	mmap_read_lock(mm);
-	for_each_pt_leaf(&s, mm, start, start + 8 * PAGE_SIZE, MM_WALK_LOCKED) {
+	for_each_pt_leaf(leaf, &s, mm, start, start + 8 * PAGE_SIZE, MM_WALK_LOCKED) {
 		if (++stops == 3) {
 			ptl = s.ptl;
 			break;
@@ -960,6 +981,7 @@ static unsigned long map_thp_range(struct kunit *test)
 static void pt_walk_thp(struct kunit *test)
 {
 	struct mm_struct *mm;
+	const struct pt_leaf *leaf;
 	struct mm_walk_state s;
 	struct stop_rec recs[4], seek;
 	unsigned long thp;
@@ -980,15 +1002,15 @@ static void pt_walk_thp(struct kunit *test)
 	mm_walk_end(&s);
 
 	/* Start the walk inside the THP: the stop is clipped. */
-	for_each_pt_leaf(&s, mm, thp + PAGE_SIZE, thp + PMD_SIZE + PAGE_SIZE,
+	for_each_pt_leaf(leaf, &s, mm, thp + PAGE_SIZE, thp + PMD_SIZE + PAGE_SIZE,
 			 MM_WALK_LOCKED | MM_WALK_HOLES) {
 		if (stops < ARRAY_SIZE(recs))
-			record_stop(&recs[stops], &s);
+			record_stop(&recs[stops], &s, leaf);
 		stops++;
 	}
 	/* Seek inside it again: still one PMD leaf, nothing was split. */
 	found = mm_walk_seek_leaf(&s, mm, thp + 5 * PAGE_SIZE, MM_WALK_LOCKED);
-	record_stop(&seek, &s);
+	record_stop(&seek, &s, &s.leaf);
 	mm_walk_end(&s);
 	mmap_read_unlock(mm);
 
@@ -1016,6 +1038,116 @@ static void pt_walk_thp(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, seek.level, PT_LEVEL_PMD);
 	KUNIT_EXPECT_EQ(test, seek.pfn, recs[0].pfn);
 	KUNIT_EXPECT_EQ(test, seek.addr_pfn, recs[0].pfn + 5);
+}
+
+#define THP_RUN		4	/* THPs side by side */
+#define THP_RUN_STOPS	(THP_RUN + PTRS_PER_PTE + 4)
+
+/*
+ * The leaves of [@start, @end) as seeks from the top find them, one address
+ * after the other: what a walk must report, whatever way it steps.
+ */
+static unsigned int seek_leaves(struct kunit *test, unsigned long start,
+				unsigned long end, struct stop_rec *exp)
+{
+	struct mm_struct *mm = current->mm;
+	struct mm_walk_state s;
+	struct stop_rec r;
+	unsigned long addr;
+	unsigned int n = 0;
+
+	mmap_read_lock(mm);
+	for (addr = start; addr < end; addr = r.start + r.size) {
+		mm_walk_seek_leaf(&s, mm, addr, MM_WALK_LOCKED);
+		record_stop(&r, &s, &s.leaf);
+		mm_walk_end(&s);
+		if (r.type != PT_ENTRY_LEAF)
+			continue;
+		if (n == THP_RUN_STOPS)
+			break;
+		exp[n] = r;
+		exp[n].addr = max(r.start, start);
+		exp[n].next = min(r.start + r.size, end);
+		n++;
+	}
+	mmap_read_unlock(mm);
+	return n;
+}
+
+/*
+ * THPs side by side, one of them split into a PTE table with a hole: a walk
+ * steps from huge leaf to huge leaf of one PMD table without a descent, and
+ * in and out of the PTE table.  Its leaves are those that seeks from the top
+ * find, locked and lockless, and when the body lets go of everything.
+ */
+static void pt_walk_thp_run(struct kunit *test)
+{
+	static const unsigned int modes[] = {
+		MM_WALK_LOCKED, 0, MM_WALK_LOCKED | MM_WALK_HOLES,
+		MM_WALK_LOCKED | TEST_PAUSE, TEST_PAUSE,
+	};
+	unsigned long base, start, end, i;
+	struct stop_rec *exp, *got;
+	struct mm_struct *mm;
+	const struct pt_leaf *leaf;
+	struct mm_walk_state s;
+	unsigned int n, m, k, j;
+
+	if (!has_transparent_hugepage())
+		kunit_skip(test, "no transparent huge pages on this machine");
+	exp = kunit_kcalloc(test, THP_RUN_STOPS, sizeof(*exp), GFP_KERNEL);
+	got = kunit_kcalloc(test, THP_RUN_STOPS, sizeof(*got), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, exp);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	base = ALIGN(map_anon(test, (THP_RUN + 1) * PMD_SIZE), PMD_SIZE);
+	mm = current->mm;	/* made by the first kunit_vm_mmap() */
+	KUNIT_ASSERT_EQ(test, do_madvise(mm, base, THP_RUN * PMD_SIZE, MADV_HUGEPAGE), 0);
+	for (i = 0; i < THP_RUN; i++)
+		KUNIT_ASSERT_EQ(test, put_user(i, (u8 __user *)(base + i * PMD_SIZE)), 0);
+	/* Split the third: a PTE table, with a hole at its second page. */
+	KUNIT_ASSERT_EQ(test, do_madvise(mm, base + 2 * PMD_SIZE + PAGE_SIZE, PAGE_SIZE,
+					 MADV_DONTNEED), 0);
+	/* From inside the first to inside the last: both clipped. */
+	start = base + PAGE_SIZE;
+	end = base + THP_RUN * PMD_SIZE - PAGE_SIZE;
+	m = seek_leaves(test, start, end, exp);
+	for (j = 0, i = 0; j < m; j++)
+		i += exp[j].level == PT_LEVEL_PMD;
+	if (i < 2)
+		kunit_skip(test, "the faults mapped %lu THPs (none free?)", i);
+
+	for (k = 0; k < ARRAY_SIZE(modes); k++) {
+		unsigned int flags = modes[k] & ~TEST_PAUSE;
+
+		n = 0;
+		mmap_read_lock(mm);
+		if (!(flags & MM_WALK_LOCKED))
+			local_irq_disable();
+		for_each_pt_leaf(leaf, &s, mm, start, end, flags) {
+			if (leaf->type == PT_ENTRY_LEAF && n < THP_RUN_STOPS)
+				record_stop(&got[n++], &s, leaf);
+			if ((modes[k] & TEST_PAUSE) && n % 2)
+				mm_walk_pause(leaf);
+		}
+		if (!(flags & MM_WALK_LOCKED))
+			local_irq_enable();
+		mmap_read_unlock(mm);
+		KUNIT_EXPECT_EQ(test, s.err, 0);
+		KUNIT_ASSERT_EQ_MSG(test, n, m, "mode %x", modes[k]);
+		for (j = 0; j < n; j++) {
+			KUNIT_EXPECT_EQ_MSG(test, got[j].addr, exp[j].addr, "mode %x stop %u",
+					    modes[k], j);
+			KUNIT_EXPECT_EQ_MSG(test, got[j].next, exp[j].next, "mode %x stop %u",
+					    modes[k], j);
+			KUNIT_EXPECT_EQ_MSG(test, got[j].level, exp[j].level, "mode %x stop %u",
+					    modes[k], j);
+			KUNIT_EXPECT_EQ_MSG(test, got[j].pfn, exp[j].pfn, "mode %x stop %u",
+					    modes[k], j);
+			KUNIT_EXPECT_EQ(test, got[j].locked, !!(flags & MM_WALK_LOCKED));
+			if (test->status == KUNIT_FAILURE)
+				return;
+		}
+	}
 }
 #endif
 
@@ -1071,6 +1203,7 @@ static void pt_walk_hugetlb_size(struct kunit *test, unsigned int shift,
 	struct stop_rec recs[8], seek, none;
 	unsigned int stops = 0, k;
 	bool found, none_found;
+	const struct pt_leaf *leaf;
 	struct mm_walk_state s;
 	struct ptr_rec ptrs;
 	struct mm_struct *mm;
@@ -1090,9 +1223,9 @@ static void pt_walk_hugetlb_size(struct kunit *test, unsigned int shift,
 	}
 
 	mmap_read_lock(mm);
-	for_each_pt_leaf(&s, mm, addr, addr + 2 * size, MM_WALK_LOCKED | MM_WALK_HOLES) {
+	for_each_pt_leaf(leaf, &s, mm, addr, addr + 2 * size, MM_WALK_LOCKED | MM_WALK_HOLES) {
 		if (stops < ARRAY_SIZE(recs)) {
-			record_stop(&recs[stops], &s);
+			record_stop(&recs[stops], &s, leaf);
 			vma_locked[stops] = s.hugetlb_vma;
 		}
 		stops++;
@@ -1101,8 +1234,8 @@ static void pt_walk_hugetlb_size(struct kunit *test, unsigned int shift,
 	KUNIT_EXPECT_NULL(test, s.ptl);
 	/* Seek inside it: the frame of the page written. */
 	found = mm_walk_seek_leaf(&s, mm, addr + size + 3 * PAGE_SIZE, MM_WALK_LOCKED);
-	record_stop(&seek, &s);
-	record_ptrs(&ptrs, &s);
+	record_stop(&seek, &s, &s.leaf);
+	record_ptrs(&ptrs, &s, &s.leaf);
 	mm_walk_end(&s);
 	/* A PUD leaf on a folded PUD is the top entry, never a copy of it. */
 	check_ptrs(test, mm, &ptrs);
@@ -1120,7 +1253,7 @@ static void pt_walk_hugetlb_size(struct kunit *test, unsigned int shift,
 							vm_get_page_prot(VM_NONE), 0), 0);
 	mmap_write_downgrade(mm);
 	none_found = mm_walk_seek_leaf(&s, mm, addr + size + 3 * PAGE_SIZE, MM_WALK_LOCKED);
-	record_stop(&none, &s);
+	record_stop(&none, &s, &s.leaf);
 	mm_walk_end(&s);
 	mmap_read_unlock(mm);
 	KUNIT_EXPECT_TRUE(test, none_found);
@@ -1192,6 +1325,7 @@ static void pt_walk_edges(struct kunit *test)
 {
 	struct stop_rec recs[2];
 	struct mm_struct *mm;
+	const struct pt_leaf *leaf;
 	struct mm_walk_state s;
 	unsigned long last;
 	unsigned int n;
@@ -1204,7 +1338,7 @@ static void pt_walk_edges(struct kunit *test)
 	/* Nothing is mapped at 0 or in the last page of a fresh test mm. */
 	local_irq_disable();
 	found = mm_walk_seek_leaf(&s, mm, 0, 0);
-	record_stop(&recs[0], &s);
+	record_stop(&recs[0], &s, &s.leaf);
 	mm_walk_end(&s);
 	local_irq_enable();
 	KUNIT_EXPECT_FALSE(test, found);
@@ -1214,9 +1348,9 @@ static void pt_walk_edges(struct kunit *test)
 
 	n = 0;
 	mmap_read_lock(mm);
-	for_each_pt_leaf(&s, mm, last, mm->task_size, MM_WALK_LOCKED | MM_WALK_HOLES) {
+	for_each_pt_leaf(leaf, &s, mm, last, mm->task_size, MM_WALK_LOCKED | MM_WALK_HOLES) {
 		if (n < ARRAY_SIZE(recs))
-			record_stop(&recs[n], &s);
+			record_stop(&recs[n], &s, leaf);
 		n++;
 	}
 	mmap_read_unlock(mm);
@@ -1228,7 +1362,7 @@ static void pt_walk_edges(struct kunit *test)
 
 	n = 0;
 	local_irq_disable();
-	for_each_pt_leaf(&s, mm, 0, PAGE_SIZE, MM_WALK_HOLES)
+	for_each_pt_leaf(leaf, &s, mm, 0, PAGE_SIZE, MM_WALK_HOLES)
 		n++;
 	local_irq_enable();
 	KUNIT_EXPECT_EQ(test, s.err, 0);
@@ -1245,6 +1379,7 @@ static void pt_walk_batch_thp(struct kunit *test)
 {
 	unsigned long thp, start_pfn = 0, next = 0;
 	unsigned int n = 0, nr = 0, plain = 0;
+	const struct pt_leaf *leaf;
 	struct mm_walk_state s;
 	struct mm_struct *mm;
 	enum pt_level level;
@@ -1263,15 +1398,15 @@ static void pt_walk_batch_thp(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, do_madvise(mm, thp, PAGE_SIZE, MADV_DONTNEED), 0);
 
 	mmap_read_lock(mm);
-	for_each_pt_leaf(&s, mm, thp, thp + PMD_SIZE, MM_WALK_LOCKED | MM_WALK_BATCH) {
+	for_each_pt_leaf(leaf, &s, mm, thp, thp + PMD_SIZE, MM_WALK_LOCKED | MM_WALK_BATCH) {
 		if (!n++) {
-			nr = s.nr;
-			level = s.level;
-			start_pfn = mm_walk_pfn(&s);
-			next = s.next;
+			nr = leaf->nr;
+			level = leaf->level;
+			start_pfn = mm_walk_pfn(leaf);
+			next = leaf->next;
 		}
 	}
-	for_each_pt_leaf(&s, mm, thp, thp + PMD_SIZE, MM_WALK_LOCKED)
+	for_each_pt_leaf(leaf, &s, mm, thp, thp + PMD_SIZE, MM_WALK_LOCKED)
 		plain++;
 	mmap_read_unlock(mm);
 
@@ -1308,8 +1443,8 @@ static void pt_walk_huge_zero(struct kunit *test)
 	found = mm_walk_seek_leaf(&s, mm, thp + 9 * PAGE_SIZE, MM_WALK_LOCKED);
 	level = s.level;
 	zero = level == PT_LEVEL_PMD && is_huge_zero_pmd(s.entry.pmd);
-	write = mm_walk_is_write(&s);
-	pfn = mm_walk_pfn(&s);
+	write = mm_walk_is_write(&s.leaf);
+	pfn = mm_walk_pfn(&s.leaf);
 	mm_walk_end(&s);
 	mmap_read_unlock(mm);
 
@@ -1335,6 +1470,7 @@ static struct kunit_case pt_walk_cases[] = {
 	KUNIT_CASE_SLOW(pt_walk_model_random),
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	KUNIT_CASE(pt_walk_thp),
+	KUNIT_CASE(pt_walk_thp_run),
 #endif
 	KUNIT_CASE(pt_walk_edges),
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
