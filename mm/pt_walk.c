@@ -316,11 +316,13 @@ EXPORT_SYMBOL_IF_KUNIT(pt_walk_test_hooks);
 
 /**
  * pt_walk_test_table_gone() - KUnit hook: make a PTE table look gone
- * @s: the cursor, with the PTE table mapped (and locked, when locked)
+ * @s: the cursor, between reading a PMD that points to a PTE table and
+ *	mapping that table
  *
  * Tests replace it with a static stub (kunit_activate_static_stub()) and
- * set pt_walk_test_hooks to force the retry of the descent, which
- * otherwise only a race takes.
+ * set pt_walk_test_hooks: to force the retry of the descent, which
+ * otherwise only a race takes, or (the stress tests) to wait there, which
+ * widens the window of that race for the threads changing the tables.
  *
  * Return: false, or the stub's answer: true to act as if pte_offset_map()
  * had failed.
@@ -471,7 +473,9 @@ read_pmd:
 	} else {
 		pmdp = s->pt[PT_LEVEL_PMD].entp;
 		s->ptl = NULL;
-		if (locked) {
+		if (pt_walk_table_gone(s)) {
+			ptep = NULL;
+		} else if (locked) {
 			/*
 			 * pte_offset_map_lock() without its __cond_lock(): the
 			 * lock goes to the state (see pt_walk_unlock()), which
@@ -487,12 +491,6 @@ read_pmd:
 			 * must not be the live entry without its lock.
 			 */
 			ptep = pte_offset_map(&pmd, addr);
-		}
-		if (ptep && pt_walk_table_gone(s)) {
-			s->pt[PT_LEVEL_PTE].entp = ptep;
-			s->pte_mapped = true;
-			pt_walk_unlock(s);
-			ptep = NULL;
 		}
 		if (!ptep) {
 			/*

@@ -126,6 +126,43 @@ def read_insn_top(path):
     return out
 
 
+# What is left in each target that may be missed, and what would remove it
+# (from the profiles and the loops' disassembly; see README "Speed").
+MISS_NOTES = {
+    'for_each_pt_leaf locked / raw loop':
+        'Per PTE the inline step is the raw loop (load, present test, pointer and '
+        'address steps, bound) with a branch on the present bit, and the body\'s '
+        'count goes through the join of the fast and the slow stop: 9 instructions '
+        'against 7 on x86_64 (arm64: 1.2x).  The rest, about half an instruction '
+        'per PTE, is the out-of-line step at each table: unlock, descent, lock.  '
+        'Closing it would take a second copy of the body for fast stops in every '
+        'loop (code size in every caller).',
+    'for_each_pt_leaf lockless / raw loop':
+        'As the locked loop: the same inline step, without the lock.',
+    'leaf_entry walk / pte_entry walk':
+        'leaf_entry reads its stop from the cursor: 5 stores per PTE (entry '
+        'pointer, entry, type, start, end) that pte_entry\'s register arguments do '
+        'not need, on top of the same indirect call.  With MM_WALK_RUNS (as '
+        'mincore() walks) or in a for_each_pt_leaf() loop the cost goes.',
+    'leaf_entry walk with runs / raw loop':
+        'Every run is a stop of the out-of-line step (skip, one step, extend), '
+        'about 60 instructions a run: on the sparse layout, with short runs, that '
+        'is per few PTEs.  Extending runs in the inline step would remove it.',
+    'mm_walk_seek_vma_leaf / folio_walk_start':
+        'The cursor\'s set-up (17 stores) and mm_walk_end(), about 70 instructions '
+        'a seek, against folio_walk_start()\'s inline set-up; the descent itself '
+        'stores the entry pointer and value at each level.  A seek-only set-up and '
+        'a descent that keeps the entries in registers until the stop would take '
+        'most of it.',
+    'mm_walk_seek_leaf lockless / folio_walk_start':
+        'The lockless seek takes no lock, but pays mm_walk_begin() (the range and '
+        'mode checks, 41), the seek\'s own checks (29) and mm_walk_end() (20) on '
+        'top of a descent as long as the locked one.  0.6 would take an '
+        'inline lockless seek (as gup_fast\'s own chain) writing the cursor '
+        'only at the stop.',
+}
+
+
 def miss_profiles(tg):
     """For each missed target, where the numerator walker's instructions go
     (x86_64), per 4K page and per leaf."""
@@ -151,10 +188,15 @@ def miss_profiles(tg):
                              f' | per {per} |')
     if not lines:
         return []
+    notes = []
+    for what in dict.fromkeys(t['what'] for t in tg if verdict(t) != 'met'):
+        if what in MISS_NOTES:
+            notes += [f'- **{what}**: {MISS_NOTES[what]}']
     return ['## Where the cost of the misses is', '',
             'The top functions of the walkers of each missed target, x86_64,',
             'instructions (inclusive of nothing: each function its own).', '',
-            '| scenario | walker | top functions | |', '|---|---|---|---|'] + lines + ['']
+            '| scenario | walker | top functions | |', '|---|---|---|---|'] + lines + [''] + \
+        (['What is left, and what would remove it:', ''] + notes + [''] if notes else [])
 
 
 def ns_table(path):

@@ -3,7 +3,7 @@
 #
 # Show that `make check` fails when it should.  Each scenario breaks the
 # repository in one way, runs `make check CONFIGS=um` (UML only, to keep it
-# short), records the exit status and the closing line, and restores the
+# short; x86_64 where UML lacks what is broken), records the exit status and the closing line, and restores the
 # repository.  Needs a clean work tree; ends by reassembling build/linux.
 #
 #   failing-case  a KUnit expectation that does not hold
@@ -21,6 +21,13 @@
 #                 in the middle goes out writable
 #   vma-edge      the inline PTE step of a locked walk going past the end of
 #                 its VMA inside one PTE table, reporting the PTEs of a gap
+#   race          a locked walk not reading a huge PMD entry again under its
+#                 lock, with the window between the two widened: the stress
+#                 suite's walks race the changers' splits and unmaps
+#                 (CONFIGS=x86_64-debug: KASAN, and two CPUs)
+#   pmd-step      the inline step between huge PMD entries not advancing its
+#                 entry pointer: a THP reported twice, the next one never
+#                 (CONFIGS=x86_64: UML has no THP)
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -40,10 +47,10 @@ out=$BUILD/demo-failures
 mkdir -p "$out"
 summary=()
 
-scenario() {	# scenario name
-	local name=$1 rc last
+scenario() {	# scenario name [configs]
+	local name=$1 configs=${2:-um} rc last
 
-	make -s check CONFIGS=um > "$out/$name.txt" 2>&1
+	make -s check CONFIGS="$configs" > "$out/$name.txt" 2>&1
 	rc=$?
 	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out/$name.txt" | tail -n 1)
 	summary+=("$(printf '%-13s exit %s  %s' "$name" "$rc" "$last")")
@@ -92,6 +99,18 @@ scenario gup-batch
 # A locked walk's inline PTE step not stopping at the end of its VMA.
 sed -i 's/^\t\tl->limit = min(l->limit, s->vm_end);$/\t\tl->limit = l->limit;/' include/linux/pt_walk.h
 scenario vma-edge
+
+# The cursor trusting the PMD value it read before taking the lock (the
+# re-read under the lock dropped), with a delay before the lock so that a
+# short run hits the race.
+sed -i -e 's/^\t\tptl = pmd_lock(s->mm, entp);$/\t\tfor (int i = 0; i < 20000; i++)\n\t\t\tcpu_relax();\n&/' \
+	-e '/^\t\ts->entry.pmd = pmdp_get(entp);$/d' mm/pt_walk.c
+scenario race x86_64-debug
+
+# The inline step between huge PMD entries reading the next entry but
+# leaving its entry pointer where it was.
+sed -i 's/^\tl->leaf.entp = pmdp;$/\tl->leaf.entp = l->leaf.entp;/' include/linux/pt_walk.h
+scenario pmd-step x86_64
 
 trap - EXIT
 restore

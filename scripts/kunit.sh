@@ -64,13 +64,15 @@ x86_64 | x86_64-no5lvl)
 	;;
 x86_64-debug)
 	args=(--arch=x86_64 --qemu_config="$K/qemu/x86_64.py"
-	      --kunitconfig="$K/x86_64.kunitconfig" --kunitconfig="$K/debug.kunitconfig")
+	      --kunitconfig="$K/x86_64.kunitconfig" --kunitconfig="$K/debug.kunitconfig"
+	      --kunitconfig="$K/stress.kunitconfig")
 	kargs=(pt_walk_base_kunit.expect_levels=5 "${x86_pools[@]}")
 	timeout=900
 	;;
 arm64)
 	args=(--arch=arm64 --qemu_config="$K/qemu/arm64.py"
-	      --kunitconfig="$K/arm64.kunitconfig" --kunitconfig="$K/arm64-52.kunitconfig")
+	      --kunitconfig="$K/arm64.kunitconfig" --kunitconfig="$K/arm64-52.kunitconfig"
+	      --kunitconfig="$K/stress.kunitconfig")
 	cross=aarch64-linux-gnu-
 	kargs=(pt_walk_base_kunit.expect_levels=5 "${arm64_pools[@]}")
 	;;

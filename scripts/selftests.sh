@@ -12,7 +12,9 @@
 #              kernel tree runs under flock build/.kbuild.lock.
 #   userspace  static gup_test, gup_longterm (without liburing: its io_uring
 #              cases are compiled out) and mincore_selftest from the base
-#              tree's tools/testing/selftests, with busybox-static in an
+#              tree's tools/testing/selftests, and tests/ptwalk_badinput.c
+#              (bad and random input to mincore(), pagemap, PAGEMAP_SCAN,
+#              process_madvise() and GUP), with busybox-static in an
 #              initramfs whose /init runs them (build/selftests/initramfs/init).
 #   runs       qemu-system-x86_64 -cpu max (TCG) with 2M and 1G hugetlb pools:
 #              console logs in build/selftests/{base,patched}.log, one line
@@ -20,7 +22,10 @@
 #   verdict    build/check/selftests.results, counted by scripts/summary.py:
 #              "PASS selftest:<name>" when the patched kernel gives the base
 #              result and that result is a pass (or the same skip), "FAIL
-#              selftest:<name> base=<x> patched=<y>" otherwise, and a FAIL for
+#              selftest:<name> base=<x> patched=<y>" otherwise; for
+#              ptwalk_badinput also "selftest:badinput-as-base", the same
+#              return value, errno and output digest for every call on both
+#              kernels; and a FAIL for
 #              a build that fails, a kernel that does not boot, crashes or
 #              times out, a warning or oops in a log, or no base results.
 #
@@ -94,8 +99,8 @@ fi
 # and again only when the base or this script changes.
 ST=$BASE_TREE/tools/testing/selftests
 BIN=$S/bin
-progs="gup_test gup_longterm mincore_selftest"
-ustamp="$base_commit $(sha1sum < "$0" | cut -c1-40)"
+progs="gup_test gup_longterm mincore_selftest ptwalk_badinput"
+ustamp="$base_commit $(cat "$0" "$ROOT/tests/ptwalk_badinput.c" | sha1sum | cut -c1-40)"
 if [ "$(cat "$BIN/.stamp" 2>/dev/null)" != "$ustamp" ]; then
 	echo "selftests: building $progs"
 	rm -rf "$BIN" "$S/hdr" "$S/gen"
@@ -120,6 +125,8 @@ if [ "$(cat "$BIN/.stamp" 2>/dev/null)" != "$ustamp" ]; then
 		cd "$ST/mincore"
 		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/mincore_selftest" \
 			"$PWD/mincore_selftest.c"
+		gcc "${cflags[@]}" -Wextra -Werror -o "$BIN/ptwalk_badinput" \
+			"$ROOT/tests/ptwalk_badinput.c"
 	) >> "$S/userspace.log" 2>&1 ||
 		fail_stop userspace "build failed, see build/selftests/userspace.log"
 	echo "$ustamp" > "$BIN/.stamp"
@@ -213,6 +220,10 @@ run() {
 cd /mnt/ramfs || exit 1
 run mincore mincore_selftest
 cd /tmp || exit 1
+
+# Bad and random input to the walkers' system calls; its "B " lines must be
+# the same on both kernels.
+run badinput ptwalk_badinput
 
 # gup_test as run_vmtests.sh runs it (-u: get_user_pages_fast, -a:
 # pin_user_pages_fast, -ct: dump pages with pin_user_pages, 128 MiB) ...
@@ -416,6 +427,19 @@ awk '
 				print "FAIL selftest:" t " base=" x " patched=" y d[t]
 		}
 	}' "$S/base.results" "$S/patched.results" >> "$NEW"
+
+# ptwalk_badinput: every call gave the same return value, errno and output
+# on both kernels.
+for k in base patched; do
+	tr -d '\r' < "$S/$k.log" | sed -n 's/^SELFTEST badinput| \(B .*\)$/\1/p' > "$S/$k.badinput"
+done
+n=$(grep -c . "$S/base.badinput")
+if [ "$n" -gt 0 ] && cmp -s "$S/base.badinput" "$S/patched.badinput"; then
+	echo "PASS selftest:badinput-as-base $n calls, the same results on both kernels"
+else
+	first=$(diff "$S/base.badinput" "$S/patched.badinput" | grep -m2 '^[<>]' | tr '\n' ' ')
+	echo "FAIL selftest:badinput-as-base $n calls on the base kernel; first difference: ${first:-none}"
+fi >> "$NEW"
 mv "$NEW" "$VERDICT"
 
 npass=$(grep -c '^PASS' "$VERDICT")

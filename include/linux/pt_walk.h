@@ -60,13 +60,7 @@
 #define MM_WALK_MULTI		(MM_WALK_BATCH | MM_WALK_RUNS)
 
 /**
- * struct mm_walk_state - a cursor over the page tables of an mm
- * @leaf: the current stop, a struct pt_leaf: its members are also members
- *	of the cursor (@s->addr is @s->leaf.addr).  The body of a
- *	for_each_pt_leaf() loop reads the stop from a struct pt_leaf of the
- *	loop's own, which the compiler keeps in registers; the accessors below
- *	(mm_walk_is_write(), mm_walk_pfn(), ...) take a struct pt_leaf and
- *	decode it at its level
+ * struct pt_leaf - one stop of a walk: a leaf, a hole or a non-present entry
  * @addr: start of the stop, clipped to the walk: the larger of the walk's
  *	start and the entry's aligned start
  * @next: end of the stop, clipped to the walk's end
@@ -76,6 +70,34 @@
  * @type: what the entry is
  * @nr: number of entries the stop covers (more than one only for
  *	MM_WALK_BATCH and MM_WALK_RUNS runs; 0 for a gap between VMAs)
+ *
+ * The body of a for_each_pt_leaf() loop reads the stop from a struct
+ * pt_leaf of the loop's own, which the compiler keeps in registers; a
+ * cursor moved with mm_walk_next() or a seek has it in its @leaf.  The
+ * accessors below (mm_walk_is_write(), mm_walk_pfn(), ...) take a struct
+ * pt_leaf and decode it at its level.
+ */
+struct pt_leaf {
+	unsigned long addr;
+	unsigned long next;
+	union pt_entry entry;
+	void *entp;
+	enum pt_level level;
+	enum pt_entry_type type;
+	unsigned int nr;
+};
+
+/**
+ * struct mm_walk_state - a cursor over the page tables of an mm
+ * @leaf: the current stop (struct pt_leaf), whose members are also members
+ *	of the cursor: @s->addr is @s->leaf.addr
+ * @addr: @leaf.addr
+ * @next: @leaf.next
+ * @entry: @leaf.entry
+ * @entp: @leaf.entp
+ * @level: @leaf.level
+ * @type: @leaf.type
+ * @nr: @leaf.nr
  * @mm: the address space walked
  * @end: end of the walk (exclusive)
  * @flags: MM_WALK_* flags of the walk
@@ -102,15 +124,18 @@
  * table, its lock and its ptdesc are the same).
  */
 struct mm_walk_state {
-	struct_group_tagged(pt_leaf, leaf,
-			    unsigned long addr;
-			    unsigned long next;
-			    union pt_entry entry;
-			    void *entp;
-			    enum pt_level level;
-			    enum pt_entry_type type;
-			    unsigned int nr;
-	);
+	union {
+		struct pt_leaf leaf;
+		struct {	/* the same members, as struct_group() makes */
+			unsigned long addr;
+			unsigned long next;
+			union pt_entry entry;
+			void *entp;
+			enum pt_level level;
+			enum pt_entry_type type;
+			unsigned int nr;
+		};
+	};
 	struct mm_struct *mm;
 	unsigned long end;
 	unsigned int flags;
@@ -126,6 +151,15 @@ struct mm_walk_state {
 	unsigned long vm_end;
 	unsigned int retries;
 };
+
+/* The two views of the stop in a cursor are the same memory. */
+static_assert(offsetof(struct mm_walk_state, leaf.addr) == offsetof(struct mm_walk_state, addr));
+static_assert(offsetof(struct mm_walk_state, leaf.next) == offsetof(struct mm_walk_state, next));
+static_assert(offsetof(struct mm_walk_state, leaf.entry) == offsetof(struct mm_walk_state, entry));
+static_assert(offsetof(struct mm_walk_state, leaf.entp) == offsetof(struct mm_walk_state, entp));
+static_assert(offsetof(struct mm_walk_state, leaf.level) == offsetof(struct mm_walk_state, level));
+static_assert(offsetof(struct mm_walk_state, leaf.type) == offsetof(struct mm_walk_state, type));
+static_assert(offsetof(struct mm_walk_state, leaf.nr) == offsetof(struct mm_walk_state, nr));
 
 int mm_walk_begin(struct mm_walk_state *s, struct mm_struct *mm,
 		  unsigned long start, unsigned long end, unsigned int flags);

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # qemu-system-x86_64 for ptwalk: -cpu max for LA57 (5-level paging) and
-# 1G pages (pdpe1gb) under TCG, and room for hugetlb pools.
+# 1G pages (pdpe1gb) under TCG, room for hugetlb pools, and two CPUs (the
+# stress suite races threads).
 from ..qemu_config import QemuArchParams
 
 QEMU_ARCH = QemuArchParams(linux_arch='x86_64',
@@ -11,4 +12,4 @@ CONFIG_SERIAL_8250_CONSOLE=y''',
 			   kernel_path='arch/x86/boot/bzImage',
 			   kernel_command_line='console=ttyS0',
 			   extra_qemu_params=['-bios', 'qboot.rom', '-cpu', 'max',
-					      '-m', '3072'])
+					      '-m', '3072', '-smp', '2'])

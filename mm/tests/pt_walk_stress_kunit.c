@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit stress tests of the ptwalk cursor and its callers: walks racing
+ * page table changes on an SMP machine.
+ *
+ * The test thread walks an area of its mm over and over, with every walker
+ * in turn: for_each_pt_leaf() locked and lockless, walk_page_range() with
+ * leaf_entry, mincore() (do_mincore()) and the GUP slow path (get and pin).
+ * Kernel threads working in the same mm (kthread_use_mm()) change its page
+ * tables meanwhile, each a fixed number of times:
+ *  - zap: MADV_DONTNEED of a few pages (splitting a THP in its way), then
+ *    writing them again;
+ *  - collapse: MADV_COLLAPSE of one PMD range (a PTE table replaced by a
+ *    huge PMD; for shared memory, the PTE table retracted under the mmap
+ *    read lock), then MADV_DONTNEED of one page of it (a split);
+ *  - remap: munmap() and mmap() of one PMD range (its page tables freed),
+ *    then writing it again.
+ * Every page the changers write holds its address (xor a constant) in its
+ * first word; a page not written yet holds zero.
+ *
+ * Checks: every present leaf a walk reports maps a page holding zero or its
+ * own address (read under the leaf's lock, or lockless with a reference and
+ * the entry read again, as gup_fast does); every page GUP gives holds the
+ * same; the pins taken are all released and, once the changers stopped,
+ * every folio of the area has the references of its mappings (and of the
+ * page cache) only; the retries of the cursor (a PTE table gone between
+ * reading the PMD and mapping the table) are counted.  The KASAN, lockdep,
+ * DEBUG_VM and RCU checks of the kernel the suite runs in
+ * (kunit/debug.kunitconfig) catch the rest: scripts/summary.py fails a run
+ * whose log has a report.
+ */
+#include <kunit/static_stub.h>
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/highmem.h>
+#include <linux/huge_mm.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/pagewalk.h>
+#include <linux/pt_walk.h>
+#include <linux/sched/mm.h>
+#include <linux/shmem_fs.h>
+#include <linux/swap.h>
+#include <linux/uaccess.h>
+#include <linux/vmstat.h>
+
+#include "../internal.h"
+
+#define STRESS_PMDS	4		/* the area: PMD ranges */
+#define STRESS_ROUNDS	40		/* rounds of every walker */
+#define STRESS_CHANGES	400		/* most changes a changer makes */
+#define STRESS_MAGIC	0x5054574b53545253ULL
+
+enum stress_changer { CH_ZAP, CH_COLLAPSE, CH_REMAP, NR_CHANGERS };
+
+static const char *const changer_names[NR_CHANGERS] = {
+	"zap", "collapse", "remap",
+};
+
+struct stress {
+	struct mm_struct *mm;
+	unsigned long start, end;
+	struct file *file;	/* shared memory: a tmpfs file, else NULL */
+	/* What the changers did. */
+	unsigned long changes[NR_CHANGERS];
+	unsigned long collapsed;	/* MADV_COLLAPSE that succeeded */
+	int collapse_err;		/* why the last that failed did */
+	/* What the walkers saw, and the first leaf that was wrong. */
+	unsigned long leaves, lockless_leaves, gup_pages, walks;
+	unsigned long retries;		/* of the cursor's walks and seeks */
+	unsigned long bad, bad_addr;
+	u64 bad_value;
+};
+
+static u64 stress_pattern(unsigned long addr)
+{
+	return (addr & PAGE_MASK) ^ STRESS_MAGIC;
+}
+
+/* A page of the area holds zero (not written yet) or its address. */
+static void stress_check_page(struct stress *st, struct page *page,
+			      unsigned long addr)
+{
+	u64 *p = kmap_local_page(page);
+	u64 v = READ_ONCE(*p);
+
+	kunmap_local(p);
+	if (v == 0 || v == stress_pattern(addr))
+		return;
+	if (!st->bad++) {
+		st->bad_addr = addr;
+		st->bad_value = v;
+	}
+}
+
+/* A present leaf reported under its lock: the page at @leaf->addr. */
+static void stress_check_leaf(struct stress *st, const struct pt_leaf *leaf)
+{
+	struct page *page;
+
+	if (!mm_walk_is_leaf(leaf) || mm_walk_is_special(leaf))
+		return;
+	page = mm_walk_page(leaf);
+	if (!page)
+		return;
+	stress_check_page(st, page, leaf->addr);
+	st->leaves++;
+}
+
+/*
+ * A present leaf reported lockless: nothing holds the page.  Take a
+ * reference, then read the entry again: if it is unchanged, the page is
+ * the one the leaf mapped, as gup_fast checks.
+ */
+static void stress_check_lockless(struct stress *st, const struct pt_leaf *leaf)
+{
+	struct folio *folio;
+	struct page *page;
+	bool same;
+
+	if (!mm_walk_is_leaf(leaf) || mm_walk_is_special(leaf))
+		return;
+	page = mm_walk_page(leaf);
+	if (!page)
+		return;
+	folio = page_folio(page);
+	if (!folio_try_get(folio))
+		return;
+	if (page_folio(page) != folio) {
+		folio_put(folio);
+		return;
+	}
+	if (leaf->level == PT_LEVEL_PTE)
+		same = pte_same(ptep_get_lockless(leaf->entp), leaf->entry.pte);
+	else if (leaf->level == PT_LEVEL_PMD)
+		same = pmd_same(pmdp_get_lockless(leaf->entp), leaf->entry.pmd);
+	else
+		same = false;
+	if (same) {
+		stress_check_page(st, page, leaf->addr);
+		st->lockless_leaves++;
+	}
+	folio_put(folio);
+}
+
+/*
+ * The locked walk is on (and may wait in the cursor's hook,
+ * stress_table_gone()): set before its mmap read lock is taken.
+ */
+static bool stress_in_walk;
+
+static void stress_walk_locked(struct stress *st)
+{
+	const struct pt_leaf *leaf;
+	struct mm_walk_state s;
+
+	WRITE_ONCE(stress_in_walk, true);
+	mmap_read_lock(st->mm);
+	for_each_pt_leaf(leaf, &s, st->mm, st->start, st->end, MM_WALK_LOCKED)
+		stress_check_leaf(st, leaf);
+	mmap_read_unlock(st->mm);
+	WRITE_ONCE(stress_in_walk, false);
+	st->retries += s.retries;
+}
+
+static void stress_walk_lockless(struct stress *st)
+{
+	const struct pt_leaf *leaf;
+	struct mm_walk_state s;
+
+	local_irq_disable();
+	for_each_pt_leaf(leaf, &s, st->mm, st->start, st->end, 0)
+		stress_check_lockless(st, leaf);
+	local_irq_enable();
+	st->retries += s.retries;
+}
+
+static int stress_leaf_entry(struct mm_walk_state *s, struct mm_walk *walk)
+{
+	stress_check_leaf(walk->private, &s->leaf);
+	return 0;
+}
+
+static const struct mm_walk_ops stress_leaf_ops = {
+	.leaf_entry	= stress_leaf_entry,
+	.walk_lock	= PGWALK_RDLOCK,
+};
+
+static void stress_walk_leaf_entry(struct stress *st)
+{
+	mmap_read_lock(st->mm);
+	walk_page_range(st->mm, st->start, st->end, &stress_leaf_ops, st);
+	mmap_read_unlock(st->mm);
+}
+
+/* mincore() of the area, as sys_mincore() loops over do_mincore(). */
+static void stress_mincore(struct kunit *test, struct stress *st, unsigned char *vec)
+{
+	unsigned long addr = st->start;
+	long ret;
+
+	while (addr < st->end) {
+		mmap_read_lock(st->mm);
+		ret = do_mincore(addr, (st->end - addr) >> PAGE_SHIFT, vec);
+		mmap_read_unlock(st->mm);
+		/* -ENOMEM: a range unmapped by the remap changer, for now. */
+		if (ret <= 0) {
+			KUNIT_EXPECT_TRUE_MSG(test, ret == -ENOMEM, "mincore: %ld", ret);
+			addr += PMD_SIZE;
+			addr &= PMD_MASK;
+			continue;
+		}
+		addr += ret << PAGE_SHIFT;
+	}
+}
+
+/* The GUP slow path over the area, a PMD range a call. */
+static void stress_gup(struct kunit *test, struct stress *st, struct page **pages,
+		       bool pin)
+{
+	unsigned long addr, nr = PMD_SIZE >> PAGE_SHIFT;
+	long got, i;
+
+	for (addr = st->start; addr < st->end; addr += PMD_SIZE) {
+		mmap_read_lock(st->mm);
+		if (pin)
+			got = pin_user_pages_remote(st->mm, addr, nr, FOLL_LONGTERM,
+						    pages, NULL);
+		else
+			got = get_user_pages_remote(st->mm, addr, nr, 0, pages, NULL);
+		mmap_read_unlock(st->mm);
+		/* The remap changer's hole: -EFAULT, or fewer pages. */
+		if (got < 0) {
+			KUNIT_EXPECT_EQ_MSG(test, got, -EFAULT, "%s", pin ? "pin" : "get");
+			continue;
+		}
+		for (i = 0; i < got; i++)
+			stress_check_page(st, pages[i], addr + i * PAGE_SIZE);
+		st->gup_pages += got;
+		if (pin)
+			unpin_user_pages(pages, got);
+		else
+			release_pages(pages, got);
+	}
+}
+
+/* Write every page of [@addr, @addr + @len) of the area (current's mm). */
+static void stress_fill(unsigned long addr, unsigned long len)
+{
+	unsigned long a;
+
+	for (a = addr; a < addr + len; a += PAGE_SIZE)
+		if (put_user(stress_pattern(a), (u64 __user *)a))
+			break;
+}
+
+struct stress_changer_arg {
+	struct stress *st;
+	enum stress_changer kind;
+	struct completion done;
+};
+
+static int stress_changer_fn(void *data)
+{
+	struct stress_changer_arg *arg = data;
+	struct stress *st = arg->st;
+	unsigned long i, n = 0, pmds = (st->end - st->start) / PMD_SIZE;
+	struct rnd_state rnd;
+	int err;
+
+	prandom_seed_state(&rnd, arg->kind + 1);
+	kthread_use_mm(st->mm);
+	for (i = 0; i < STRESS_CHANGES && !kthread_should_stop(); i++) {
+		unsigned long pmd = st->start + (prandom_u32_state(&rnd) % pmds) * PMD_SIZE;
+		unsigned long page = pmd + (prandom_u32_state(&rnd) % PTRS_PER_PMD) * PAGE_SIZE;
+		unsigned long len = min((1 + prandom_u32_state(&rnd) % 16) * PAGE_SIZE,
+					pmd + PMD_SIZE - page);
+
+		switch (arg->kind) {
+		case CH_ZAP:
+			do_madvise(st->mm, page, len, MADV_DONTNEED);
+			stress_fill(page, len);
+			break;
+		case CH_COLLAPSE:
+			err = do_madvise(st->mm, pmd, PMD_SIZE, MADV_COLLAPSE);
+			if (!err)
+				st->collapsed++;
+			else
+				st->collapse_err = err;
+			do_madvise(st->mm, page, PAGE_SIZE, MADV_DONTNEED);
+			stress_fill(page, PAGE_SIZE);
+			break;
+		default:
+			/*
+			 * Not while the locked walk waits in the cursor's hook
+			 * for a shared PMD to change: the munmap() would queue
+			 * for the mmap write lock and stop the other changers
+			 * (readers) until the wait gives up.
+			 */
+			if (st->file && READ_ONCE(stress_in_walk)) {
+				usleep_range(1000, 2000);
+				continue;
+			}
+			vm_munmap(pmd, PMD_SIZE);
+			if (vm_mmap(st->file, pmd, PMD_SIZE, PROT_READ | PROT_WRITE,
+				    MAP_FIXED |
+				    (st->file ? MAP_SHARED : MAP_PRIVATE | MAP_ANONYMOUS),
+				    st->file ? pmd - st->start : 0) != pmd)
+				goto out;
+			do_madvise(st->mm, pmd, PMD_SIZE, MADV_HUGEPAGE);
+			stress_fill(pmd, PMD_SIZE);
+			break;
+		}
+		n++;
+		cond_resched();
+	}
+out:
+	st->changes[arg->kind] = n;
+	kthread_unuse_mm(st->mm);
+	complete(&arg->done);
+	/* Wait for kthread_stop(), which the test calls in every case. */
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+/* A node statistic summed over the nodes, with what the CPUs hold back. */
+static long stress_node_stat(enum node_stat_item item)
+{
+	struct pglist_data *pgdat;
+	long x = 0;
+	int cpu;
+
+	for_each_online_pgdat(pgdat) {
+		x += atomic_long_read(&pgdat->vm_stat[item]);
+		for_each_online_cpu(cpu)
+			x += per_cpu_ptr(pgdat->per_cpu_nodestats, cpu)->vm_node_stat_diff[item];
+	}
+	return x;
+}
+
+/* Folios of the area with references beyond their mappings' (and cache's). */
+static unsigned long stress_extra_refs(struct stress *st, unsigned long *first)
+{
+	const struct pt_leaf *leaf;
+	struct mm_walk_state s;
+	unsigned long extra = 0;
+
+	mmap_read_lock(st->mm);
+	for_each_pt_leaf(leaf, &s, st->mm, st->start, st->end, MM_WALK_LOCKED) {
+		struct folio *folio;
+		long want;
+
+		if (mm_walk_is_special(leaf) || !mm_walk_folio(leaf))
+			continue;
+		folio = mm_walk_folio(leaf);
+		want = folio_mapcount(folio);
+		if (!folio_test_anon(folio))
+			want += folio_nr_pages(folio);	/* the page cache's */
+		if (folio_ref_count(folio) != want && !extra++)
+			*first = leaf->addr;
+	}
+	mmap_read_unlock(st->mm);
+	return extra;
+}
+
+/*
+ * The cursor's KUnit hook between reading a PMD that points to a PTE table
+ * and mapping the table.  In the shared memory case, where the changers
+ * take PTE tables away under the mmap read lock (a file THP collapse
+ * retracts them, a split zaps the huge PMD), the locked for_each_pt_leaf()
+ * walk waits there, the first STRESS_WAITS times, until the PMD changes (or
+ * two seconds pass): the window of that race made wide enough for the retry of
+ * the cursor to be taken in every run.  It sleeps: the locked descent holds
+ * no page table lock there, only the mmap read lock (which the changers
+ * take too).
+ */
+#define STRESS_WAITS	10
+
+static struct stress *stress_current;
+static unsigned int stress_waits, stress_changed;
+
+static bool stress_table_gone(struct mm_walk_state *s)
+{
+	pmd_t *pmdp = s->pt[PT_LEVEL_PMD].entp;
+	pmd_t pmd = pmdp_get_lockless(pmdp);
+	int t;
+
+	if (!stress_current || !stress_current->file || !stress_in_walk ||
+	    stress_waits >= STRESS_WAITS)
+		return false;
+	stress_waits++;
+	for (t = 0; t < 2000; t++) {
+		if (!pmd_same(pmdp_get_lockless(pmdp), pmd)) {
+			stress_changed++;
+			break;
+		}
+		usleep_range(1000, 1100);
+	}
+	return false;
+}
+
+/* The test's own reference to the file, dropped when the test ends. */
+static void stress_fput(void *file)
+{
+	fput(file);
+}
+
+static void stress_run(struct kunit *test, bool shared)
+{
+	struct stress_changer_arg args[NR_CHANGERS];
+	struct task_struct *tasks[NR_CHANGERS];
+	unsigned long extra = 0, first = 0;
+	long pin_acq, pin_rel;
+	struct stress *st;
+	struct page **pages;
+	unsigned char *vec;
+	unsigned long base;
+	int k, round, tries;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "one CPU: nothing races");
+	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	pages = kunit_kcalloc(test, PTRS_PER_PMD, sizeof(*pages), GFP_KERNEL);
+	vec = kunit_kzalloc(test, STRESS_PMDS * PTRS_PER_PMD, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	KUNIT_ASSERT_NOT_NULL(test, vec);
+	base = kunit_vm_mmap(test, NULL, 0, (STRESS_PMDS + 1) * PMD_SIZE,
+			     PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(base));
+	st->mm = current->mm;
+	st->start = ALIGN(base, PMD_SIZE);
+	st->end = st->start + STRESS_PMDS * PMD_SIZE;
+	if (shared) {
+		/*
+		 * A tmpfs file, mapped PMD-aligned at offset 0, whose huge
+		 * pages MADV_COLLAPSE makes whatever the sysfs settings (anon
+		 * shared memory follows shmem_enabled, "never" by default).
+		 */
+		st->file = shmem_file_setup("ptwalk-stress", st->end - st->start,
+					    VM_NORESERVE);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(st->file));
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, stress_fput, st->file), 0);
+		base = kunit_vm_mmap(test, st->file, st->start, st->end - st->start,
+				     PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, 0);
+		KUNIT_ASSERT_EQ(test, base, st->start);
+	}
+	do_madvise(st->mm, st->start, st->end - st->start, MADV_HUGEPAGE);
+	stress_fill(st->start, st->end - st->start);
+
+	stress_current = st;
+	stress_waits = 0;
+	stress_changed = 0;
+	kunit_activate_static_stub(test, pt_walk_test_table_gone, stress_table_gone);
+	WRITE_ONCE(pt_walk_test_hooks, true);
+	pin_acq = stress_node_stat(NR_FOLL_PIN_ACQUIRED);
+	pin_rel = stress_node_stat(NR_FOLL_PIN_RELEASED);
+	for (k = 0; k < NR_CHANGERS; k++) {
+		args[k].st = st;
+		args[k].kind = k;
+		init_completion(&args[k].done);
+		mmget(st->mm);
+		tasks[k] = kthread_run(stress_changer_fn, &args[k], "ptwalk-%s",
+				       changer_names[k]);
+		if (IS_ERR(tasks[k])) {
+			mmput(st->mm);
+			KUNIT_FAIL(test, "cannot start the %s changer", changer_names[k]);
+			tasks[k] = NULL;
+			continue;
+		}
+		get_task_struct(tasks[k]);
+	}
+
+	for (round = 0; round < STRESS_ROUNDS; round++) {
+		stress_walk_locked(st);
+		stress_walk_lockless(st);
+		stress_walk_leaf_entry(st);
+		stress_mincore(test, st, vec);
+		stress_gup(test, st, pages, false);
+		stress_gup(test, st, pages, true);
+		st->walks += 6;
+		cond_resched();
+	}
+
+	for (k = 0; k < NR_CHANGERS; k++) {
+		if (!tasks[k])
+			continue;
+		kthread_stop(tasks[k]);
+		put_task_struct(tasks[k]);
+		mmput(st->mm);
+	}
+
+	WRITE_ONCE(pt_walk_test_hooks, false);
+	kunit_deactivate_static_stub(test, pt_walk_test_table_gone);
+	stress_current = NULL;
+
+	/* Every pin released, and no folio left with a reference of ours. */
+	KUNIT_EXPECT_EQ(test, stress_node_stat(NR_FOLL_PIN_ACQUIRED) - pin_acq,
+			stress_node_stat(NR_FOLL_PIN_RELEASED) - pin_rel);
+	for (tries = 0; tries < 20; tries++) {
+		lru_add_drain_all();
+		extra = stress_extra_refs(st, &first);
+		if (!extra)
+			break;
+		msleep(50);	/* a reference someone else holds for a moment */
+	}
+	KUNIT_EXPECT_EQ_MSG(test, extra, 0, "first at %#lx", first);
+	KUNIT_EXPECT_EQ_MSG(test, st->bad, 0, "first at %#lx: %#llx", st->bad_addr,
+			    st->bad_value);
+	KUNIT_EXPECT_GT(test, st->leaves, 0);
+	KUNIT_EXPECT_GT(test, st->lockless_leaves, 0);
+	KUNIT_EXPECT_GT(test, st->gup_pages, 0);
+	kunit_info(test, "%lu walks: %lu leaves locked, %lu lockless, %lu GUP pages, %lu retries",
+		   st->walks, st->leaves, st->lockless_leaves, st->gup_pages, st->retries);
+	if (st->file) {
+		/* Tables taken away under the read lock: the retry is taken. */
+		kunit_info(test, "%u waits for a PMD to change, %u changed", stress_waits,
+			   stress_changed);
+		KUNIT_EXPECT_GT(test, st->retries, 0);
+	}
+	kunit_info(test, "changes: %lu zap, %lu collapse (%lu collapsed, last error %d), %lu remap",
+		   st->changes[CH_ZAP], st->changes[CH_COLLAPSE], st->collapsed,
+		   st->collapse_err, st->changes[CH_REMAP]);
+	for (k = 0; k < NR_CHANGERS; k++)
+		KUNIT_EXPECT_GT_MSG(test, st->changes[k], 0, "%s", changer_names[k]);
+}
+
+/* Private anonymous memory: THPs, PTE tables, munmap()ed ranges. */
+static void pt_walk_stress_anon(struct kunit *test)
+{
+	stress_run(test, false);
+}
+
+/* A shared tmpfs file: collapse retracts PTE tables under the read lock. */
+static void pt_walk_stress_shmem(struct kunit *test)
+{
+	stress_run(test, true);
+}
+
+static struct kunit_case pt_walk_stress_cases[] = {
+	KUNIT_CASE_SLOW(pt_walk_stress_anon),
+	KUNIT_CASE_SLOW(pt_walk_stress_shmem),
+	{}
+};
+
+static struct kunit_suite pt_walk_stress_suite = {
+	.name = "pt_walk_stress",
+	.test_cases = pt_walk_stress_cases,
+};
+
+kunit_test_suites(&pt_walk_stress_suite);
+
+MODULE_DESCRIPTION("KUnit stress tests of the ptwalk cursor against page table changes");
+MODULE_LICENSE("GPL");
