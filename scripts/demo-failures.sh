@@ -23,8 +23,9 @@
 #                 its VMA inside one PTE table, reporting the PTEs of a gap
 #   race          a locked walk not reading a huge PMD entry again under its
 #                 lock, with the window between the two widened: the stress
-#                 suite's walks race the changers' splits and unmaps
-#                 (CONFIGS=x86_64-debug: KASAN, and two CPUs)
+#                 suite's walks race the changers' splits and unmaps, and
+#                 GUP hands out a freed page (KASAN use-after-free, then
+#                 oopses; CONFIGS=x86_64-debug: KASAN, and two CPUs)
 #   pmd-step      the inline step between huge PMD entries not advancing its
 #                 entry pointer: a THP reported twice, the next one never
 #                 (CONFIGS=x86_64: UML has no THP)

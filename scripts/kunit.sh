@@ -66,7 +66,9 @@ x86_64-debug)
 	args=(--arch=x86_64 --qemu_config="$K/qemu/x86_64.py"
 	      --kunitconfig="$K/x86_64.kunitconfig" --kunitconfig="$K/debug.kunitconfig"
 	      --kunitconfig="$K/stress.kunitconfig")
-	kargs=(pt_walk_base_kunit.expect_levels=5 "${x86_pools[@]}")
+	# An oops ends the run at once: a kernel that oopsed may hang (a
+	# lock held by the dead thread) until kunit.py's timeout.
+	kargs=(pt_walk_base_kunit.expect_levels=5 "${x86_pools[@]}" oops=panic panic=-1)
 	timeout=900
 	;;
 arm64)
