@@ -479,6 +479,21 @@ static __always_inline bool mm_walk_next(struct mm_walk_state *s)
 	return __mm_walk_next(s);
 }
 
+/**
+ * mm_walk_first() - move a cursor just set up to its first stop
+ * @s: the cursor, set up with mm_walk_begin() or mm_walk_begin_vma()
+ *
+ * mm_walk_next() without its inline steps, which never apply to a cursor
+ * that has not stopped yet: for a caller that looks at the first stop on
+ * its own (follow_page_mask()), without their code.
+ *
+ * Return: as mm_walk_next().
+ */
+static inline bool mm_walk_first(struct mm_walk_state *s)
+{
+	return __mm_walk_next(s);
+}
+
 /* mm_walk_begin() for for_each_pt_leaf(), which takes its cursor once. */
 static inline struct mm_walk_state *
 __mm_walk_start(struct mm_walk_state *s, struct mm_struct *mm,

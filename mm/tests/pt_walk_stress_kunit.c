@@ -14,7 +14,11 @@
  *    huge PMD; for shared memory, the PTE table retracted under the mmap
  *    read lock), then MADV_DONTNEED of one page of it (a split);
  *  - remap: munmap() and mmap() of one PMD range (its page tables freed),
- *    then writing it again.
+ *    then writing it again;
+ *  - migrate: migration of a few pages to new ones (migration entries
+ *    while it runs), where the kernel has CONFIG_MIGRATION;
+ *  - protnone: PROT_NONE entries over a few pages, as NUMA hinting (and
+ *    mprotect()) makes them, where the kernel has CONFIG_NUMA_BALANCING.
  * Every page the changers write holds its address (xor a constant) in its
  * first word; a page not written yet holds zero.
  *
@@ -36,6 +40,7 @@
 #include <linux/huge_mm.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
+#include <linux/migrate.h>
 #include <linux/mman.h>
 #include <linux/pagewalk.h>
 #include <linux/pt_walk.h>
@@ -52,11 +57,24 @@
 #define STRESS_CHANGES	400		/* most changes a changer makes */
 #define STRESS_MAGIC	0x5054574b53545253ULL
 
-enum stress_changer { CH_ZAP, CH_COLLAPSE, CH_REMAP, NR_CHANGERS };
+enum stress_changer { CH_ZAP, CH_COLLAPSE, CH_REMAP, CH_MIGRATE, CH_PROTNONE, NR_CHANGERS };
 
 static const char *const changer_names[NR_CHANGERS] = {
-	"zap", "collapse", "remap",
+	"zap", "collapse", "remap", "migrate", "protnone",
 };
+
+/* The changers the kernel has what they need for. */
+static bool stress_changer_available(enum stress_changer kind)
+{
+	switch (kind) {
+	case CH_MIGRATE:
+		return IS_ENABLED(CONFIG_MIGRATION);
+	case CH_PROTNONE:
+		return IS_ENABLED(CONFIG_NUMA_BALANCING);
+	default:
+		return true;
+	}
+}
 
 struct stress {
 	struct mm_struct *mm;
@@ -143,6 +161,12 @@ static void stress_check_lockless(struct stress *st, const struct pt_leaf *leaf)
 	}
 	folio_put(folio);
 }
+
+/* The stress case running, and the waits of the cursor's hook in it. */
+static struct stress *stress_current;
+static unsigned int stress_waits, stress_changed;
+/* The PMD range the walk waits on, which the collapse changer takes next. */
+static unsigned long stress_wait_addr;
 
 /*
  * The locked walk is on (and may wait in the cursor's hook,
@@ -255,6 +279,63 @@ static void stress_fill(unsigned long addr, unsigned long len)
 			break;
 }
 
+/*
+ * Migrate the pages of [@addr, @addr + @len) of current's mm to new ones
+ * (on the same node: what a move_pages() to another node does to the page
+ * tables, migration entries while it runs, new PFNs after).
+ */
+static void stress_migrate(struct stress *st, unsigned long addr, unsigned long len)
+{
+#ifdef CONFIG_MIGRATION
+	struct migration_target_control mtc = {
+		.nid = numa_node_id(),
+		.gfp_mask = GFP_HIGHUSER_MOVABLE,
+		.reason = MR_SYSCALL,
+	};
+	struct page *pages[16];
+	LIST_HEAD(folios);
+	long got, i;
+
+	mmap_read_lock(st->mm);
+	got = get_user_pages_remote(st->mm, addr, min(len >> PAGE_SHIFT, 16UL), 0, pages,
+				    NULL);
+	mmap_read_unlock(st->mm);
+	lru_add_drain();
+	for (i = 0; i < got; i++) {
+		struct folio *folio = page_folio(pages[i]);
+
+		if (folio_isolate_lru(folio)) {
+			list_add_tail(&folio->lru, &folios);
+			node_stat_mod_folio(folio, NR_ISOLATED_ANON + folio_is_file_lru(folio),
+					    folio_nr_pages(folio));
+		}
+		put_page(pages[i]);
+	}
+	if (!list_empty(&folios) &&
+	    migrate_pages(&folios, alloc_migration_target, NULL, (unsigned long)&mtc,
+			  MIGRATE_SYNC, MR_SYSCALL, NULL))
+		putback_movable_pages(&folios);
+#endif
+}
+
+/*
+ * PROT_NONE PTEs and PMDs over [@addr, @addr + @len), as NUMA hinting (and
+ * mprotect(PROT_NONE)) makes them, under the mmap read lock; the next
+ * access faults them back.
+ */
+static void stress_protnone(struct stress *st, unsigned long addr, unsigned long len)
+{
+#ifdef CONFIG_NUMA_BALANCING
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(st->mm);
+	vma = vma_lookup(st->mm, addr);
+	if (vma)
+		change_prot_numa(vma, addr, min(addr + len, vma->vm_end));
+	mmap_read_unlock(st->mm);
+#endif
+}
+
 struct stress_changer_arg {
 	struct stress *st;
 	enum stress_changer kind;
@@ -266,6 +347,7 @@ static int stress_changer_fn(void *data)
 	struct stress_changer_arg *arg = data;
 	struct stress *st = arg->st;
 	unsigned long i, n = 0, pmds = (st->end - st->start) / PMD_SIZE;
+	unsigned long wait;
 	struct rnd_state rnd;
 	int err;
 
@@ -283,6 +365,10 @@ static int stress_changer_fn(void *data)
 			stress_fill(page, len);
 			break;
 		case CH_COLLAPSE:
+			/* The range a walk waits on, if any: see stress_table_gone(). */
+			wait = READ_ONCE(stress_wait_addr);
+			if (wait >= st->start && wait < st->end)
+				pmd = wait;
 			err = do_madvise(st->mm, pmd, PMD_SIZE, MADV_COLLAPSE);
 			if (!err)
 				st->collapsed++;
@@ -290,6 +376,12 @@ static int stress_changer_fn(void *data)
 				st->collapse_err = err;
 			do_madvise(st->mm, page, PAGE_SIZE, MADV_DONTNEED);
 			stress_fill(page, PAGE_SIZE);
+			break;
+		case CH_MIGRATE:
+			stress_migrate(st, page, len);
+			break;
+		case CH_PROTNONE:
+			stress_protnone(st, page, len);
 			break;
 		default:
 			/*
@@ -370,16 +462,15 @@ static unsigned long stress_extra_refs(struct stress *st, unsigned long *first)
  * and mapping the table.  In the shared memory case, where the changers
  * take PTE tables away under the mmap read lock (a file THP collapse
  * retracts them, a split zaps the huge PMD), the locked for_each_pt_leaf()
- * walk waits there, the first STRESS_WAITS times, until the PMD changes (or
- * two seconds pass): the window of that race made wide enough for the retry of
- * the cursor to be taken in every run.  It sleeps: the locked descent holds
- * no page table lock there, only the mmap read lock (which the changers
- * take too).
+ * walk waits there until the PMD changes (or two seconds pass), until it
+ * has changed twice (or STRESS_WAITS waits), and the collapse changer takes
+ * that PMD range next: the window of that race made wide enough for the
+ * retry of the cursor to be taken in every run.  It sleeps: the locked
+ * descent holds no page table lock there, only the mmap read lock (which
+ * the changers take too).
  */
-#define STRESS_WAITS	10
+#define STRESS_WAITS	20
 
-static struct stress *stress_current;
-static unsigned int stress_waits, stress_changed;
 
 static bool stress_table_gone(struct mm_walk_state *s)
 {
@@ -388,9 +479,11 @@ static bool stress_table_gone(struct mm_walk_state *s)
 	int t;
 
 	if (!stress_current || !stress_current->file || !stress_in_walk ||
-	    stress_waits >= STRESS_WAITS)
+	    stress_changed >= 2 || stress_waits >= STRESS_WAITS)
 		return false;
 	stress_waits++;
+	/* The walk's descent is for s->next (see __mm_walk_next()). */
+	WRITE_ONCE(stress_wait_addr, s->next & PMD_MASK);
 	for (t = 0; t < 2000; t++) {
 		if (!pmd_same(pmdp_get_lockless(pmdp), pmd)) {
 			stress_changed++;
@@ -398,6 +491,7 @@ static bool stress_table_gone(struct mm_walk_state *s)
 		}
 		usleep_range(1000, 1100);
 	}
+	WRITE_ONCE(stress_wait_addr, 0);
 	return false;
 }
 
@@ -458,6 +552,9 @@ static void stress_run(struct kunit *test, bool shared)
 	pin_acq = stress_node_stat(NR_FOLL_PIN_ACQUIRED);
 	pin_rel = stress_node_stat(NR_FOLL_PIN_RELEASED);
 	for (k = 0; k < NR_CHANGERS; k++) {
+		tasks[k] = NULL;
+		if (!stress_changer_available(k))
+			continue;
 		args[k].st = st;
 		args[k].kind = k;
 		init_completion(&args[k].done);
@@ -520,11 +617,14 @@ static void stress_run(struct kunit *test, bool shared)
 			   stress_changed);
 		KUNIT_EXPECT_GT(test, st->retries, 0);
 	}
-	kunit_info(test, "changes: %lu zap, %lu collapse (%lu collapsed, last error %d), %lu remap",
+	kunit_info(test,
+		   "changes: %lu zap, %lu collapse (%lu collapsed, last error %d), %lu remap, %lu migrate, %lu protnone",
 		   st->changes[CH_ZAP], st->changes[CH_COLLAPSE], st->collapsed,
-		   st->collapse_err, st->changes[CH_REMAP]);
+		   st->collapse_err, st->changes[CH_REMAP], st->changes[CH_MIGRATE],
+		   st->changes[CH_PROTNONE]);
 	for (k = 0; k < NR_CHANGERS; k++)
-		KUNIT_EXPECT_GT_MSG(test, st->changes[k], 0, "%s", changer_names[k]);
+		if (stress_changer_available(k))
+			KUNIT_EXPECT_GT_MSG(test, st->changes[k], 0, "%s", changer_names[k]);
 }
 
 /* Private anonymous memory: THPs, PTE tables, munmap()ed ranges. */
