@@ -471,7 +471,6 @@ static unsigned long stress_extra_refs(struct stress *st, unsigned long *first)
  */
 #define STRESS_WAITS	20
 
-
 static bool stress_table_gone(struct mm_walk_state *s)
 {
 	pmd_t *pmdp = s->pt[PT_LEVEL_PMD].entp;
