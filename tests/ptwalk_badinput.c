@@ -346,6 +346,7 @@ static void call_gup(int n)
 	struct gup_test gup = { 0 };
 	uint64_t r = rnd();
 	long ret;
+	int pin;
 
 	gup.addr = pick_addr();
 	gup.size = pick_len(gup.addr);
@@ -357,8 +358,14 @@ static void call_gup(int n)
 		gup.size = (r >> 8) % 256 * PAGE_SIZE + (r % 3 ? 0 : r % PAGE_SIZE);
 	gup.nr_pages_per_call = 1 + (r >> 20) % 512;
 	gup.gup_flags = flags[(r >> 30) % ARRAY_SIZE(flags)];
+	/*
+	 * Pins with FOLL_WRITE only: a read pin of the shared zero page takes
+	 * no pin (by design), and gup_test warns that the page it got is not
+	 * "dma-pinned", on every kernel.
+	 */
+	pin = r % 2 && (gup.gup_flags & FOLL_WRITE);
 	errno = 0;
-	ret = ioctl(gup_fd, r % 2 ? GUP_BASIC_TEST : PIN_BASIC_TEST, &gup);
+	ret = ioctl(gup_fd, pin ? PIN_BASIC_TEST : GUP_BASIC_TEST, &gup);
 	if (ret < 0 && !errs_ok(errno, ok, ARRAY_SIZE(ok)))
 		bad[4]++;
 	/* How far it got. */
@@ -419,11 +426,13 @@ static void expected_errors(void)
 		tap(e == 0 && gup.size == 0, "gup: nothing in a gap");
 		gup.addr = 0x8000000000000000UL;
 		gup.size = PAGE_SIZE;
+		gup.gup_flags = FOLL_WRITE;
 		e = ioctl(gup_fd, PIN_BASIC_TEST, &gup) ? errno : 0;
 		tap(e == 0 && gup.size == 0, "gup: nothing at a non-canonical address");
 		gup.addr = ANON;
 		gup.size = 3 * PAGE_SIZE;
 		gup.nr_pages_per_call = 3;
+		gup.gup_flags = 0;
 		e = ioctl(gup_fd, GUP_BASIC_TEST, &gup) ? errno : 0;
 		tap(e == 0 && gup.size == 3 * PAGE_SIZE, "gup: three mapped pages");
 	}

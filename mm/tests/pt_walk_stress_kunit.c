@@ -15,6 +15,8 @@
  *    read lock), then MADV_DONTNEED of one page of it (a split);
  *  - remap: munmap() and mmap() of one PMD range (its page tables freed),
  *    then writing it again;
+ *  - mprotect: a few pages made read-only and writable again (their VMA
+ *    split and merged back);
  *  - migrate: migration of a few pages to new ones (migration entries
  *    while it runs), where the kernel has CONFIG_MIGRATION;
  *  - protnone: PROT_NONE entries over a few pages, as NUMA hinting (and
@@ -50,6 +52,8 @@
 #include <linux/uaccess.h>
 #include <linux/vmstat.h>
 
+#include <asm/tlb.h>
+
 #include "../internal.h"
 
 #define STRESS_PMDS	4		/* the area: PMD ranges */
@@ -57,10 +61,12 @@
 #define STRESS_CHANGES	400		/* most changes a changer makes */
 #define STRESS_MAGIC	0x5054574b53545253ULL
 
-enum stress_changer { CH_ZAP, CH_COLLAPSE, CH_REMAP, CH_MIGRATE, CH_PROTNONE, NR_CHANGERS };
+enum stress_changer {
+	CH_ZAP, CH_COLLAPSE, CH_REMAP, CH_MPROTECT, CH_MIGRATE, CH_PROTNONE, NR_CHANGERS
+};
 
 static const char *const changer_names[NR_CHANGERS] = {
-	"zap", "collapse", "remap", "migrate", "protnone",
+	"zap", "collapse", "remap", "mprotect", "migrate", "protnone",
 };
 
 /* The changers the kernel has what they need for. */
@@ -319,6 +325,46 @@ static void stress_migrate(struct stress *st, unsigned long addr, unsigned long 
 }
 
 /*
+ * mprotect() of [@start, @end) of current's mm, write off or on, as
+ * do_mprotect_pkey() does it: the VMA split (and merged back), the entries
+ * made read-only or writable, under the mmap write lock.
+ */
+static void stress_mprotect(struct stress *st, unsigned long start, unsigned long end,
+			    bool write)
+{
+	struct vm_area_struct *vma, *prev;
+	unsigned long nstart = start, tmp;
+	struct vma_iterator vmi;
+	struct mmu_gather tlb;
+
+	mmap_write_lock(st->mm);
+	vma_iter_init(&vmi, st->mm, start);
+	vma = vma_find(&vmi, end);
+	if (!vma || vma->vm_start > start)
+		goto out;
+	prev = vma_prev(&vmi);
+	if (start > vma->vm_start)
+		prev = vma;
+	tlb_gather_mmu(&tlb, st->mm);
+	tmp = vma->vm_start;
+	for_each_vma_range(vmi, vma, end) {
+		unsigned long newflags = write ? vma->vm_flags | VM_WRITE :
+						 vma->vm_flags & ~VM_WRITE;
+
+		if (vma->vm_start != tmp)
+			break;
+		tmp = min(vma->vm_end, end);
+		if (mprotect_fixup(&vmi, &tlb, vma, &prev, nstart, tmp, newflags))
+			break;
+		tmp = vma_iter_end(&vmi);
+		nstart = tmp;
+	}
+	tlb_finish_mmu(&tlb);
+out:
+	mmap_write_unlock(st->mm);
+}
+
+/*
  * PROT_NONE PTEs and PMDs over [@addr, @addr + @len), as NUMA hinting (and
  * mprotect(PROT_NONE)) makes them, under the mmap read lock; the next
  * access faults them back.
@@ -376,6 +422,15 @@ static int stress_changer_fn(void *data)
 				st->collapse_err = err;
 			do_madvise(st->mm, page, PAGE_SIZE, MADV_DONTNEED);
 			stress_fill(page, PAGE_SIZE);
+			break;
+		case CH_MPROTECT:
+			/* A writer: as for the remap changer below. */
+			if (st->file && READ_ONCE(stress_in_walk)) {
+				usleep_range(1000, 2000);
+				continue;
+			}
+			stress_mprotect(st, page, page + len, false);
+			stress_mprotect(st, page, page + len, true);
 			break;
 		case CH_MIGRATE:
 			stress_migrate(st, page, len);
@@ -617,10 +672,10 @@ static void stress_run(struct kunit *test, bool shared)
 		KUNIT_EXPECT_GT(test, st->retries, 0);
 	}
 	kunit_info(test,
-		   "changes: %lu zap, %lu collapse (%lu collapsed, last error %d), %lu remap, %lu migrate, %lu protnone",
+		   "changes: %lu zap, %lu collapse (%lu collapsed, last error %d), %lu remap, %lu mprotect, %lu migrate, %lu protnone",
 		   st->changes[CH_ZAP], st->changes[CH_COLLAPSE], st->collapsed,
-		   st->collapse_err, st->changes[CH_REMAP], st->changes[CH_MIGRATE],
-		   st->changes[CH_PROTNONE]);
+		   st->collapse_err, st->changes[CH_REMAP], st->changes[CH_MPROTECT],
+		   st->changes[CH_MIGRATE], st->changes[CH_PROTNONE]);
 	for (k = 0; k < NR_CHANGERS; k++)
 		if (stress_changer_available(k))
 			KUNIT_EXPECT_GT_MSG(test, st->changes[k], 0, "%s", changer_names[k]);
