@@ -49,9 +49,14 @@
 #include <linux/fs.h>
 #include "mm/gup_test.h"
 
-#define PAGE_SIZE	4096UL
-#define HPAGE_SIZE	(2UL << 20)
+/* Kernel names for userspace, as tools/include has them. */
+typedef uint64_t u64;
+typedef uint32_t u32;
+#define BIT(n)		(1UL << (n))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define PAGE_SIZE	4096UL
+#define HPAGE_SIZE	BIT(21)
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE	0x100000
@@ -71,21 +76,21 @@
 #define FOLL_FORCE	0x10
 
 #define CALLS		1500
-#define VEC_BYTES	(1UL << 20)	/* mincore() vector: 4 GiB of pages */
+#define VEC_BYTES	BIT(20)		/* mincore() vector: 4 GiB of pages */
 
 /* The layout, at fixed addresses below every user limit. */
 #define LAYOUT		0x100000000000UL
 #define ANON		(LAYOUT)			/* 4 MiB, holes */
 #define ANON_LEN	(4UL << 20)
-#define NONE		(ANON + ANON_LEN + (1UL << 20))	/* after a gap */
+#define NONE		(ANON + ANON_LEN + BIT(20))	/* after a gap */
 #define NONE_LEN	(256UL << 10)
-#define SHARED		(NONE + NONE_LEN + (1UL << 20))
-#define SHARED_LEN	(1UL << 20)
+#define SHARED		(NONE + NONE_LEN + BIT(20))
+#define SHARED_LEN	BIT(20)
 #define HUGE		(LAYOUT + (16UL << 20))		/* 2M-aligned */
 #define HUGE_LEN	(4 * HPAGE_SIZE)
 #define LAYOUT_END	(HUGE + HUGE_LEN)
 
-static const uint64_t edges[] = {
+static const u64 edges[] = {
 	0, PAGE_SIZE, 0x10000,
 	0x00007ffffffff000UL, 0x0000800000000000UL,	/* 4-level limit */
 	0x00fffffffffff000UL, 0x0100000000000000UL,	/* 5-level limit */
@@ -93,9 +98,9 @@ static const uint64_t edges[] = {
 	0xffff800000000000UL, 0xfffffffffffff000UL,	/* kernel, top */
 };
 
-static uint64_t rng = 0x2545f4914f6cdd1dULL;
+static u64 rng = 0x2545f4914f6cdd1dULL;
 
-static uint64_t rnd(void)
+static u64 rnd(void)
 {
 	rng ^= rng << 13;
 	rng ^= rng >> 7;
@@ -103,7 +108,7 @@ static uint64_t rnd(void)
 	return rng;
 }
 
-static uint32_t fnv(uint32_t h, const void *p, size_t n)
+static u32 fnv(u32 h, const void *p, size_t n)
 {
 	const unsigned char *c = p;
 
@@ -120,25 +125,36 @@ static void tap(int ok, const char *what)
 	failed |= !ok;
 }
 
-static void *map_at(uint64_t addr, size_t len, int prot, int flags)
+/* One byte of the layout, written and read as the memory access it is. */
+static void poke(u64 addr, unsigned char v)
+{
+	__atomic_store_n((unsigned char *)addr, v, __ATOMIC_RELAXED);
+}
+
+static unsigned char peek(u64 addr)
+{
+	return __atomic_load_n((unsigned char *)addr, __ATOMIC_RELAXED);
+}
+
+static void *map_at(u64 addr, size_t len, int prot, int flags)
 {
 	return mmap((void *)addr, len, prot, flags | MAP_FIXED_NOREPLACE, -1, 0);
 }
 
-static unsigned char anon_byte(uint64_t addr)
+static unsigned char anon_byte(u64 addr)
 {
 	return (unsigned char)((addr >> 12) * 37 + 11);
 }
 
 /* Which pages of the layout hold data (the others were never touched). */
-static int anon_touched(uint64_t addr)
+static int anon_touched(u64 addr)
 {
 	return ((addr - ANON) >> 12) % 3 != 2;
 }
 
 static void setup(void)
 {
-	uint64_t a;
+	u64 a;
 
 	if (map_at(ANON, ANON_LEN, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS) != (void *)ANON ||
@@ -152,25 +168,25 @@ static void setup(void)
 	madvise((void *)ANON, ANON_LEN, MADV_NOHUGEPAGE);
 	for (a = ANON; a < ANON + ANON_LEN; a += PAGE_SIZE)
 		if (anon_touched(a))
-			*(volatile unsigned char *)a = anon_byte(a);
+			poke(a, anon_byte(a));
 	for (a = SHARED; a < SHARED + SHARED_LEN; a += 2 * PAGE_SIZE)
-		*(volatile unsigned char *)a = anon_byte(a);
+		poke(a, anon_byte(a));
 	have_huge = map_at(HUGE, HUGE_LEN, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB) ==
 		    (void *)HUGE;
 	if (have_huge) {
-		*(volatile unsigned char *)HUGE = 1;
-		*(volatile unsigned char *)(HUGE + 2 * HPAGE_SIZE + PAGE_SIZE) = 2;
+		poke(HUGE, 1);
+		poke(HUGE + 2 * HPAGE_SIZE + PAGE_SIZE, 2);
 	}
 	printf("# layout at %#lx, hugetlb %s\n", LAYOUT, have_huge ? "mapped" : "none");
 }
 
 /* An address: in or around the layout, or an edge of the address space. */
-static uint64_t pick_addr(void)
+static u64 pick_addr(void)
 {
-	static const uint64_t bases[] = { ANON, NONE, SHARED, HUGE, LAYOUT_END,
+	static const u64 bases[] = { ANON, NONE, SHARED, HUGE, LAYOUT_END,
 					  ANON + ANON_LEN };
-	uint64_t r = rnd();
+	u64 r = rnd();
 
 	switch (r % 8) {
 	case 0:
@@ -186,9 +202,9 @@ static uint64_t pick_addr(void)
 }
 
 /* A length for @addr: empty, small, large, wrapping, random. */
-static uint64_t pick_len(uint64_t addr)
+static u64 pick_len(u64 addr)
 {
-	uint64_t r = rnd();
+	u64 r = rnd();
 
 	switch (r % 8) {
 	case 0:
@@ -200,7 +216,7 @@ static uint64_t pick_len(uint64_t addr)
 	case 3:
 		return -addr + PAGE_SIZE;	/* wraps past 0 */
 	case 4:
-		return 1UL << (20 + (r >> 8) % 30);
+		return BIT(20 + (r >> 8) % 30);
 	case 5:
 		return rnd();
 	default:
@@ -210,7 +226,7 @@ static uint64_t pick_len(uint64_t addr)
 
 static void *pick_buf(void *good)
 {
-	uint64_t r = rnd() % 16;
+	u64 r = rnd() % 16;
 
 	if (r == 0)
 		return NULL;
@@ -231,22 +247,22 @@ static int errs_ok(int err, const int *allowed, int n)
 	return 0;
 }
 
-static void report(int n, const char *call, long ret, int err, uint32_t digest)
+static void report(int n, const char *call, long ret, int err, u32 digest)
 {
 	printf("B %d %s %ld %d %08x\n", n, call, ret, ret < 0 ? err : 0, digest);
 }
 
 static unsigned char *vec;
-static uint64_t *pm;
+static u64 *pm;
 static int pm_fd, gup_fd, pidfd;
 static int bad[5];	/* calls whose error is not one the call documents */
 
 static void call_mincore(int n)
 {
 	static const int ok[] = { EINVAL, ENOMEM, EFAULT, EAGAIN };
-	uint64_t addr = pick_addr(), len = pick_len(addr);
+	u64 addr = pick_addr(), len = pick_len(addr);
 	void *buf = pick_buf(vec);
-	uint32_t h = 2166136261u;
+	u32 h = 2166136261u;
 	long ret;
 
 	/*
@@ -265,11 +281,11 @@ static void call_mincore(int n)
 static void call_pagemap(int n)
 {
 	static const int ok[] = { EINVAL, EFAULT, ENOMEM, EIO };
-	uint64_t addr = pick_addr(), r = rnd();
-	uint64_t off = (addr / PAGE_SIZE) * 8 + (r % 5 == 0 ? (r >> 8) % 8 : 0);
+	u64 addr = pick_addr(), r = rnd();
+	u64 off = (addr / PAGE_SIZE) * 8 + (r % 5 == 0 ? (r >> 8) % 8 : 0);
 	size_t count = r % 7 == 0 ? (r >> 16) % 64 : ((r >> 16) % 1024) * 8;
 	void *buf = pick_buf(pm);
-	uint32_t h = 2166136261u;
+	u32 h = 2166136261u;
 	ssize_t ret, i;
 
 	errno = 0;
@@ -277,7 +293,7 @@ static void call_pagemap(int n)
 	if (ret > 0 && buf == pm)
 		for (i = 0; i < ret / 8; i++) {
 			/* Flag bits only: PFNs differ from boot to boot. */
-			uint64_t flags = pm[i] >> 55;
+			u64 flags = pm[i] >> 55;
 
 			h = fnv(h, &flags, sizeof(flags));
 		}
@@ -291,16 +307,16 @@ static void call_scan(int n)
 	static const int ok[] = { EINVAL, EFAULT, ENOMEM, EPERM, EOPNOTSUPP };
 	struct page_region regions[32];
 	struct pm_scan_arg arg = { .size = sizeof(arg) };
-	uint64_t r = rnd(), cats = PAGE_IS_WPALLOWED | PAGE_IS_WRITTEN | PAGE_IS_FILE |
+	u64 r = rnd(), cats = PAGE_IS_WPALLOWED | PAGE_IS_WRITTEN | PAGE_IS_FILE |
 		PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_PFNZERO | PAGE_IS_HUGE |
 		PAGE_IS_SOFT_DIRTY;
-	uint32_t h = 2166136261u;
+	u32 h = 2166136261u;
 	long ret, i;
 
 	arg.start = pick_addr();
 	arg.end = r % 4 ? arg.start + pick_len(arg.start) : pick_addr();
 	arg.flags = r % 9 == 0 ? (r >> 8) & 0xff : (r % 9 == 1 ? PM_SCAN_CHECK_WPASYNC : 0);
-	arg.vec = (uint64_t)(uintptr_t)pick_buf(regions);
+	arg.vec = (u64)(uintptr_t)pick_buf(regions);
 	arg.vec_len = (r >> 12) % 33;
 	arg.max_pages = r % 5 == 0 ? (r >> 20) % 600 : 0;
 	arg.category_inverted = rnd() & cats;
@@ -312,7 +328,7 @@ static void call_scan(int n)
 	errno = 0;
 	ret = ioctl(pm_fd, PAGEMAP_SCAN, &arg);
 	h = fnv(h, &arg.walk_end, sizeof(arg.walk_end));
-	if (ret > 0 && arg.vec == (uint64_t)(uintptr_t)regions)
+	if (ret > 0 && arg.vec == (u64)(uintptr_t)regions)
 		for (i = 0; i < ret && i < 32; i++)
 			h = fnv(h, &regions[i], sizeof(regions[i]));
 	if (ret < 0 && !errs_ok(errno, ok, ARRAY_SIZE(ok)))
@@ -324,7 +340,7 @@ static void call_madvise(int n)
 {
 	static const int ok[] = { EINVAL, ENOMEM, EFAULT, EPERM, EAGAIN, EBADF };
 	static const int advice[] = { MADV_COLD, MADV_PAGEOUT, MADV_WILLNEED, 1000 };
-	uint64_t addr = pick_addr(), r = rnd();
+	u64 addr = pick_addr(), r = rnd();
 	struct iovec iov[2] = {
 		{ (void *)addr, pick_len(addr) },
 		{ (void *)pick_addr(), (r >> 20) % 64 * PAGE_SIZE },
@@ -342,9 +358,9 @@ static void call_madvise(int n)
 static void call_gup(int n)
 {
 	static const int ok[] = { EINVAL, EFAULT, ENOMEM };
-	static const uint32_t flags[] = { 0, FOLL_WRITE, FOLL_FORCE, FOLL_WRITE | FOLL_FORCE };
+	static const u32 flags[] = { 0, FOLL_WRITE, FOLL_FORCE, FOLL_WRITE | FOLL_FORCE };
 	struct gup_test gup = { 0 };
-	uint64_t r = rnd();
+	u64 r = rnd();
 	long ret;
 	int pin;
 
@@ -354,7 +370,7 @@ static void call_gup(int n)
 	 * gup_test allocates an array of a pointer per page of the size: keep
 	 * it below what kvcalloc() warns about.
 	 */
-	if (gup.size > (1UL << 20))
+	if (gup.size > BIT(20))
 		gup.size = (r >> 8) % 256 * PAGE_SIZE + (r % 3 ? 0 : r % PAGE_SIZE);
 	gup.nr_pages_per_call = 1 + (r >> 20) % 512;
 	gup.gup_flags = flags[(r >> 30) % ARRAY_SIZE(flags)];
@@ -377,7 +393,7 @@ static void expected_errors(void)
 {
 	struct pm_scan_arg arg = { .size = sizeof(arg) };
 	unsigned char v[4];
-	uint64_t buf[4];
+	u64 buf[4];
 	int e;
 
 	errno = 0;
@@ -440,13 +456,13 @@ static void expected_errors(void)
 
 static void check_layout(void)
 {
-	uint64_t a;
+	u64 a;
 	int ok = 1;
 
 	for (a = ANON; a < ANON + ANON_LEN; a += PAGE_SIZE)
-		ok &= *(volatile unsigned char *)a == (anon_touched(a) ? anon_byte(a) : 0);
+		ok &= peek(a) == (anon_touched(a) ? anon_byte(a) : 0);
 	for (a = SHARED; a < SHARED + SHARED_LEN; a += 2 * PAGE_SIZE)
-		ok &= *(volatile unsigned char *)a == anon_byte(a);
+		ok &= peek(a) == anon_byte(a);
 	tap(ok, "the layout reads back what was written");
 }
 
