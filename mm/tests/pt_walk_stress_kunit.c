@@ -180,17 +180,31 @@ static unsigned long stress_wait_addr;
  */
 static bool stress_in_walk;
 
+/*
+ * In the shared memory case, the changers that take the mmap write lock
+ * (munmap() and mmap(), mprotect()) hold this for read over each change,
+ * and the locked walk, which waits in the cursor's hook for another
+ * changer to take its PTE table away, holds it for write.  Otherwise a
+ * writer queued on the mmap lock behind the walk's read lock would stop
+ * the changer the walk waits for (a reader) until the wait gives up.
+ */
+static DECLARE_RWSEM(stress_writers);
+
 static void stress_walk_locked(struct stress *st)
 {
 	const struct pt_leaf *leaf;
 	struct mm_walk_state s;
 
+	if (st->file)
+		down_write(&stress_writers);
 	WRITE_ONCE(stress_in_walk, true);
 	mmap_read_lock(st->mm);
 	for_each_pt_leaf(leaf, &s, st->mm, st->start, st->end, MM_WALK_LOCKED)
 		stress_check_leaf(st, leaf);
 	mmap_read_unlock(st->mm);
 	WRITE_ONCE(stress_in_walk, false);
+	if (st->file)
+		up_write(&stress_writers);
 	st->retries += s.retries;
 }
 
@@ -382,6 +396,22 @@ static void stress_protnone(struct stress *st, unsigned long addr, unsigned long
 #endif
 }
 
+/*
+ * munmap() and mmap() again of the PMD range at @pmd, THP allowed, and its
+ * pages written: new page tables, new pages.
+ */
+static int stress_remap(struct stress *st, unsigned long pmd)
+{
+	vm_munmap(pmd, PMD_SIZE);
+	if (vm_mmap(st->file, pmd, PMD_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_FIXED | (st->file ? MAP_SHARED : MAP_PRIVATE | MAP_ANONYMOUS),
+		    st->file ? pmd - st->start : 0) != pmd)
+		return -ENOMEM;
+	do_madvise(st->mm, pmd, PMD_SIZE, MADV_HUGEPAGE);
+	stress_fill(pmd, PMD_SIZE);
+	return 0;
+}
+
 struct stress_changer_arg {
 	struct stress *st;
 	enum stress_changer kind;
@@ -424,13 +454,12 @@ static int stress_changer_fn(void *data)
 			stress_fill(page, PAGE_SIZE);
 			break;
 		case CH_MPROTECT:
-			/* A writer: as for the remap changer below. */
-			if (st->file && READ_ONCE(stress_in_walk)) {
-				usleep_range(1000, 2000);
-				continue;
-			}
+			if (st->file)
+				down_read(&stress_writers);
 			stress_mprotect(st, page, page + len, false);
 			stress_mprotect(st, page, page + len, true);
+			if (st->file)
+				up_read(&stress_writers);
 			break;
 		case CH_MIGRATE:
 			stress_migrate(st, page, len);
@@ -439,24 +468,13 @@ static int stress_changer_fn(void *data)
 			stress_protnone(st, page, len);
 			break;
 		default:
-			/*
-			 * Not while the locked walk waits in the cursor's hook
-			 * for a shared PMD to change: the munmap() would queue
-			 * for the mmap write lock and stop the other changers
-			 * (readers) until the wait gives up.
-			 */
-			if (st->file && READ_ONCE(stress_in_walk)) {
-				usleep_range(1000, 2000);
-				continue;
-			}
-			vm_munmap(pmd, PMD_SIZE);
-			if (vm_mmap(st->file, pmd, PMD_SIZE, PROT_READ | PROT_WRITE,
-				    MAP_FIXED |
-				    (st->file ? MAP_SHARED : MAP_PRIVATE | MAP_ANONYMOUS),
-				    st->file ? pmd - st->start : 0) != pmd)
+			if (st->file)
+				down_read(&stress_writers);
+			err = stress_remap(st, pmd);
+			if (st->file)
+				up_read(&stress_writers);
+			if (err)
 				goto out;
-			do_madvise(st->mm, pmd, PMD_SIZE, MADV_HUGEPAGE);
-			stress_fill(pmd, PMD_SIZE);
 			break;
 		}
 		n++;
@@ -522,7 +540,8 @@ static unsigned long stress_extra_refs(struct stress *st, unsigned long *first)
  * that PMD range next: the window of that race made wide enough for the
  * retry of the cursor to be taken in every run.  It sleeps: the locked
  * descent holds no page table lock there, only the mmap read lock (which
- * the changers take too).
+ * the changers take too; those that take it for write are held off: see
+ * stress_writers).
  */
 #define STRESS_WAITS	20
 
