@@ -20,7 +20,10 @@
  *  - migrate: migration of a few pages to new ones (migration entries
  *    while it runs), where the kernel has CONFIG_MIGRATION;
  *  - protnone: PROT_NONE entries over a few pages, as NUMA hinting (and
- *    mprotect()) makes them, where the kernel has CONFIG_NUMA_BALANCING.
+ *    mprotect()) makes them, where the kernel has CONFIG_NUMA_BALANCING;
+ *  - mremap: mremap() of a PMD range or of a few pages to a spare range
+ *    after the area and back (their page tables moved, a PMD table entry
+ *    at a time where the range allows), on x86_64 and arm64.
  * Every page the changers write holds its address (xor a constant) in its
  * first word; a page not written yet holds zero.
  *
@@ -52,6 +55,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmstat.h>
 
+#include <asm/syscall.h>
 #include <asm/tlb.h>
 
 #include "../internal.h"
@@ -62,11 +66,12 @@
 #define STRESS_MAGIC	0x5054574b53545253ULL
 
 enum stress_changer {
-	CH_ZAP, CH_COLLAPSE, CH_REMAP, CH_MPROTECT, CH_MIGRATE, CH_PROTNONE, NR_CHANGERS
+	CH_ZAP, CH_COLLAPSE, CH_REMAP, CH_MPROTECT, CH_MIGRATE, CH_PROTNONE, CH_MREMAP,
+	NR_CHANGERS
 };
 
 static const char *const changer_names[NR_CHANGERS] = {
-	"zap", "collapse", "remap", "mprotect", "migrate", "protnone",
+	"zap", "collapse", "remap", "mprotect", "migrate", "protnone", "mremap",
 };
 
 /* The changers the kernel has what they need for. */
@@ -77,6 +82,8 @@ static bool stress_changer_available(enum stress_changer kind)
 		return IS_ENABLED(CONFIG_MIGRATION);
 	case CH_PROTNONE:
 		return IS_ENABLED(CONFIG_NUMA_BALANCING);
+	case CH_MREMAP:
+		return IS_ENABLED(CONFIG_X86_64) || IS_ENABLED(CONFIG_ARM64);
 	default:
 		return true;
 	}
@@ -85,10 +92,12 @@ static bool stress_changer_available(enum stress_changer kind)
 struct stress {
 	struct mm_struct *mm;
 	unsigned long start, end;
+	unsigned long spare;	/* a PMD range after the area, for mremap() */
 	struct file *file;	/* shared memory: a tmpfs file, else NULL */
 	/* What the changers did. */
 	unsigned long changes[NR_CHANGERS];
 	unsigned long collapsed;	/* MADV_COLLAPSE that succeeded */
+	unsigned long moved;		/* mremap() there and back that did */
 	int collapse_err;		/* why the last that failed did */
 	/* What the walkers saw, and the first leaf that was wrong. */
 	unsigned long leaves, lockless_leaves, gup_pages, walks;
@@ -412,6 +421,54 @@ static int stress_remap(struct stress *st, unsigned long pmd)
 	return 0;
 }
 
+/*
+ * mremap() in current's mm.  The kernel has no call for it but the system
+ * call: made here through the system call table, with the registers the
+ * architecture's entry code would pass, on the architectures the suite
+ * runs on (see stress_changer_available()).
+ */
+static long stress_sys_mremap(unsigned long addr, unsigned long old_len,
+			      unsigned long new_len, unsigned long flags,
+			      unsigned long new_addr)
+{
+	struct pt_regs regs = {};
+
+#if defined(CONFIG_X86_64)
+	regs.di = addr;
+	regs.si = old_len;
+	regs.dx = new_len;
+	regs.r10 = flags;
+	regs.r8 = new_addr;
+	return x64_sys_call(&regs, __NR_mremap);
+#elif defined(CONFIG_ARM64)
+	regs.regs[0] = addr;
+	regs.regs[1] = old_len;
+	regs.regs[2] = new_len;
+	regs.regs[3] = flags;
+	regs.regs[4] = new_addr;
+	return sys_call_table[__NR_mremap](&regs);
+#else
+	return -ENOSYS;
+#endif
+}
+
+/*
+ * Move [@addr, @addr + @len) to the spare range and back: its page tables
+ * moved out and in again (whole PTE tables for a whole PMD range), its
+ * pages where they were.  The area has a hole meanwhile.
+ */
+static void stress_mremap(struct stress *st, unsigned long addr, unsigned long len)
+{
+	long ret;
+
+	ret = stress_sys_mremap(addr, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, st->spare);
+	if (ret != st->spare)
+		return;
+	ret = stress_sys_mremap(st->spare, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, addr);
+	if (ret == addr)
+		st->moved++;
+}
+
 struct stress_changer_arg {
 	struct stress *st;
 	enum stress_changer kind;
@@ -466,6 +523,16 @@ static int stress_changer_fn(void *data)
 			break;
 		case CH_PROTNONE:
 			stress_protnone(st, page, len);
+			break;
+		case CH_MREMAP:
+			if (st->file)
+				down_read(&stress_writers);
+			if (i & 1)
+				stress_mremap(st, pmd, PMD_SIZE);
+			else
+				stress_mremap(st, page, len);
+			if (st->file)
+				up_read(&stress_writers);
 			break;
 		default:
 			if (st->file)
@@ -594,12 +661,13 @@ static void stress_run(struct kunit *test, bool shared)
 	KUNIT_ASSERT_NOT_NULL(test, st);
 	KUNIT_ASSERT_NOT_NULL(test, pages);
 	KUNIT_ASSERT_NOT_NULL(test, vec);
-	base = kunit_vm_mmap(test, NULL, 0, (STRESS_PMDS + 1) * PMD_SIZE,
+	base = kunit_vm_mmap(test, NULL, 0, (STRESS_PMDS + 2) * PMD_SIZE,
 			     PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(base));
 	st->mm = current->mm;
 	st->start = ALIGN(base, PMD_SIZE);
 	st->end = st->start + STRESS_PMDS * PMD_SIZE;
+	st->spare = st->end;
 	if (shared) {
 		/*
 		 * A tmpfs file, mapped PMD-aligned at offset 0, whose huge
@@ -691,13 +759,16 @@ static void stress_run(struct kunit *test, bool shared)
 		KUNIT_EXPECT_GT(test, st->retries, 0);
 	}
 	kunit_info(test,
-		   "changes: %lu zap, %lu collapse (%lu collapsed, last error %d), %lu remap, %lu mprotect, %lu migrate, %lu protnone",
+		   "changes: %lu zap, %lu collapse (%lu collapsed, last error %d), %lu remap, %lu mprotect, %lu migrate, %lu protnone, %lu mremap (%lu moved)",
 		   st->changes[CH_ZAP], st->changes[CH_COLLAPSE], st->collapsed,
 		   st->collapse_err, st->changes[CH_REMAP], st->changes[CH_MPROTECT],
-		   st->changes[CH_MIGRATE], st->changes[CH_PROTNONE]);
+		   st->changes[CH_MIGRATE], st->changes[CH_PROTNONE],
+		   st->changes[CH_MREMAP], st->moved);
 	for (k = 0; k < NR_CHANGERS; k++)
 		if (stress_changer_available(k))
 			KUNIT_EXPECT_GT_MSG(test, st->changes[k], 0, "%s", changer_names[k]);
+	if (stress_changer_available(CH_MREMAP))
+		KUNIT_EXPECT_GT(test, st->moved, 0);
 }
 
 /* Private anonymous memory: THPs, PTE tables, munmap()ed ranges. */
