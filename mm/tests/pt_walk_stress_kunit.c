@@ -5,9 +5,10 @@
  *
  * The test thread walks an area of its mm over and over, with every walker
  * in turn: for_each_pt_leaf() locked and lockless, walk_page_range() with
- * leaf_entry, mincore() (do_mincore()) and the GUP slow path (get and pin).
- * Kernel threads working in the same mm (kthread_use_mm()) change its page
- * tables meanwhile, each a fixed number of times:
+ * leaf_entry, mincore() (do_mincore()) and the GUP slow path (get and pin),
+ * for as long as the changers run (STRESS_ROUNDS to STRESS_MAX_ROUNDS
+ * rounds).  Kernel threads working in the same mm (kthread_use_mm()) change
+ * its page tables meanwhile, each a fixed number of times:
  *  - zap: MADV_DONTNEED of a few pages (splitting a THP in its way), then
  *    writing them again;
  *  - collapse: MADV_COLLAPSE of one PMD range (a PTE table replaced by a
@@ -24,8 +25,14 @@
  *  - mremap: mremap() of a PMD range or of a few pages to a spare range
  *    after the area and back (their page tables moved, a PMD table entry
  *    at a time where the range allows), on x86_64 and arm64.
- * Every page the changers write holds its address (xor a constant) in its
- * first word; a page not written yet holds zero.
+ * The area, one case each: private anonymous memory; a shared tmpfs file
+ * (its PTE tables retracted by collapse); a shared hugetlb file of a PUD
+ * range's size mapped twice, PUD-aligned, whose mappings share their PMD
+ * table (huge_pmd_share()) until a zap, munmap() or VMA split unshares it
+ * (zap, remap of a whole mapping, mprotect and mremap of a huge page).
+ * Every page the changers write holds its address (xor a constant; in the
+ * hugetlb case, the address in the first mapping) in its first word; a
+ * page not written yet holds zero.
  *
  * Checks: every present leaf a walk reports maps a page holding zero or its
  * own address (read under the leaf's lock, or lockless with a reference and
@@ -33,16 +40,18 @@
  * same; the pins taken are all released and, once the changers stopped,
  * every folio of the area has the references of its mappings (and of the
  * page cache) only; the retries of the cursor (a PTE table gone between
- * reading the PMD and mapping the table) are counted.  The KASAN, lockdep,
- * DEBUG_VM and RCU checks of the kernel the suite runs in
- * (kunit/debug.kunitconfig) catch the rest: scripts/summary.py fails a run
- * whose log has a report.
+ * reading the PMD and mapping the table) are counted, and taken in the
+ * tmpfs case; the hugetlb case walks leaves in shared PMD tables and in
+ * unshared ones.  The KASAN, lockdep, DEBUG_VM and RCU checks of the kernel
+ * the suite runs in (kunit/debug.kunitconfig) catch the rest:
+ * scripts/summary.py fails a run whose log has a report.
  */
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/highmem.h>
 #include <linux/huge_mm.h>
+#include <linux/hugetlb.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/migrate.h>
@@ -61,7 +70,8 @@
 #include "../internal.h"
 
 #define STRESS_PMDS	4		/* the area: PMD ranges */
-#define STRESS_ROUNDS	40		/* rounds of every walker */
+#define STRESS_ROUNDS	40		/* rounds of every walker, at least */
+#define STRESS_MAX_ROUNDS 400		/* and at most, while changers run */
 #define STRESS_CHANGES	400		/* most changes a changer makes */
 #define STRESS_MAGIC	0x5054574b53545253ULL
 
@@ -89,11 +99,30 @@ static bool stress_changer_available(enum stress_changer kind)
 	}
 }
 
+/* What the area is. */
+enum stress_kind {
+	STRESS_ANON,		/* private anonymous memory */
+	STRESS_SHMEM,		/* a shared tmpfs file */
+	STRESS_HUGETLB,		/* a shared hugetlb file mapped twice */
+};
+
+/* The changers of the hugetlb case: no THP, no LRU, no NUMA hinting. */
+#define STRESS_HUGETLB_CHANGERS	(BIT(CH_ZAP) | BIT(CH_REMAP) | BIT(CH_MPROTECT) | \
+				 BIT(CH_MREMAP))
+#define STRESS_HUGE_PAGES	2	/* of the hugetlb file, written */
+
 struct stress {
 	struct mm_struct *mm;
+	enum stress_kind kind;
 	unsigned long start, end;
-	unsigned long spare;	/* a PMD range after the area, for mremap() */
-	struct file *file;	/* shared memory: a tmpfs file, else NULL */
+	unsigned long spare;	/* a range after the area, for mremap() */
+	struct file *file;	/* shared memory: a tmpfs or hugetlb file */
+	/*
+	 * The hugetlb case: the file is mapped at start and at start + fold
+	 * (PUD-aligned, a PUD range each, so that they share PMD tables);
+	 * only its first filled bytes are ever written.
+	 */
+	unsigned long fold, filled;
 	/* What the changers did. */
 	unsigned long changes[NR_CHANGERS];
 	unsigned long collapsed;	/* MADV_COLLAPSE that succeeded */
@@ -102,13 +131,30 @@ struct stress {
 	/* What the walkers saw, and the first leaf that was wrong. */
 	unsigned long leaves, lockless_leaves, gup_pages, walks;
 	unsigned long retries;		/* of the cursor's walks and seeks */
+	unsigned long shared, unshared;	/* hugetlb leaves in shared PMD tables, not */
 	unsigned long bad, bad_addr;
 	u64 bad_value;
 };
 
-static u64 stress_pattern(unsigned long addr)
+static bool stress_changer_used(struct stress *st, enum stress_changer kind)
 {
-	return (addr & PAGE_MASK) ^ STRESS_MAGIC;
+	if (st->kind == STRESS_HUGETLB && !(STRESS_HUGETLB_CHANGERS & BIT(kind)))
+		return false;
+	return stress_changer_available(kind);
+}
+
+/* The address of the first mapping of the page at @addr. */
+static unsigned long stress_fold(struct stress *st, unsigned long addr)
+{
+	if (st->fold)
+		return st->start + ((addr - st->start) & (st->fold - 1));
+	return addr;
+}
+
+/* What a page holds once written: its address, folded. */
+static u64 stress_pattern(struct stress *st, unsigned long addr)
+{
+	return (stress_fold(st, addr) & PAGE_MASK) ^ STRESS_MAGIC;
 }
 
 /* A page of the area holds zero (not written yet) or its address. */
@@ -119,7 +165,7 @@ static void stress_check_page(struct stress *st, struct page *page,
 	u64 v = READ_ONCE(*p);
 
 	kunmap_local(p);
-	if (v == 0 || v == stress_pattern(addr))
+	if (v == 0 || v == stress_pattern(st, addr))
 		return;
 	if (!st->bad++) {
 		st->bad_addr = addr;
@@ -139,6 +185,14 @@ static void stress_check_leaf(struct stress *st, const struct pt_leaf *leaf)
 		return;
 	stress_check_page(st, page, leaf->addr);
 	st->leaves++;
+#ifdef CONFIG_HUGETLB_PMD_PAGE_TABLE_SHARING
+	if (st->kind == STRESS_HUGETLB && leaf->level == PT_LEVEL_PMD) {
+		if (ptdesc_pmd_is_shared(virt_to_ptdesc(leaf->entp)))
+			st->shared++;
+		else
+			st->unshared++;
+	}
+#endif
 }
 
 /*
@@ -199,12 +253,24 @@ static bool stress_in_walk;
  */
 static DECLARE_RWSEM(stress_writers);
 
+static void stress_writer_begin(struct stress *st)
+{
+	if (st->kind == STRESS_SHMEM)
+		down_read(&stress_writers);
+}
+
+static void stress_writer_end(struct stress *st)
+{
+	if (st->kind == STRESS_SHMEM)
+		up_read(&stress_writers);
+}
+
 static void stress_walk_locked(struct stress *st)
 {
 	const struct pt_leaf *leaf;
 	struct mm_walk_state s;
 
-	if (st->file)
+	if (st->kind == STRESS_SHMEM)
 		down_write(&stress_writers);
 	WRITE_ONCE(stress_in_walk, true);
 	mmap_read_lock(st->mm);
@@ -212,7 +278,7 @@ static void stress_walk_locked(struct stress *st)
 		stress_check_leaf(st, leaf);
 	mmap_read_unlock(st->mm);
 	WRITE_ONCE(stress_in_walk, false);
-	if (st->file)
+	if (st->kind == STRESS_SHMEM)
 		up_write(&stress_writers);
 	st->retries += s.retries;
 }
@@ -255,7 +321,8 @@ static void stress_mincore(struct kunit *test, struct stress *st, unsigned char 
 
 	while (addr < st->end) {
 		mmap_read_lock(st->mm);
-		ret = do_mincore(addr, (st->end - addr) >> PAGE_SHIFT, vec);
+		ret = do_mincore(addr, min((st->end - addr) >> PAGE_SHIFT,
+					   STRESS_PMDS * PTRS_PER_PMD), vec);
 		mmap_read_unlock(st->mm);
 		/* -ENOMEM: a range unmapped by the remap changer, for now. */
 		if (ret <= 0) {
@@ -276,6 +343,9 @@ static void stress_gup(struct kunit *test, struct stress *st, struct page **page
 	long got, i;
 
 	for (addr = st->start; addr < st->end; addr += PMD_SIZE) {
+		/* Never a fault that takes a huge page from the pool. */
+		if (st->fold && stress_fold(st, addr) - st->start >= st->filled)
+			continue;
 		mmap_read_lock(st->mm);
 		if (pin)
 			got = pin_user_pages_remote(st->mm, addr, nr, FOLL_LONGTERM,
@@ -299,13 +369,14 @@ static void stress_gup(struct kunit *test, struct stress *st, struct page **page
 }
 
 /* Write every page of [@addr, @addr + @len) of the area (current's mm). */
-static void stress_fill(unsigned long addr, unsigned long len)
+static int stress_fill(struct stress *st, unsigned long addr, unsigned long len)
 {
 	unsigned long a;
 
 	for (a = addr; a < addr + len; a += PAGE_SIZE)
-		if (put_user(stress_pattern(a), (u64 __user *)a))
-			break;
+		if (put_user(stress_pattern(st, a), (u64 __user *)a))
+			return -EFAULT;
+	return 0;
 }
 
 /*
@@ -406,18 +477,25 @@ static void stress_protnone(struct stress *st, unsigned long addr, unsigned long
 }
 
 /*
- * munmap() and mmap() again of the PMD range at @pmd, THP allowed, and its
- * pages written: new page tables, new pages.
+ * munmap() and mmap() again of the PMD range at @addr (THP allowed), or in
+ * the hugetlb case of the whole mapping of the file there, and its pages
+ * written: new page tables, new pages (or the file's again).
  */
-static int stress_remap(struct stress *st, unsigned long pmd)
+static int stress_remap(struct stress *st, unsigned long addr)
 {
-	vm_munmap(pmd, PMD_SIZE);
-	if (vm_mmap(st->file, pmd, PMD_SIZE, PROT_READ | PROT_WRITE,
-		    MAP_FIXED | (st->file ? MAP_SHARED : MAP_PRIVATE | MAP_ANONYMOUS),
-		    st->file ? pmd - st->start : 0) != pmd)
+	unsigned long len = st->fold ?: PMD_SIZE;
+	unsigned long flags = MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS;
+
+	addr = st->start + round_down(addr - st->start, len);
+	if (st->file)
+		flags = MAP_FIXED | MAP_SHARED | MAP_NORESERVE;
+	vm_munmap(addr, len);
+	if (vm_mmap(st->file, addr, len, PROT_READ | PROT_WRITE, flags,
+		    st->file ? stress_fold(st, addr) - st->start : 0) != addr)
 		return -ENOMEM;
-	do_madvise(st->mm, pmd, PMD_SIZE, MADV_HUGEPAGE);
-	stress_fill(pmd, PMD_SIZE);
+	if (st->kind != STRESS_HUGETLB)
+		do_madvise(st->mm, addr, len, MADV_HUGEPAGE);
+	stress_fill(st, addr, st->filled ?: len);
 	return 0;
 }
 
@@ -448,7 +526,7 @@ static long stress_sys_mremap(unsigned long addr, unsigned long old_len,
 	regs.regs[4] = new_addr;
 	return sys_call_table[__NR_mremap](&regs);
 #else
-	return -ENOSYS;
+	return -EOPNOTSUPP;
 #endif
 }
 
@@ -492,10 +570,18 @@ static int stress_changer_fn(void *data)
 		unsigned long len = min((1 + prandom_u32_state(&rnd) % 16) * PAGE_SIZE,
 					pmd + PMD_SIZE - page);
 
+		if (st->kind == STRESS_HUGETLB) {
+			/* A written huge page, in either mapping. */
+			pmd = st->start + (prandom_u32_state(&rnd) % 2) * st->fold +
+			      (prandom_u32_state(&rnd) % STRESS_HUGE_PAGES) * PMD_SIZE;
+			page = pmd;
+			len = PMD_SIZE;
+		}
+
 		switch (arg->kind) {
 		case CH_ZAP:
 			do_madvise(st->mm, page, len, MADV_DONTNEED);
-			stress_fill(page, len);
+			stress_fill(st, page, len);
 			break;
 		case CH_COLLAPSE:
 			/* The range a walk waits on, if any: see stress_table_gone(). */
@@ -508,15 +594,13 @@ static int stress_changer_fn(void *data)
 			else
 				st->collapse_err = err;
 			do_madvise(st->mm, page, PAGE_SIZE, MADV_DONTNEED);
-			stress_fill(page, PAGE_SIZE);
+			stress_fill(st, page, PAGE_SIZE);
 			break;
 		case CH_MPROTECT:
-			if (st->file)
-				down_read(&stress_writers);
+			stress_writer_begin(st);
 			stress_mprotect(st, page, page + len, false);
 			stress_mprotect(st, page, page + len, true);
-			if (st->file)
-				up_read(&stress_writers);
+			stress_writer_end(st);
 			break;
 		case CH_MIGRATE:
 			stress_migrate(st, page, len);
@@ -525,21 +609,17 @@ static int stress_changer_fn(void *data)
 			stress_protnone(st, page, len);
 			break;
 		case CH_MREMAP:
-			if (st->file)
-				down_read(&stress_writers);
+			stress_writer_begin(st);
 			if (i & 1)
 				stress_mremap(st, pmd, PMD_SIZE);
 			else
 				stress_mremap(st, page, len);
-			if (st->file)
-				up_read(&stress_writers);
+			stress_writer_end(st);
 			break;
 		default:
-			if (st->file)
-				down_read(&stress_writers);
+			stress_writer_begin(st);
 			err = stress_remap(st, pmd);
-			if (st->file)
-				up_read(&stress_writers);
+			stress_writer_end(st);
 			if (err)
 				goto out;
 			break;
@@ -618,7 +698,7 @@ static bool stress_table_gone(struct mm_walk_state *s)
 	pmd_t pmd = pmdp_get_lockless(pmdp);
 	int t;
 
-	if (!stress_current || !stress_current->file || !stress_in_walk ||
+	if (!stress_current || stress_current->kind != STRESS_SHMEM || !stress_in_walk ||
 	    stress_changed >= 2 || stress_waits >= STRESS_WAITS)
 		return false;
 	stress_waits++;
@@ -641,7 +721,61 @@ static void stress_fput(void *file)
 	fput(file);
 }
 
-static void stress_run(struct kunit *test, bool shared)
+/*
+ * The hugetlb case's area: a hugetlb file of a PUD range's size mapped
+ * shared twice, at two PUD-aligned addresses, so that a fault in one
+ * mapping takes the PMD table of the other where it has one
+ * (huge_pmd_share()), and a zap, munmap() or VMA split unshares it.  Only
+ * STRESS_HUGE_PAGES huge pages of the file are ever written (the pools of
+ * kunit.sh have 4): the mappings do not reserve the rest.
+ */
+static void stress_setup_hugetlb(struct kunit *test, struct stress *st)
+{
+	unsigned long base, addr;
+	int i;
+
+	if (!IS_ENABLED(CONFIG_HUGETLB_PMD_PAGE_TABLE_SHARING))
+		kunit_skip(test, "no hugetlb PMD table sharing");
+	st->file = hugetlb_file_setup("ptwalk-stress", PUD_SIZE, VM_NORESERVE,
+				      HUGETLB_ANONHUGE_INODE, PMD_SHIFT);
+	if (IS_ERR(st->file))
+		kunit_skip(test, "no hugetlbfs of PMD-size pages: %ld", PTR_ERR(st->file));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, stress_fput, st->file), 0);
+	/* Room for two PUD-aligned mappings and the spare range after them. */
+	base = kunit_vm_mmap(test, NULL, 0, 4 * PUD_SIZE, PROT_NONE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(base));
+	st->mm = current->mm;	/* kunit_vm_mmap() gave the test one */
+	st->fold = PUD_SIZE;
+	st->filled = STRESS_HUGE_PAGES * PMD_SIZE;
+	st->start = ALIGN(base, PUD_SIZE);
+	st->end = st->start + 2 * PUD_SIZE;
+	st->spare = st->end;
+	for (i = 0; i < 2; i++) {
+		addr = st->start + i * PUD_SIZE;
+		KUNIT_ASSERT_EQ(test, kunit_vm_mmap(test, st->file, addr, PUD_SIZE,
+						    PROT_READ | PROT_WRITE,
+						    MAP_SHARED | MAP_FIXED | MAP_NORESERVE, 0),
+				addr);
+		KUNIT_ASSERT_EQ_MSG(test, stress_fill(st, addr, st->filled), 0,
+				    "%d huge pages of %lu KiB free?", STRESS_HUGE_PAGES,
+				    PMD_SIZE / SZ_1K);
+	}
+}
+
+/* Some changer has not made all its changes yet. */
+static bool stress_changers_running(struct stress_changer_arg *args,
+				    struct task_struct **tasks)
+{
+	int k;
+
+	for (k = 0; k < NR_CHANGERS; k++)
+		if (tasks[k] && !completion_done(&args[k].done))
+			return true;
+	return false;
+}
+
+static void stress_run(struct kunit *test, enum stress_kind kind)
 {
 	struct stress_changer_arg args[NR_CHANGERS];
 	struct task_struct *tasks[NR_CHANGERS];
@@ -661,14 +795,19 @@ static void stress_run(struct kunit *test, bool shared)
 	KUNIT_ASSERT_NOT_NULL(test, st);
 	KUNIT_ASSERT_NOT_NULL(test, pages);
 	KUNIT_ASSERT_NOT_NULL(test, vec);
+	st->kind = kind;
+	if (kind == STRESS_HUGETLB) {
+		stress_setup_hugetlb(test, st);
+		goto run;
+	}
 	base = kunit_vm_mmap(test, NULL, 0, (STRESS_PMDS + 2) * PMD_SIZE,
 			     PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(base));
-	st->mm = current->mm;
+	st->mm = current->mm;	/* kunit_vm_mmap() gave the test one */
 	st->start = ALIGN(base, PMD_SIZE);
 	st->end = st->start + STRESS_PMDS * PMD_SIZE;
 	st->spare = st->end;
-	if (shared) {
+	if (kind == STRESS_SHMEM) {
 		/*
 		 * A tmpfs file, mapped PMD-aligned at offset 0, whose huge
 		 * pages MADV_COLLAPSE makes whatever the sysfs settings (anon
@@ -683,8 +822,9 @@ static void stress_run(struct kunit *test, bool shared)
 		KUNIT_ASSERT_EQ(test, base, st->start);
 	}
 	do_madvise(st->mm, st->start, st->end - st->start, MADV_HUGEPAGE);
-	stress_fill(st->start, st->end - st->start);
+	stress_fill(st, st->start, st->end - st->start);
 
+run:
 	stress_current = st;
 	stress_waits = 0;
 	stress_changed = 0;
@@ -694,7 +834,7 @@ static void stress_run(struct kunit *test, bool shared)
 	pin_rel = stress_node_stat(NR_FOLL_PIN_RELEASED);
 	for (k = 0; k < NR_CHANGERS; k++) {
 		tasks[k] = NULL;
-		if (!stress_changer_available(k))
+		if (!stress_changer_used(st, k))
 			continue;
 		args[k].st = st;
 		args[k].kind = k;
@@ -711,7 +851,8 @@ static void stress_run(struct kunit *test, bool shared)
 		get_task_struct(tasks[k]);
 	}
 
-	for (round = 0; round < STRESS_ROUNDS; round++) {
+	for (round = 0; round < STRESS_ROUNDS ||
+	     (round < STRESS_MAX_ROUNDS && stress_changers_running(args, tasks)); round++) {
 		stress_walk_locked(st);
 		stress_walk_lockless(st);
 		stress_walk_leaf_entry(st);
@@ -752,7 +893,7 @@ static void stress_run(struct kunit *test, bool shared)
 	KUNIT_EXPECT_GT(test, st->gup_pages, 0);
 	kunit_info(test, "%lu walks: %lu leaves locked, %lu lockless, %lu GUP pages, %lu retries",
 		   st->walks, st->leaves, st->lockless_leaves, st->gup_pages, st->retries);
-	if (st->file) {
+	if (kind == STRESS_SHMEM) {
 		/* Tables taken away under the read lock: the retry is taken. */
 		kunit_info(test, "%u waits for a PMD to change, %u changed", stress_waits,
 			   stress_changed);
@@ -765,27 +906,41 @@ static void stress_run(struct kunit *test, bool shared)
 		   st->changes[CH_MIGRATE], st->changes[CH_PROTNONE],
 		   st->changes[CH_MREMAP], st->moved);
 	for (k = 0; k < NR_CHANGERS; k++)
-		if (stress_changer_available(k))
+		if (stress_changer_used(st, k))
 			KUNIT_EXPECT_GT_MSG(test, st->changes[k], 0, "%s", changer_names[k]);
-	if (stress_changer_available(CH_MREMAP))
+	if (stress_changer_used(st, CH_MREMAP))
 		KUNIT_EXPECT_GT(test, st->moved, 0);
+	if (kind == STRESS_HUGETLB) {
+		/* Both states walked: PMD tables shared, and not (yet) shared. */
+		kunit_info(test, "hugetlb leaves: %lu in shared PMD tables, %lu in unshared",
+			   st->shared, st->unshared);
+		KUNIT_EXPECT_GT(test, st->shared, 0);
+		KUNIT_EXPECT_GT(test, st->unshared, 0);
+	}
 }
 
 /* Private anonymous memory: THPs, PTE tables, munmap()ed ranges. */
 static void pt_walk_stress_anon(struct kunit *test)
 {
-	stress_run(test, false);
+	stress_run(test, STRESS_ANON);
 }
 
 /* A shared tmpfs file: collapse retracts PTE tables under the read lock. */
 static void pt_walk_stress_shmem(struct kunit *test)
 {
-	stress_run(test, true);
+	stress_run(test, STRESS_SHMEM);
+}
+
+/* A shared hugetlb file mapped twice: PMD tables shared and unshared. */
+static void pt_walk_stress_hugetlb_shared(struct kunit *test)
+{
+	stress_run(test, STRESS_HUGETLB);
 }
 
 static struct kunit_case pt_walk_stress_cases[] = {
 	KUNIT_CASE_SLOW(pt_walk_stress_anon),
 	KUNIT_CASE_SLOW(pt_walk_stress_shmem),
+	KUNIT_CASE_SLOW(pt_walk_stress_hugetlb_shared),
 	{}
 };
 
