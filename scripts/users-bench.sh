@@ -249,6 +249,7 @@ distro_kernel() {	# distro_kernel base|patched: build it, copy its bzImage
 				"$FRAG" "$DISTRO_FRAG" &&
 			kmake olddefconfig &&
 			! grep -q '^CONFIG_DEBUG_VM=y' "$out/.config" &&
+			grep -q '^CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE=y' "$out/.config" &&
 			grep -q '^CONFIG_GUP_TEST=y' "$out/.config" &&
 			kmake bzImage
 		} > "$log" 2>&1 || { tail -n 5 "$log" >&2; return 1; }
@@ -277,7 +278,7 @@ if [ -z "${USERS_NO_INSN:-}" ] && [ -n "${plugin:-}" ]; then
 			failed="$failed distro-$k"
 			continue
 		fi
-		python3 "$ROOT/bench/insn-profile/symbolize.py" --phases "$S/insn-distro-$k.log" \
+		python3 "$ROOT/bench/insn-profile/symbolize.py" --top 40 --phases "$S/insn-distro-$k.log" \
 			--results "$RES/insn-users-distro-$k.results" "$sm" "$S/insn-distro-$k.tbprof" \
 			> "$RES/insn-users-distro-$k.txt" ||
 			{ echo "users-bench: cannot fold the instruction counts of the $k distro kernel" >&2
