@@ -46,6 +46,8 @@ struct layout {
 	u8 byte[LAYOUT_PAGES];
 	unsigned long pfn[LAYOUT_PAGES];	/* from walk_page_range() */
 	bool present[LAYOUT_PAGES];
+	struct folio *folio[LAYOUT_PAGES];	/* held: see layout_apply() */
+	bool release_at_exit;
 };
 
 static int legacy_pte_entry(pte_t *ptep, unsigned long addr,
@@ -56,10 +58,29 @@ static int legacy_pte_entry(pte_t *ptep, unsigned long addr,
 	unsigned long i = (addr - l->start) >> PAGE_SHIFT;
 
 	if (i < LAYOUT_PAGES && pte_present(pte)) {
+		struct page *page = vm_normal_page(walk->vma, addr, pte);
+
 		l->present[i] = true;
 		l->pfn[i] = pte_pfn(pte);
+		if (page && !l->folio[i]) {
+			l->folio[i] = page_folio(page);
+			folio_get(l->folio[i]);
+		}
 	}
 	return 0;
+}
+
+/* Drop the references layout_apply() took. */
+static void layout_release(void *data)
+{
+	struct layout *l = data;
+	unsigned long i;
+
+	for (i = 0; i < LAYOUT_PAGES; i++) {
+		if (l->folio[i])
+			folio_put(l->folio[i]);
+		l->folio[i] = NULL;
+	}
 }
 
 static const struct mm_walk_ops legacy_ops = {
@@ -80,13 +101,26 @@ static unsigned long map_anon(struct kunit *test, unsigned long len)
 	return addr;
 }
 
-/* Fault the layout in, then record what the legacy walker sees. */
+/*
+ * Fault the layout in, then record what the legacy walker sees.  The pages
+ * it maps are held (until the next layout_apply() or the end of the test):
+ * compaction, which kcompactd may run at any time, leaves an anonymous page
+ * with a reference it cannot account for where it is, rather than replace
+ * its PTE by a migration entry for a while and its PFN for good, which the
+ * model does not expect.
+ */
 static void layout_apply(struct kunit *test, struct layout *l)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned long i;
 	int ret;
 	u8 val;
+
+	layout_release(l);
+	if (!l->release_at_exit) {
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, layout_release, l), 0);
+		l->release_at_exit = true;
+	}
 
 	for (i = 0; i < l->npages; i++) {
 		void __user *p = (void __user *)(l->start + i * PAGE_SIZE);
