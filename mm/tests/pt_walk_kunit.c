@@ -10,6 +10,7 @@
  * the frames to compare with.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/highmem.h>
 #include <linux/huge_mm.h>
 #include <linux/hugetlb.h>
@@ -22,6 +23,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/task_stack.h>
 #include <linux/syscalls.h>
+#include <linux/swap.h>
 #include <linux/uaccess.h>
 
 /*
@@ -48,6 +50,7 @@ struct layout {
 	bool present[LAYOUT_PAGES];
 	struct folio *folio[LAYOUT_PAGES];	/* held: see layout_apply() */
 	bool release_at_exit;
+	unsigned long settle_waits;	/* for pages being migrated */
 };
 
 static int legacy_pte_entry(pte_t *ptep, unsigned long addr,
@@ -102,18 +105,41 @@ static unsigned long map_anon(struct kunit *test, unsigned long len)
 }
 
 /*
+ * Every page of the layout that was touched is mapped, and every page held
+ * is on an LRU list: none is isolated, as migration isolates the pages it
+ * moves before it replaces their PTEs by migration entries.
+ */
+static bool layout_settled(const struct layout *l)
+{
+	unsigned long i;
+
+	for (i = 0; i < l->npages; i++) {
+		if (l->state[i] != LAYOUT_UNTOUCHED && !l->present[i])
+			return false;
+		if (l->folio[i] && !folio_test_lru(l->folio[i]))
+			return false;
+	}
+	return true;
+}
+
+#define LAYOUT_SETTLE_TRIES	100
+
+/*
  * Fault the layout in, then record what the legacy walker sees.  The pages
- * it maps are held (until the next layout_apply() or the end of the test):
- * compaction, which kcompactd may run at any time, leaves an anonymous page
- * with a reference it cannot account for where it is, rather than replace
- * its PTE by a migration entry for a while and its PFN for good, which the
- * model does not expect.
+ * it maps are held (until the next layout_apply() or the end of the test)
+ * once none is being migrated: the model expects every page to stay where
+ * it was put, and compaction, which kcompactd may start at any time, moves
+ * anonymous pages (a migration entry in the PTE while it copies the page,
+ * a new PFN after).  It leaves alone an anonymous page with a reference it
+ * cannot account for (isolate_migratepages_block()); one it isolated before
+ * the reference was taken is off the LRU lists until its migration ends,
+ * and the legacy walk is made again then.
  */
 static void layout_apply(struct kunit *test, struct layout *l)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned long i;
-	int ret;
+	int ret, tries;
 	u8 val;
 
 	layout_release(l);
@@ -133,12 +159,22 @@ static void layout_apply(struct kunit *test, struct layout *l)
 			KUNIT_EXPECT_EQ(test, val, 0);
 		}
 	}
-	memset(l->present, 0, sizeof(l->present));
-	mmap_read_lock(mm);
-	ret = walk_page_range(mm, l->start, l->start + l->npages * PAGE_SIZE,
-			      &legacy_ops, l);
-	mmap_read_unlock(mm);
-	KUNIT_ASSERT_EQ(test, ret, 0);
+	for (tries = 0; ; tries++) {
+		layout_release(l);
+		memset(l->present, 0, sizeof(l->present));
+		mmap_read_lock(mm);
+		ret = walk_page_range(mm, l->start, l->start + l->npages * PAGE_SIZE,
+				      &legacy_ops, l);
+		mmap_read_unlock(mm);
+		KUNIT_ASSERT_EQ(test, ret, 0);
+		lru_add_drain_all();	/* the new pages onto the LRU lists */
+		if (layout_settled(l))
+			break;
+		KUNIT_ASSERT_LT_MSG(test, tries, LAYOUT_SETTLE_TRIES,
+				    "pages of the layout kept moving or unmapped");
+		l->settle_waits++;
+		msleep(20);
+	}
 }
 
 /*
@@ -447,6 +483,8 @@ static void pt_walk_model_random(struct kunit *test)
 		/* Drop everything for the next layout. */
 		KUNIT_ASSERT_EQ(test, do_madvise(mm, base, len, MADV_DONTNEED), 0);
 	}
+	if (l->settle_waits)
+		kunit_info(test, "%lu waits for pages being moved", l->settle_waits);
 }
 
 /*
