@@ -99,8 +99,9 @@ fi
 # and again only when the base or this script changes.
 ST=$BASE_TREE/tools/testing/selftests
 BIN=$S/bin
-progs="gup_test gup_longterm mincore_selftest ptwalk_badinput"
-ustamp="$base_commit $(cat "$0" "$ROOT/tests/ptwalk_badinput.c" | sha1sum | cut -c1-40)"
+progs="gup_test gup_longterm mincore_selftest ptwalk_badinput ptwalk_procdiff"
+ustamp="$base_commit $(cat "$0" "$ROOT/tests/ptwalk_badinput.c" "$ROOT/tests/ptwalk_procdiff.c" |
+	sha1sum | cut -c1-40)"
 if [ "$(cat "$BIN/.stamp" 2>/dev/null)" != "$ustamp" ]; then
 	echo "selftests: building $progs"
 	rm -rf "$BIN" "$S/hdr" "$S/gen"
@@ -127,6 +128,8 @@ if [ "$(cat "$BIN/.stamp" 2>/dev/null)" != "$ustamp" ]; then
 			"$PWD/mincore_selftest.c"
 		gcc "${cflags[@]}" -Wextra -Werror -o "$BIN/ptwalk_badinput" \
 			"$ROOT/tests/ptwalk_badinput.c"
+		gcc "${cflags[@]}" -Wextra -Werror -o "$BIN/ptwalk_procdiff" \
+			"$ROOT/tests/ptwalk_procdiff.c"
 	) >> "$S/userspace.log" 2>&1 ||
 		fail_stop userspace "build failed, see build/selftests/userspace.log"
 	echo "$ustamp" > "$BIN/.stamp"
@@ -224,6 +227,11 @@ cd /tmp || exit 1
 # Bad and random input to the walkers' system calls; its "B " lines must be
 # the same on both kernels.
 run badinput ptwalk_badinput
+
+# What /proc (smaps, smaps_rollup, pagemap, PAGEMAP_SCAN, numa_maps) and
+# mincore() show of every kind of memory; its "P " lines must be the same
+# on both kernels.
+run procdiff ptwalk_procdiff
 
 # gup_test as run_vmtests.sh runs it (-u: get_user_pages_fast, -a:
 # pin_user_pages_fast, -ct: dump pages with pin_user_pages, 128 MiB) ...
@@ -439,6 +447,21 @@ if [ "$n" -gt 0 ] && cmp -s "$S/base.badinput" "$S/patched.badinput"; then
 else
 	first=$(diff "$S/base.badinput" "$S/patched.badinput" | grep -m2 '^[<>]' | tr '\n' ' ')
 	echo "FAIL selftest:badinput-as-base $n calls on the base kernel; first difference: ${first:-none}"
+fi >> "$NEW"
+
+# ptwalk_procdiff: what the page table walkers show userspace, line by line
+# the same on both kernels.
+for k in base patched; do
+	tr -d '\r' < "$S/$k.log" | sed -n 's/^SELFTEST procdiff| \(P .*\)$/\1/p' > "$S/$k.procdiff"
+done
+n=$(grep -c . "$S/base.procdiff")
+if [ "$n" -gt 0 ] && cmp -s "$S/base.procdiff" "$S/patched.procdiff"; then
+	echo "PASS selftest:procdiff-as-base $n lines of /proc and mincore(), the same on both kernels"
+else
+	diff "$S/base.procdiff" "$S/patched.procdiff" > "$S/procdiff.diff"
+	first=$(grep -m2 '^[<>]' "$S/procdiff.diff" | tr '\n' ' ')
+	echo "FAIL selftest:procdiff-as-base $n lines on the base kernel; first difference:" \
+	     "${first:-none} (build/selftests/procdiff.diff)"
 fi >> "$NEW"
 mv "$NEW" "$VERDICT"
 

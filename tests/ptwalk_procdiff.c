@@ -1,0 +1,767 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ptwalk_procdiff: what the page table walkers of /proc and mincore() show
+ * userspace, for a differential run on the base and the patched kernel.
+ *
+ * The program maps every kind of memory it can make at fixed addresses
+ * (an arena, without address space randomisation):
+ *   anonymous 4K pages (written, read, untouched), a THP, a THP partly
+ *   unmapped (PTE-mapped), the huge zero page, an mTHP (64K) where the
+ *   kernel offers it, shmem (memfd), a tmpfs file mapped shared and
+ *   private (read, and written: COW), anonymous memory shared with a child
+ *   after fork() (and COW-broken in part), hugetlb 2M (written, untouched,
+ *   and a hugetlb memfd mapped twice), a 1G hugetlb page when the pool has
+ *   one, PROT_NONE pages, mlocked pages, uffd-wp protected memory (sync
+ *   mode, 4K and hugetlb, markers on pages never touched) and async mode
+ *   (written after protection), and soft-dirty pages after clear_refs,
+ * and prints, with addresses made relative to the arena:
+ *   /proc/self/smaps (every field of the arena's VMAs) and smaps_rollup,
+ *   /proc/self/pagemap (the flag bits of every page, the PFN as its offset
+ *   in its folio: pfn minus the page's index, modulo the folio size the
+ *   test mapped),
+ *   PAGEMAP_SCAN for each category and for all of them, and its
+ *   write-protect operation (PM_SCAN_WP_MATCHING) on the async uffd-wp
+ *   region, before and after,
+ *   /proc/self/numa_maps (where the kernel has NUMA), and
+ *   mincore() of the whole arena.
+ *
+ * Every line for the comparison starts with "P ": scripts/selftests.sh
+ * requires the same lines from the base and the patched kernel.  Lines
+ * starting with "#" are notes (what could not be made here); "ok" and
+ * "not ok" lines are the program's own checks (TAP) that what it set up
+ * is what it reads back where the answer is known by construction.
+ *
+ * Build: gcc -static -O2 -Wall -isystem <installed headers> -o
+ * ptwalk_procdiff ptwalk_procdiff.c
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/fs.h>
+#include <linux/memfd.h>
+#include <linux/userfaultfd.h>
+
+typedef uint64_t u64;
+#define BIT(n)		(1UL << (n))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define PAGE_SIZE	4096UL
+#define PMD_SIZE	BIT(21)
+#define PUD_SIZE	BIT(30)
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE	0x100000
+#endif
+#define HUGE_SHIFT_2M	(21 << 26)
+#define HUGE_SHIFT_1G	(30 << 26)
+
+/*
+ * The arena: 1G-aligned, below every user limit, the same on both kernels.
+ * The 1G hugetlb page takes the second gigabyte; everything else the first.
+ */
+#define ARENA		0x200000000000UL
+#define ARENA_LEN	(2 * PUD_SIZE)
+#define ARENA_END	(ARENA + ARENA_LEN)
+
+/* Each region: where, how big, and the folio size its pages come in. */
+struct region {
+	const char *name;
+	u64 off;
+	u64 len;
+	u64 folio;	/* bytes of the folios it maps (PFN offsets) */
+	int mapped;
+};
+
+enum {
+	R_ANON, R_THP, R_THP_PART, R_ZERO, R_MTHP, R_SHMEM, R_FILE_SHARED,
+	R_FILE_PRIVATE, R_FORK, R_HUGE, R_HUGE_SHARED_A, R_HUGE_SHARED_B,
+	R_PROTNONE, R_MLOCK, R_UFFD_SYNC, R_UFFD_HUGE, R_UFFD_ASYNC,
+	R_SOFTDIRTY, R_HUGE_1G, R_NR,
+};
+
+#define MB(x)	((u64)(x) << 20)
+
+static struct region regions[R_NR] = {
+	[R_ANON]	  = { "anon-4k",	 MB(0),	  MB(1),  PAGE_SIZE },
+	[R_THP]		  = { "thp",		 MB(2),	  MB(2),  PMD_SIZE },
+	[R_THP_PART]	  = { "thp-partial",	 MB(6),	  MB(2),  PMD_SIZE },
+	[R_ZERO]	  = { "huge-zero",	 MB(10),  MB(2),  PMD_SIZE },
+	[R_MTHP]	  = { "mthp-64k",	 MB(14),  MB(1),  BIT(16) },
+	[R_SHMEM]	  = { "shmem",		 MB(16),  MB(1),  PAGE_SIZE },
+	[R_FILE_SHARED]	  = { "file-shared",	 MB(18),  MB(1),  PAGE_SIZE },
+	[R_FILE_PRIVATE]  = { "file-private",	 MB(20),  MB(1),  PAGE_SIZE },
+	[R_FORK]	  = { "anon-forked",	 MB(22),  MB(1),  PAGE_SIZE },
+	[R_HUGE]	  = { "hugetlb-2m",	 MB(24),  MB(6),  PMD_SIZE },
+	[R_HUGE_SHARED_A] = { "hugetlb-shared-a", MB(32), MB(4),  PMD_SIZE },
+	[R_HUGE_SHARED_B] = { "hugetlb-shared-b", MB(38), MB(4),  PMD_SIZE },
+	[R_PROTNONE]	  = { "prot-none",	 MB(44),  MB(1),  PAGE_SIZE },
+	[R_MLOCK]	  = { "mlocked",	 MB(46),  MB(1),  PAGE_SIZE },
+	[R_UFFD_SYNC]	  = { "uffd-wp-sync",	 MB(48),  MB(1),  PAGE_SIZE },
+	[R_UFFD_HUGE]	  = { "uffd-wp-hugetlb", MB(50),  MB(6),  PMD_SIZE },
+	[R_UFFD_ASYNC]	  = { "uffd-wp-async",	 MB(58),  MB(1),  PAGE_SIZE },
+	[R_SOFTDIRTY]	  = { "soft-dirty",	 MB(60),  MB(1),  PAGE_SIZE },
+	[R_HUGE_1G]	  = { "hugetlb-1g",	 PUD_SIZE, PUD_SIZE, PUD_SIZE },
+};
+
+static int tap_n, failed;
+
+static unsigned int fnv(unsigned int h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n--)
+		h = (h ^ *c++) * 16777619u;
+	return h;
+}
+
+static void tap(int ok, const char *what)
+{
+	printf("%s %d %s\n", ok ? "ok" : "not ok", ++tap_n, what);
+	failed |= !ok;
+}
+
+static u64 at(int r)
+{
+	return ARENA + regions[r].off;
+}
+
+static void poke(u64 addr, unsigned char v)
+{
+	__atomic_store_n((unsigned char *)addr, v, __ATOMIC_RELAXED);
+}
+
+static unsigned char peek(u64 addr)
+{
+	return __atomic_load_n((unsigned char *)addr, __ATOMIC_RELAXED);
+}
+
+/* Write one byte in each page of [addr, addr + len) for which @pick says. */
+static void touch(u64 addr, u64 len, int (*pick)(u64 i))
+{
+	u64 i;
+
+	for (i = 0; i < len / PAGE_SIZE; i++)
+		if (!pick || pick(i))
+			poke(addr + i * PAGE_SIZE, (unsigned char)(i * 7 + 1));
+}
+
+/* Runs of 16 pages, so that the output stays short: every other run ... */
+static int every_other(u64 i)
+{
+	return !((i / 16) & 1);
+}
+
+/* ... or every third run. */
+static int every_third(u64 i)
+{
+	return (i / 16) % 3 == 0;
+}
+
+static int first_quarter(u64 i)
+{
+	return i < 64;
+}
+
+static int map_region(int r, int prot, int flags, int fd, off_t off)
+{
+	struct region *g = &regions[r];
+	void *p = mmap((void *)at(r), g->len, prot, flags | MAP_FIXED_NOREPLACE,
+		       fd, off);
+
+	g->mapped = p == (void *)at(r);
+	if (!g->mapped)
+		printf("# %s: not mapped (%s)\n", g->name, strerror(errno));
+	return g->mapped;
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	int ok;
+
+	if (fd < 0)
+		return 0;
+	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+	close(fd);
+	return ok;
+}
+
+static int uffd_open(u64 features, u64 *got)
+{
+	struct uffdio_api api = { .api = UFFD_API, .features = features };
+	int fd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return -1;
+	if (ioctl(fd, UFFDIO_API, &api)) {
+		close(fd);
+		return -1;
+	}
+	*got = api.features;
+	return fd;
+}
+
+static int uffd_wp_register(int fd, u64 addr, u64 len)
+{
+	struct uffdio_register reg = {
+		.range = { .start = addr, .len = len },
+		.mode = UFFDIO_REGISTER_MODE_WP,
+	};
+
+	return ioctl(fd, UFFDIO_REGISTER, &reg);
+}
+
+static int uffd_wp(int fd, u64 addr, u64 len, int on)
+{
+	struct uffdio_writeprotect wp = {
+		.range = { .start = addr, .len = len },
+		.mode = on ? UFFDIO_WRITEPROTECT_MODE_WP : 0,
+	};
+
+	return ioctl(fd, UFFDIO_WRITEPROTECT, &wp);
+}
+
+static int child_pid = -1;
+
+static void setup(void)
+{
+	const char *path = "/tmp/ptwalk_procdiff.file";
+	int fd, hfd, ufd, ufd_async;
+	u64 features, a;
+
+	if (mmap((void *)ARENA, ARENA_LEN, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
+		 -1, 0) != (void *)ARENA) {
+		perror("ptwalk_procdiff: arena");
+		exit(1);
+	}
+	/* The regions replace parts of the arena; the rest stays unmapped. */
+	munmap((void *)ARENA, ARENA_LEN);
+
+	/* Anonymous 4K pages: written, read (zero page), untouched. */
+	if (map_region(R_ANON, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+		madvise((void *)at(R_ANON), regions[R_ANON].len, MADV_NOHUGEPAGE);
+		touch(at(R_ANON), regions[R_ANON].len, every_other);
+		for (a = at(R_ANON) + 16 * PAGE_SIZE; a < at(R_ANON) + MB(1) / 2;
+		     a += 32 * PAGE_SIZE)
+			(void)peek(a);
+	}
+
+	/* A THP, written whole. */
+	if (map_region(R_THP, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+		madvise((void *)at(R_THP), MB(2), MADV_HUGEPAGE);
+		touch(at(R_THP), MB(2), NULL);
+	}
+
+	/* A THP whose last quarter is unmapped: PTE-mapped afterwards. */
+	if (map_region(R_THP_PART, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+		madvise((void *)at(R_THP_PART), MB(2), MADV_HUGEPAGE);
+		touch(at(R_THP_PART), MB(2), NULL);
+		munmap((void *)(at(R_THP_PART) + MB(2) - MB(1) / 2), MB(1) / 2);
+	}
+
+	/* The huge zero page: a read fault in a THP-enabled range. */
+	if (map_region(R_ZERO, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+		madvise((void *)at(R_ZERO), MB(2), MADV_HUGEPAGE);
+		(void)peek(at(R_ZERO) + 5 * PAGE_SIZE);
+	}
+
+	/* mTHP: 64K anonymous folios, where the kernel has them. */
+	if (write_file("/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled", "always")) {
+		if (map_region(R_MTHP, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+			madvise((void *)at(R_MTHP), MB(1), MADV_NOHUGEPAGE);
+			madvise((void *)at(R_MTHP), MB(1), MADV_HUGEPAGE);
+			touch(at(R_MTHP), MB(1) / 2, NULL);
+		}
+		write_file("/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled", "never");
+	} else {
+		printf("# mthp-64k: no 64K mTHP control here\n");
+	}
+
+	/* shmem: a memfd, mapped shared, every other page written. */
+	fd = syscall(__NR_memfd_create, "ptwalk_procdiff", 0);
+	if (fd >= 0 && !ftruncate(fd, MB(1)) &&
+	    map_region(R_SHMEM, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0))
+		touch(at(R_SHMEM), MB(1), every_other);
+	if (fd >= 0)
+		close(fd);
+
+	/* A tmpfs file: shared (written), private (read, and written: COW). */
+	unlink(path);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+	if (fd >= 0) {
+		unlink(path);
+		if (!ftruncate(fd, MB(1))) {
+			if (map_region(R_FILE_SHARED, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0))
+				touch(at(R_FILE_SHARED), MB(1) / 2, every_third);
+			if (map_region(R_FILE_PRIVATE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0)) {
+				for (a = 0; a < MB(1); a += 32 * PAGE_SIZE)
+					(void)peek(at(R_FILE_PRIVATE) + a);
+				touch(at(R_FILE_PRIVATE), MB(1), first_quarter);
+			}
+		}
+		close(fd);
+	}
+
+	/* Anonymous memory shared with a child after fork(), partly COW-broken. */
+	if (map_region(R_FORK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+		int pipefd[2];
+
+		madvise((void *)at(R_FORK), MB(1), MADV_NOHUGEPAGE);
+		touch(at(R_FORK), MB(1), NULL);
+		if (!pipe(pipefd)) {
+			child_pid = fork();
+			if (child_pid == 0) {
+				char c;
+
+				close(pipefd[1]);
+				/* Hold the pages until the parent is done. */
+				while (read(pipefd[0], &c, 1) < 0 && errno == EINTR)
+					;
+				_exit(0);
+			}
+			close(pipefd[0]);
+			/* The parent's end stays open: closing it ends the child. */
+			touch(at(R_FORK), MB(1), every_third);
+		}
+	}
+
+	/* hugetlb 2M: the first and third pages written, the second untouched. */
+	if (map_region(R_HUGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | HUGE_SHIFT_2M, -1, 0)) {
+		poke(at(R_HUGE), 1);
+		poke(at(R_HUGE) + 2 * PMD_SIZE + PAGE_SIZE, 2);
+	}
+
+	/* A hugetlb memfd mapped twice, shared, written through the first. */
+	hfd = syscall(__NR_memfd_create, "ptwalk_procdiff_huge", MFD_HUGETLB | MFD_HUGE_2MB);
+	if (hfd >= 0 && !ftruncate(hfd, MB(4))) {
+		if (map_region(R_HUGE_SHARED_A, PROT_READ | PROT_WRITE, MAP_SHARED, hfd, 0))
+			poke(at(R_HUGE_SHARED_A), 3);
+		if (map_region(R_HUGE_SHARED_B, PROT_READ, MAP_SHARED, hfd, 0))
+			(void)peek(at(R_HUGE_SHARED_B) + PAGE_SIZE);
+	} else {
+		printf("# hugetlb-shared: no hugetlb memfd (%s)\n", strerror(errno));
+	}
+	if (hfd >= 0)
+		close(hfd);
+
+	/* PROT_NONE: written, then made inaccessible. */
+	if (map_region(R_PROTNONE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+		madvise((void *)at(R_PROTNONE), MB(1), MADV_NOHUGEPAGE);
+		touch(at(R_PROTNONE), MB(1), every_other);
+		mprotect((void *)at(R_PROTNONE), MB(1) / 2, PROT_NONE);
+	}
+
+	/* mlocked: populated by mlock(). */
+	if (map_region(R_MLOCK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+		madvise((void *)at(R_MLOCK), MB(1), MADV_NOHUGEPAGE);
+		touch(at(R_MLOCK), MB(1), every_third);
+		if (mlock((void *)at(R_MLOCK), MB(1) / 2))
+			printf("# mlocked: mlock() failed (%s)\n", strerror(errno));
+	}
+
+	/*
+	 * uffd-wp, sync: written, then write-protected, with markers on the
+	 * pages never touched (UFFD_FEATURE_WP_UNPOPULATED); hugetlb too.
+	 */
+	ufd = uffd_open(UFFD_FEATURE_WP_HUGETLBFS_SHMEM | UFFD_FEATURE_WP_UNPOPULATED,
+			&features);
+	if (ufd < 0) {
+		printf("# uffd-wp: no userfaultfd with WP_UNPOPULATED (%s)\n", strerror(errno));
+	} else {
+		if (map_region(R_UFFD_SYNC, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+			madvise((void *)at(R_UFFD_SYNC), MB(1), MADV_NOHUGEPAGE);
+			touch(at(R_UFFD_SYNC), MB(1), every_other);
+			if (uffd_wp_register(ufd, at(R_UFFD_SYNC), MB(1)) ||
+			    uffd_wp(ufd, at(R_UFFD_SYNC), MB(1) / 2, 1))
+				printf("# uffd-wp-sync: %s\n", strerror(errno));
+		}
+		if (map_region(R_UFFD_HUGE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | HUGE_SHIFT_2M, -1, 0)) {
+			poke(at(R_UFFD_HUGE), 4);
+			if (uffd_wp_register(ufd, at(R_UFFD_HUGE), MB(6)) ||
+			    uffd_wp(ufd, at(R_UFFD_HUGE), MB(4), 1))
+				printf("# uffd-wp-hugetlb: %s\n", strerror(errno));
+		}
+	}
+
+	/* uffd-wp, async: protected, then written in part (no fault delivered). */
+	ufd_async = uffd_open(UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED |
+			      UFFD_FEATURE_WP_HUGETLBFS_SHMEM, &features);
+	if (ufd_async < 0) {
+		printf("# uffd-wp-async: no userfaultfd with WP_ASYNC (%s)\n", strerror(errno));
+	} else if (map_region(R_UFFD_ASYNC, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+		madvise((void *)at(R_UFFD_ASYNC), MB(1), MADV_NOHUGEPAGE);
+		touch(at(R_UFFD_ASYNC), MB(1), every_third);
+		if (uffd_wp_register(ufd_async, at(R_UFFD_ASYNC), MB(1)) ||
+		    uffd_wp(ufd_async, at(R_UFFD_ASYNC), MB(1), 1))
+			printf("# uffd-wp-async: %s\n", strerror(errno));
+		else
+			touch(at(R_UFFD_ASYNC), MB(1) / 2, every_other);
+	}
+
+	/* Soft-dirty: written, clear_refs, then written in part. */
+	if (map_region(R_SOFTDIRTY, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+		madvise((void *)at(R_SOFTDIRTY), MB(1), MADV_NOHUGEPAGE);
+		touch(at(R_SOFTDIRTY), MB(1), NULL);
+		if (!write_file("/proc/self/clear_refs", "4"))
+			printf("# soft-dirty: no clear_refs (%s)\n", strerror(errno));
+		touch(at(R_SOFTDIRTY), MB(1), every_third);
+	}
+
+	/* hugetlb 1G, when the pool has a page. */
+	if (map_region(R_HUGE_1G, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | HUGE_SHIFT_1G, -1, 0))
+		poke(at(R_HUGE_1G) + PMD_SIZE, 5);
+}
+
+/*
+ * /proc/self/smaps or numa_maps: the arena's entries, their addresses made
+ * relative.  @header says whether a line starts an entry (and gives its
+ * address range); the other lines of an entry are printed as they are.
+ */
+static void show_maps(const char *file, const char *tag, int with_end)
+{
+	char line[512];
+	FILE *f = fopen(file, "r");
+	int in_arena = 0;
+
+	if (!f) {
+		printf("# %s: %s\n", file, strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long start, end;
+		char *rest;
+		int n = 0;
+
+		line[strcspn(line, "\n")] = 0;
+		if (with_end ? sscanf(line, "%lx-%lx %n", &start, &end, &n) == 2 && n :
+			       sscanf(line, "%lx %n", &start, &n) == 1 && n) {
+			rest = line + n;
+			in_arena = start >= ARENA && start < ARENA_END;
+			if (!in_arena)
+				continue;
+			if (with_end) {
+				char perms[8] = "", name[256] = "";
+				unsigned long off = 0;
+
+				/*
+				 * perms offset dev inode name: the device and
+				 * inode numbers differ from boot to boot.
+				 */
+				sscanf(rest, "%7s %lx %*s %*s %255[^\n]", perms, &off, name);
+				printf("P %s +%#lx-+%#lx %s %lx %s\n", tag, start - ARENA,
+				       end - ARENA, perms, off, name);
+			} else {
+				printf("P %s +%#lx %s\n", tag, start - ARENA, rest);
+			}
+			continue;
+		}
+		if (in_arena)
+			printf("P %s   %s\n", tag, line);
+	}
+	fclose(f);
+}
+
+static void show_rollup(void)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/smaps_rollup", "r");
+
+	if (!f) {
+		printf("# smaps_rollup: %s\n", strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		/* The first line gives the span of the whole address space. */
+		if (strchr(line, '['))
+			continue;
+		printf("P rollup %s\n", line);
+	}
+	fclose(f);
+}
+
+#define PM_PFN_MASK	(BIT(55) - 1)
+#define PM_PRESENT	BIT(63)
+#define PM_SWAP		BIT(62)
+
+/* pagemap: the flag bits of every page, the PFN as an offset in its folio. */
+static void show_pagemap(int pm)
+{
+	int r;
+
+	for (r = 0; r < R_NR; r++) {
+		struct region *g = &regions[r];
+		u64 n = g->len / PAGE_SIZE, i, run = 0, last = ~0UL;
+		u64 *buf;
+
+		if (!g->mapped)
+			continue;
+		/* A 1G page: the first 2M is enough to show it. */
+		if (r == R_HUGE_1G)
+			n = PMD_SIZE / PAGE_SIZE * 2;
+		buf = calloc(n, sizeof(*buf));
+		if (!buf || pread(pm, buf, n * 8, (at(r) / PAGE_SIZE) * 8) != (ssize_t)(n * 8)) {
+			printf("P pagemap %s read failed: %s\n", g->name, strerror(errno));
+			free(buf);
+			continue;
+		}
+		/* Runs of equal values, so that the output stays small. */
+		for (i = 0; i <= n; i++) {
+			u64 v = ~0UL;
+
+			if (i < n) {
+				u64 idx = (at(r) / PAGE_SIZE) + i;
+				u64 fp = g->folio / PAGE_SIZE;
+
+				v = buf[i] & ~PM_PFN_MASK;
+				if ((buf[i] & PM_PRESENT) && (buf[i] & PM_PFN_MASK))
+					v |= ((buf[i] & PM_PFN_MASK) - idx) & (fp - 1);
+				else
+					v |= buf[i] & PM_PFN_MASK & -!!(buf[i] & PM_SWAP);
+			}
+			if (i && v == last) {
+				run++;
+				continue;
+			}
+			if (i)
+				printf("P pagemap %s +%#lx x%lu %016lx\n", g->name,
+				       (i - run - 1) * PAGE_SIZE, run + 1, last);
+			last = v;
+			run = 0;
+		}
+		free(buf);
+	}
+}
+
+static const struct {
+	const char *name;
+	u64 cat;
+} cats[] = {
+	{ "wpallowed", PAGE_IS_WPALLOWED }, { "written", PAGE_IS_WRITTEN },
+	{ "file", PAGE_IS_FILE }, { "present", PAGE_IS_PRESENT },
+	{ "swapped", PAGE_IS_SWAPPED }, { "pfnzero", PAGE_IS_PFNZERO },
+	{ "huge", PAGE_IS_HUGE }, { "soft-dirty", PAGE_IS_SOFT_DIRTY },
+};
+
+#define ALL_CATS	(PAGE_IS_WPALLOWED | PAGE_IS_WRITTEN | PAGE_IS_FILE | \
+			 PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_PFNZERO | \
+			 PAGE_IS_HUGE | PAGE_IS_SOFT_DIRTY)
+#define MAX_REGIONS	4096
+
+/*
+ * One PAGEMAP_SCAN over [start, end): its regions and where it stopped.
+ * @inverted flips categories before @required and @anyof test them.
+ */
+static void scan_inv(int pm, const char *tag, u64 start, u64 end, u64 flags,
+		     u64 inverted, u64 required, u64 anyof, u64 ret)
+{
+	static struct page_region rgn[MAX_REGIONS];
+	struct pm_scan_arg arg = {
+		.size = sizeof(arg),
+		.flags = flags,
+		.start = start,
+		.end = end,
+		.vec = (u64)(uintptr_t)rgn,
+		.vec_len = MAX_REGIONS,
+		.category_inverted = inverted,
+		.category_mask = required,
+		.category_anyof_mask = anyof,
+		.return_mask = ret,
+	};
+	long n = ioctl(pm, PAGEMAP_SCAN, &arg);
+	unsigned int h = 2166136261u;
+	long i;
+
+	printf("P scan %s ret %ld errno %d walk_end +%#llx\n", tag, n,
+	       n < 0 ? errno : 0, (unsigned long long)(arg.walk_end - ARENA));
+	/*
+	 * The regions of a scan of one region, and of a scan of the arena
+	 * (whose regions the per-region scans show) a digest.
+	 */
+	for (i = 0; i < n; i++) {
+		struct page_region rel = {
+			.start = rgn[i].start - ARENA,
+			.end = rgn[i].end - ARENA,
+			.categories = rgn[i].categories,
+		};
+
+		if (end - start <= MB(64))
+			printf("P scan %s +%#llx-+%#llx %#llx\n", tag,
+			       (unsigned long long)rel.start,
+			       (unsigned long long)rel.end,
+			       (unsigned long long)rel.categories);
+		h = fnv(h, &rel, sizeof(rel));
+	}
+	printf("P scan %s digest %08x\n", tag, h);
+}
+
+static void scan(int pm, const char *tag, u64 start, u64 end, u64 flags,
+		 u64 required, u64 anyof, u64 ret)
+{
+	scan_inv(pm, tag, start, end, flags, 0, required, anyof, ret);
+}
+
+static void show_scans(int pm)
+{
+	char tag[64];
+	unsigned int c;
+	int r;
+
+	for (c = 0; c < ARRAY_SIZE(cats); c++) {
+		snprintf(tag, sizeof(tag), "required-%s", cats[c].name);
+		scan(pm, tag, ARENA, ARENA_END, 0, cats[c].cat, 0, ALL_CATS);
+		snprintf(tag, sizeof(tag), "inverted-%s", cats[c].name);
+		scan_inv(pm, tag, ARENA, ARENA_END, 0, cats[c].cat, cats[c].cat, 0,
+			 ALL_CATS);
+	}
+	scan(pm, "all", ARENA, ARENA_END, 0, 0, ALL_CATS, ALL_CATS);
+	/* Per region, so that a short vector in one does not hide the next. */
+	for (r = 0; r < R_NR; r++)
+		if (regions[r].mapped) {
+			snprintf(tag, sizeof(tag), "region-%s", regions[r].name);
+			scan(pm, tag, at(r), at(r) + regions[r].len, 0, 0, ALL_CATS,
+			     ALL_CATS);
+		}
+	/* A small vector: where the walk stops. */
+	{
+		static struct page_region rgn[3];
+		struct pm_scan_arg arg = {
+			.size = sizeof(arg), .start = ARENA, .end = ARENA_END,
+			.vec = (u64)(uintptr_t)rgn, .vec_len = 3,
+			.category_anyof_mask = ALL_CATS, .return_mask = ALL_CATS,
+			.max_pages = 300,
+		};
+		long n = ioctl(pm, PAGEMAP_SCAN, &arg);
+
+		printf("P scan max-pages ret %ld walk_end +%#llx\n", n,
+		       (unsigned long long)(arg.walk_end - ARENA));
+	}
+}
+
+/* The write-protect operation of PAGEMAP_SCAN on the async uffd-wp region. */
+static void show_wp(int pm)
+{
+	u64 a = at(R_UFFD_ASYNC), len = regions[R_UFFD_ASYNC].len;
+
+	if (!regions[R_UFFD_ASYNC].mapped)
+		return;
+	scan(pm, "wp-before", a, a + len, 0, PAGE_IS_WRITTEN, 0, ALL_CATS);
+	scan(pm, "wp-op", a, a + len, PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC,
+	     PAGE_IS_WRITTEN, 0, PAGE_IS_WRITTEN);
+	scan(pm, "wp-after", a, a + len, 0, 0, ALL_CATS, ALL_CATS);
+	touch(a + len / 2, len / 4, NULL);
+	scan(pm, "wp-rewritten", a, a + len, 0, PAGE_IS_WRITTEN, 0, ALL_CATS);
+	/* The whole arena, where most VMAs have no async uffd-wp: refused. */
+	scan(pm, "wp-arena", ARENA, ARENA_END, PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC,
+	     PAGE_IS_WRITTEN, 0, PAGE_IS_WRITTEN);
+}
+
+static void show_mincore(void)
+{
+	static unsigned char vec[MB(64) / PAGE_SIZE];
+	u64 i, run = 0;
+	int r;
+
+	for (r = 0; r < R_NR; r++) {
+		struct region *g = &regions[r];
+		u64 n = g->len / PAGE_SIZE;
+		int ret;
+
+		if (!g->mapped)
+			continue;
+		if (n > ARRAY_SIZE(vec))
+			n = ARRAY_SIZE(vec);
+		ret = mincore((void *)at(r), n * PAGE_SIZE, vec);
+		printf("P mincore %s ret %d errno %d\n", g->name, ret, ret ? errno : 0);
+		if (ret)
+			continue;
+		for (i = 1, run = 0; i <= n; i++) {
+			if (i < n && vec[i] == vec[i - 1]) {
+				run++;
+				continue;
+			}
+			printf("P mincore %s +%#lx x%lu %d\n", g->name,
+			       (i - run - 1) * PAGE_SIZE, run + 1, vec[i - 1]);
+			run = 0;
+		}
+	}
+	/* Over the gaps between regions: ENOMEM where nothing is mapped. */
+	printf("P mincore arena ret %d errno %d\n",
+	       mincore((void *)ARENA, MB(64), vec), errno);
+}
+
+/* What is known by construction. */
+static void self_checks(int pm)
+{
+	u64 v;
+
+	if (regions[R_THP].mapped) {
+		tap(pread(pm, &v, 8, at(R_THP) / PAGE_SIZE * 8) == 8 && (v & PM_PRESENT),
+		    "the THP region is present");
+	}
+	if (regions[R_ANON].mapped) {
+		tap(pread(pm, &v, 8, (at(R_ANON) + MB(1) - PAGE_SIZE) / PAGE_SIZE * 8) == 8 &&
+		    !(v & PM_PRESENT), "the last page of anon-4k was never touched");
+		tap(pread(pm, &v, 8, at(R_ANON) / PAGE_SIZE * 8) == 8 && (v & PM_PRESENT),
+		    "the first page of anon-4k is present");
+	}
+	if (regions[R_HUGE].mapped) {
+		tap(pread(pm, &v, 8, (at(R_HUGE) + PMD_SIZE) / PAGE_SIZE * 8) == 8 &&
+		    !(v & PM_PRESENT), "the second hugetlb page was never touched");
+		tap(pread(pm, &v, 8, (at(R_HUGE) + 2 * PMD_SIZE + 9 * PAGE_SIZE) /
+			  PAGE_SIZE * 8) == 8 && (v & PM_PRESENT),
+		    "the third hugetlb page is present");
+	}
+	tap(peek(at(R_ANON) + 2 * PAGE_SIZE) == 15, "anon-4k reads back");
+}
+
+int main(int argc, char **argv)
+{
+	int pm;
+
+	(void)argc;
+	/* The same addresses on both kernels. */
+	if (!(personality(0xffffffff) & ADDR_NO_RANDOMIZE)) {
+		personality(ADDR_NO_RANDOMIZE);
+		execv("/proc/self/exe", argv);
+		perror("ptwalk_procdiff: execv");
+		return 1;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	setup();
+	pm = open("/proc/self/pagemap", O_RDONLY);
+	if (pm < 0) {
+		perror("ptwalk_procdiff: /proc/self/pagemap");
+		return 1;
+	}
+	show_maps("/proc/self/smaps", "smaps", 1);
+	show_rollup();
+	show_pagemap(pm);
+	show_scans(pm);
+	show_wp(pm);
+	show_maps("/proc/self/numa_maps", "numa_maps", 0);
+	show_mincore();
+	self_checks(pm);
+	if (child_pid > 0) {
+		kill(child_pid, SIGKILL);
+		waitpid(child_pid, NULL, 0);
+	}
+	printf("1..%d\n", tap_n);
+	return failed;
+}
