@@ -163,7 +163,12 @@ static __always_inline void *pt_walk_unfold(void *readp, void *parentp,
 	return readp == copyp || readp == parentp ? parentp : readp;
 }
 
-/* The current stop is an entry of @level at @addr. */
+/*
+ * The current stop is an entry of @level at @addr, clipped to the walk and,
+ * locked, to the VMA: an upper-level hole (a missing table) of a VMA
+ * smaller than the entry's range must not cover the next VMA, or the gap
+ * before it.  Leaves never cross a VMA's end.
+ */
 static __always_inline void pt_walk_stop(struct mm_walk_state *s,
 					 enum pt_level level,
 					 enum pt_entry_type type,
@@ -175,6 +180,8 @@ static __always_inline void pt_walk_stop(struct mm_walk_state *s,
 	s->type = type;
 	s->addr = addr;
 	s->next = min(last, s->end - 1) + 1;
+	if (level > PT_LEVEL_PTE && (s->flags & MM_WALK_LOCKED))
+		s->next = min(s->next, s->vm_end);
 	s->nr = 1;
 	s->entp = s->pt[level].entp;
 }
@@ -267,6 +274,23 @@ static void pt_walk_enter_vma(struct mm_walk_state *s, unsigned long addr)
 }
 
 /*
+ * In a hugetlb VMA, the lock of an entry is the one the hugetlb code takes
+ * for it (huge_pte_lockptr()): the PMD table's for PMD-size pages, and
+ * mm->page_table_lock for any other size, contiguous PTEs and PMDs (arm64)
+ * included, where the PTE or PMD table's own lock would not keep the
+ * writers of the entry away.  NULL outside hugetlb VMAs.
+ */
+static __always_inline spinlock_t *
+pt_walk_hugetlb_lockptr(struct mm_walk_state *s, void *entp)
+{
+#ifdef CONFIG_HUGETLB_PAGE
+	if (s->hugetlb_vma)
+		return huge_pte_lockptr(hstate_vma(s->hugetlb_vma), s->mm, entp);
+#endif
+	return NULL;
+}
+
+/*
  * A locked walk at a PMD or PUD leaf (present or not): take the leaf's lock
  * (the one huge_pte_lockptr() also gives for hugetlb) and read the entry
  * again under it.  If it became a table meanwhile (a split), drop the lock
@@ -280,13 +304,16 @@ pt_walk_lock_leaf(struct mm_walk_state *s, enum pt_level level, void *entp,
 
 	if (type != PT_ENTRY_LEAF && type != PT_ENTRY_NONPRESENT)
 		return type;
-	if (level == PT_LEVEL_PUD) {
-		ptl = pud_lock(s->mm, entp);
+	ptl = pt_walk_hugetlb_lockptr(s, entp);
+	if (!ptl)
+		ptl = level == PT_LEVEL_PUD ? pud_lockptr(s->mm, entp) :
+					      pmd_lockptr(s->mm, entp);
+	spin_lock(ptl);
+	/* Read again under the lock: it may have changed since. */
+	if (level == PT_LEVEL_PUD)
 		s->entry.pud = pudp_get(entp);
-	} else {
-		ptl = pmd_lock(s->mm, entp);
+	else
 		s->entry.pmd = pmdp_get(entp);
-	}
 	type = pt_generic_entry_type(level, &s->entry);
 	if (type == PT_ENTRY_TABLE) {
 		spin_unlock(ptl);
@@ -475,6 +502,19 @@ read_pmd:
 		s->ptl = NULL;
 		if (pt_walk_table_gone(s)) {
 			ptep = NULL;
+		} else if (locked && unlikely(s->hugetlb_vma)) {
+			/*
+			 * Contiguous hugetlb PTEs (arm64): their lock is the
+			 * hugetlb one.  Their table stays while the hugetlb
+			 * VMA lock is held.
+			 */
+			ptep = pte_offset_map_nolock(mm, pmdp, addr, &ptl);
+			if (ptep) {
+				ptl = pt_walk_hugetlb_lockptr(s, ptep);
+				spin_lock(ptl);
+				s->ptl = ptl;
+				__release(ptl);
+			}
 		} else if (locked) {
 			/*
 			 * pte_offset_map_lock() without its __cond_lock(): the
@@ -553,6 +593,24 @@ static noinline void pt_walk_seek_lockless(struct mm_walk_state *s,
 	__pt_walk_descend(s, addr, PT_LEVEL_PGD, false, false);
 }
 
+/* A PTE, read under the lock or, lockless, once as gup_fast reads it. */
+static __always_inline pte_t pt_walk_read_pte(pte_t *ptep, bool locked)
+{
+	return locked ? ptep_get(ptep) : ptep_get_lockless(ptep);
+}
+
+/*
+ * The PTE that ended a run or a batch, read by the loop that extended it:
+ * the first PTE after the stop, which the next step starts from
+ * (pt_walk_multi_step()) without reading it again.
+ */
+static __always_inline void pt_walk_keep_ahead(struct mm_walk_state *s,
+					       pte_t pte)
+{
+	s->ahead = pte;
+	s->ahead_valid = true;
+}
+
 /*
  * With MM_WALK_BATCH, extend a present PTE to the run of following PTEs in
  * the same table that map the next pages of the same folio.
@@ -560,6 +618,7 @@ static noinline void pt_walk_seek_lockless(struct mm_walk_state *s,
 static void pt_walk_batch(struct mm_walk_state *s)
 {
 	pte_t *ptep = s->pt[PT_LEVEL_PTE].entp;
+	bool locked = s->flags & MM_WALK_LOCKED;
 	unsigned long pfn = pte_pfn(s->entry.pte);
 	unsigned long addr = s->next;
 	struct folio *folio;
@@ -570,40 +629,36 @@ static void pt_walk_batch(struct mm_walk_state *s)
 	folio = page_folio(pfn_to_page(pfn));
 	last = folio_pfn(folio) + folio_nr_pages(folio) - 1;
 	while (addr < s->end && (addr & (pt_table_span(PT_LEVEL_PTE) - 1)) &&
-	       pfn + s->nr <= last &&
-	       (!(s->flags & MM_WALK_LOCKED) || addr < s->vm_end)) {
-		pte_t pte = (s->flags & MM_WALK_LOCKED) ?
-			    ptep_get(ptep + s->nr) : ptep_get_lockless(ptep + s->nr);
+	       pfn + s->nr <= last && (!locked || addr < s->vm_end)) {
+		pte_t pte = pt_walk_read_pte(ptep + s->nr, locked);
 
 		/* One run: the next pages of the folio, with the same bits. */
 		if (!pte_present(pte) || pte_special(pte) ||
 		    pte_pfn(pte) != pfn + s->nr ||
 		    pte_write(pte) != pte_write(s->entry.pte) ||
 		    pte_dirty(pte) != pte_dirty(s->entry.pte) ||
-		    pte_young(pte) != pte_young(s->entry.pte))
+		    pte_young(pte) != pte_young(s->entry.pte)) {
+			pt_walk_keep_ahead(s, pte);
 			break;
+		}
 		s->nr++;
 		addr += PAGE_SIZE;
 	}
 	s->next = min(addr, s->end);
 }
 
-/* A PTE, read under the lock or, lockless, once as gup_fast reads it. */
-static __always_inline pte_t pt_walk_read_pte(pte_t *ptep, bool locked)
-{
-	return locked ? ptep_get(ptep) : ptep_get_lockless(ptep);
-}
-
 /*
  * With MM_WALK_RUNS, extend a present or none PTE to the run of following
  * PTEs of the same type in the same table, whatever they map: for walkers
- * that only ask whether pages are mapped (mincore()).  One test per PTE.
+ * that only ask whether pages are mapped (mincore()).  One test per PTE;
+ * the PTE that ends the run is kept for the next step.
  */
 static void pt_walk_run(struct mm_walk_state *s)
 {
 	pte_t *first = s->pt[PT_LEVEL_PTE].entp, *ptep = first + 1;
 	bool locked = s->flags & MM_WALK_LOCKED;
 	unsigned long addr = s->next, limit;
+	pte_t pte;
 
 	if (!(addr & (pt_table_span(PT_LEVEL_PTE) - 1)))
 		return;
@@ -611,50 +666,83 @@ static void pt_walk_run(struct mm_walk_state *s)
 	if (locked)
 		limit = min(limit, s->vm_end);	/* a run stays in its VMA */
 	if (s->type == PT_ENTRY_LEAF) {
-		while (addr < limit && pte_present(pt_walk_read_pte(ptep, locked))) {
-			ptep++;
-			addr += PAGE_SIZE;
+		for (; addr < limit; ptep++, addr += PAGE_SIZE) {
+			pte = pt_walk_read_pte(ptep, locked);
+			if (!pte_present(pte)) {
+				pt_walk_keep_ahead(s, pte);
+				break;
+			}
 		}
 	} else {
-		while (addr < limit && pte_none(pt_walk_read_pte(ptep, locked))) {
-			ptep++;
-			addr += PAGE_SIZE;
+		for (; addr < limit; ptep++, addr += PAGE_SIZE) {
+			pte = pt_walk_read_pte(ptep, locked);
+			if (!pte_none(pte)) {
+				pt_walk_keep_ahead(s, pte);
+				break;
+			}
 		}
 	}
 	s->nr = ptep - first;
 	s->next = min(addr, s->end);
 }
 
+/* With MM_WALK_BATCH or MM_WALK_RUNS: make a PTE stop a batch or a run. */
+static __always_inline void pt_walk_extend(struct mm_walk_state *s)
+{
+	if ((s->flags & MM_WALK_BATCH) && s->type == PT_ENTRY_LEAF)
+		pt_walk_batch(s);
+	else if ((s->flags & MM_WALK_RUNS) &&
+		 (s->type == PT_ENTRY_LEAF || s->type == PT_ENTRY_NONE))
+		pt_walk_run(s);
+}
+
 /*
  * With MM_WALK_BATCH or MM_WALK_RUNS, where the inline step leaves every
- * stop to __mm_walk_next(): skip the PTEs of the current table the walk
- * does not report (one test each), up to the next one it does, and leave
- * the cursor on the PTE before it, as the inline step does.
+ * stop to __mm_walk_next(): from a PTE stop, the next stop of the same
+ * table, in one pass that reads every PTE once (the one that ended the
+ * stop's run was read by pt_walk_run() or pt_walk_batch()): skip the PTEs
+ * the walk does not report, make the first it does the stop, and extend it.
+ *
+ * Return: true with the next stop; false at the end of the table (or of
+ * the whole pages of the walk, or of the VMA), with the cursor on the last
+ * PTE it read and @s->next after it, for the step to what follows.
  */
-static void pt_walk_skip_ptes(struct mm_walk_state *s)
+static bool pt_walk_multi_step(struct mm_walk_state *s)
 {
-	pte_t *ptep = (pte_t *)s->pt[PT_LEVEL_PTE].entp + s->nr - 1;
+	pte_t *ptep = (pte_t *)s->pt[PT_LEVEL_PTE].entp + s->nr;
 	bool locked = s->flags & MM_WALK_LOCKED;
 	unsigned long addr = s->next, limit;
+	enum pt_entry_type type;
+	union pt_entry e;
 
-	if (!(addr & (pt_table_span(PT_LEVEL_PTE) - 1)))
-		return;
-	limit = min(ALIGN(addr, pt_table_span(PT_LEVEL_PTE)), s->end & PAGE_MASK);
+	limit = ALIGN(addr, pt_table_span(PT_LEVEL_PTE));
+	if (addr & (pt_table_span(PT_LEVEL_PTE) - 1))
+		limit = min(limit, s->end & PAGE_MASK);
+	else
+		limit = addr;	/* at the table's end already */
 	if (locked)
 		limit = min(limit, s->vm_end);	/* the next VMA is looked up */
-	while (addr < limit) {
-		union pt_entry e;
-
-		e.pte = pt_walk_read_pte(ptep + 1, locked);
-		if (pte_present(e.pte) ||
-		    mm_walk_reported(s, pt_generic_entry_type(PT_LEVEL_PTE, &e)))
-			break;
-		ptep++;
-		addr += PAGE_SIZE;
+	for (; addr < limit; ptep++, addr += PAGE_SIZE) {
+		if (s->ahead_valid) {
+			e.pte = s->ahead;
+			s->ahead_valid = false;
+		} else {
+			e.pte = pt_walk_read_pte(ptep, locked);
+		}
+		type = pt_generic_entry_type(PT_LEVEL_PTE, &e);
+		if (!mm_walk_reported(s, type))
+			continue;
+		pt_walk_set_entry(s, PT_LEVEL_PTE, ptep, false);
+		s->entry = e;
+		pt_walk_stop(s, PT_LEVEL_PTE, type, addr);
+		pt_walk_extend(s);
+		return true;
 	}
-	s->pt[PT_LEVEL_PTE].entp = ptep;
+	s->ahead_valid = false;
+	s->pt[PT_LEVEL_PTE].entp = ptep - 1;
 	s->nr = 1;
 	s->next = addr;
+	return false;
 }
 
 /*
@@ -703,8 +791,10 @@ bool __mm_walk_next(struct mm_walk_state *s)
 		bool step;
 
 		if (s->nr && s->level == PT_LEVEL_PTE && s->pte_mapped &&
-		    (s->flags & MM_WALK_MULTI) && s->next < s->end)
-			pt_walk_skip_ptes(s);
+		    (s->flags & MM_WALK_MULTI) && s->next < s->end &&
+		    !s->err && pt_walk_multi_step(s))
+			return true;
+		s->ahead_valid = false;
 		addr = s->next;
 		if (s->err || addr >= s->end || (s->nr && !addr))
 			break;
@@ -754,12 +844,8 @@ bool __mm_walk_next(struct mm_walk_state *s)
 			break;
 		if (!mm_walk_reported(s, s->type))
 			continue;
-		if ((s->flags & MM_WALK_BATCH) && s->level == PT_LEVEL_PTE &&
-		    s->type == PT_ENTRY_LEAF)
-			pt_walk_batch(s);
-		else if ((s->flags & MM_WALK_RUNS) && s->level == PT_LEVEL_PTE &&
-			 (s->type == PT_ENTRY_LEAF || s->type == PT_ENTRY_NONE))
-			pt_walk_run(s);
+		if ((s->flags & MM_WALK_MULTI) && s->level == PT_LEVEL_PTE)
+			pt_walk_extend(s);
 		return true;
 	}
 	mm_walk_end(s);
@@ -785,6 +871,7 @@ static __always_inline void pt_walk_init(struct mm_walk_state *s,
 	s->err = 0;
 	s->ptl = NULL;
 	s->pte_mapped = false;
+	s->ahead_valid = false;
 	s->hugetlb_vma = NULL;
 	s->vm_start = 0;
 	s->vm_end = 0;

@@ -22,7 +22,10 @@ LOCK=$BUILD/.kbuild.lock
 # converted callers, and those that inline the page table constructors,
 # which now record the table's level (include/linux/mm.h).  Together: the
 # whole series' change of code.
-OBJS="mm/gup.o mm/mincore.o mm/pagewalk.o mm/memory.o mm/huge_memory.o mm/hugetlb_vmemmap.o"
+# The pagewalk users converted to leaf_entry: fs/proc/task_mmu.o ... mm/damon/vaddr.o
+# (those defconfig does not build are reported as such).
+OBJS="mm/gup.o mm/mincore.o mm/pagewalk.o mm/memory.o mm/huge_memory.o mm/hugetlb_vmemmap.o
+	fs/proc/task_mmu.o mm/mempolicy.o mm/mprotect.o mm/memory-failure.o mm/damon/vaddr.o"
 NEW_OBJS="mm/pt_walk.o"
 declare -A ARCH_OBJS=([x86_64]="arch/x86/mm/pgtable.o" [x86_64-clang]="arch/x86/mm/pgtable.o"
 	[arm64]="arch/arm64/mm/mmu.o")

@@ -29,6 +29,9 @@
 #   pmd-step      the inline step between huge PMD entries not advancing its
 #                 entry pointer: a THP reported twice, the next one never
 #                 (CONFIGS=x86_64: UML has no THP)
+#   procdiff      pagemap dropping the uffd-wp bit of hugetlb pages: the
+#                 /proc differential of the selftests run catches it
+#                 (CONFIGS=x86_64, which runs the selftests)
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -104,14 +107,21 @@ scenario vma-edge
 # The cursor trusting the PMD value it read before taking the lock (the
 # re-read under the lock dropped), with a delay before the lock so that a
 # short run hits the race.
-sed -i -e 's/^\t\tptl = pmd_lock(s->mm, entp);$/\t\tfor (int i = 0; i < 20000; i++)\n\t\t\tcpu_relax();\n&/' \
-	-e '/^\t\ts->entry.pmd = pmdp_get(entp);$/d' mm/pt_walk.c
+sed -i -e 's/^\tspin_lock(ptl);$/\tfor (int i = 0; i < 20000; i++)\n\t\tcpu_relax();\n&/' \
+	-e 's/^\t\ts->entry.pmd = pmdp_get(entp);$/\t\t;/' mm/pt_walk.c
 scenario race x86_64-debug
 
 # The inline step between huge PMD entries reading the next entry but
 # leaving its entry pointer where it was.
 sed -i 's/^\tl->leaf.entp = pmdp;$/\tl->leaf.entp = l->leaf.entp;/' include/linux/pt_walk.h
 scenario pmd-step x86_64
+
+# pagemap no longer the base kernel's: the uffd-wp bit of a hugetlb page
+# dropped.  The /proc differential (tests/ptwalk_procdiff.c, booted on the
+# base and the patched selftests kernels) catches it.
+sed -i 's/^+\t\tif (mm_walk_is_uffd_wp(&s->leaf))$/+\t\tif (0 \&\& mm_walk_is_uffd_wp(\&s->leaf))/' \
+	patches/*-fs-proc-task_mmu-walk-pagemap-with-leaf_entry-*.patch
+scenario procdiff x86_64
 
 trap - EXIT
 restore

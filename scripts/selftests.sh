@@ -99,7 +99,8 @@ fi
 # and again only when the base or this script changes.
 ST=$BASE_TREE/tools/testing/selftests
 BIN=$S/bin
-progs="gup_test gup_longterm mincore_selftest ptwalk_badinput ptwalk_procdiff"
+progs="gup_test gup_longterm mincore_selftest soft-dirty mlock2-tests pagemap_ioctl
+	ptwalk_badinput ptwalk_procdiff"
 ustamp="$base_commit $(cat "$0" "$ROOT/tests/ptwalk_badinput.c" "$ROOT/tests/ptwalk_procdiff.c" |
 	sha1sum | cut -c1-40)"
 if [ "$(cat "$BIN/.stamp" 2>/dev/null)" != "$ustamp" ]; then
@@ -123,6 +124,14 @@ if [ "$(cat "$BIN/.stamp" 2>/dev/null)" != "$ustamp" ]; then
 			"$PWD/gup_test.c" "$PWD/vm_util.c"
 		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/gup_longterm" \
 			"$PWD/gup_longterm.c" "$PWD/vm_util.c"
+		# The users of the converted walkers: pagemap (soft-dirty,
+		# pagemap_ioctl), smaps (mlock2-tests), PAGEMAP_SCAN.
+		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/soft-dirty" \
+			"$PWD/soft-dirty.c" "$PWD/vm_util.c" "$PWD/thp_settings.c"
+		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/mlock2-tests" \
+			"$PWD/mlock2-tests.c"
+		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/pagemap_ioctl" \
+			"$PWD/pagemap_ioctl.c" "$PWD/vm_util.c"
 		cd "$ST/mincore"
 		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/mincore_selftest" \
 			"$PWD/mincore_selftest.c"
@@ -232,6 +241,12 @@ run badinput ptwalk_badinput
 # mincore() show of every kind of memory; its "P " lines must be the same
 # on both kernels.
 run procdiff ptwalk_procdiff
+
+# The mm selftests of the converted walkers' users: pagemap's soft-dirty
+# bit, smaps' Locked and pagemap of mlocked memory, PAGEMAP_SCAN.
+run soft-dirty soft-dirty
+run mlock2-tests mlock2-tests
+run pagemap_ioctl pagemap_ioctl
 
 # gup_test as run_vmtests.sh runs it (-u: get_user_pages_fast, -a:
 # pin_user_pages_fast, -ct: dump pages with pin_user_pages, 128 MiB) ...

@@ -272,6 +272,37 @@ static __always_inline bool pt_generic_entry_uffd_wp(enum pt_level level,
 	}
 }
 
+/*
+ * The uffd-wp bit of a non-present leaf (a swap or migration entry): in the
+ * swap format of a PTE, of a THP migration PMD, and of the hugetlb entries
+ * that set_huge_pte_at() writes in the PTE format at PMD and PUD level.  A
+ * uffd-wp marker is told by its swap entry (mm_walk_swp_uffd_wp()).
+ */
+static __always_inline bool pt_generic_entry_swp_uffd_wp(enum pt_level level,
+							 const union pt_entry *e)
+{
+	switch (level) {
+	case PT_LEVEL_PTE:
+		return pte_swp_uffd_wp(e->pte);
+	case PT_LEVEL_PMD:
+#ifdef CONFIG_ARCH_ENABLE_THP_MIGRATION
+		return pmd_swp_uffd_wp(e->pmd);
+#elif defined(CONFIG_HUGETLB_PAGE)
+		return pte_swp_uffd_wp(__pte(pmd_val(e->pmd)));
+#else
+		return false;
+#endif
+	case PT_LEVEL_PUD:
+#ifdef CONFIG_HUGETLB_PAGE
+		return pte_swp_uffd_wp(__pt_pud_as_pte(e->pud));
+#else
+		return false;
+#endif
+	default:
+		return false;
+	}
+}
+
 /* The first frame of a present leaf. */
 static __always_inline unsigned long pt_generic_entry_pfn(enum pt_level level,
 							  const union pt_entry *e)

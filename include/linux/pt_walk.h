@@ -30,7 +30,10 @@
  *
  * A locked walk never reads page tables in a gap between VMAs (munmap()
  * frees them under the read lock); it reports a gap as one hole, at
- * PT_LEVEL_PGD with @nr 0 and the gap's extent in [@addr, @next).
+ * PT_LEVEL_PGD with @nr 0 and the gap's extent in [@addr, @next).  Its
+ * stops never run past the end of their VMA: a hole at an upper level (a
+ * missing table) is clipped to the VMA, and the gap or the VMA after it is
+ * the next stop.
  *
  * Whatever the mode, the cursor is left with mm_walk_end(): at the end of a
  * for_each_pt_leaf() loop this has already happened; after a break out of
@@ -113,6 +116,10 @@ struct pt_leaf {
  * @ptl: the page table lock held, or NULL
  * @pte_mapped: the PTE table of @pt[PT_LEVEL_PTE] is mapped
  *	(pte_offset_map()) and must be unmapped
+ * @ahead: with MM_WALK_BATCH or MM_WALK_RUNS, the PTE after the stop's
+ *	run, as the loop that ended the run read it (when @ahead_valid): the
+ *	next step starts from it instead of reading it again
+ * @ahead_valid: @ahead holds that PTE
  * @hugetlb_vma: the hugetlb VMA whose lock is held, or NULL
  * @in_vma: the locked walk is inside a VMA (not in a gap)
  * @vm_start: start of the VMA (or gap) the locked walk is in
@@ -145,6 +152,8 @@ struct mm_walk_state {
 	} pt[PT_NR_LEVELS];
 	spinlock_t *ptl;	/* the page table lock held, or NULL */
 	bool pte_mapped;
+	bool ahead_valid;
+	pte_t ahead;
 	struct vm_area_struct *hugetlb_vma;
 	bool in_vma;
 	unsigned long vm_start;
@@ -575,6 +584,21 @@ static inline bool mm_walk_is_leaf(const struct pt_leaf *leaf)
 }
 
 /**
+ * mm_walk_is_hole() - is a stop a hole
+ * @leaf: a stop
+ *
+ * A hole is a none entry (PT_ENTRY_NONE, a missing table included), a gap
+ * between VMAs, or a corrupt table entry (PT_ENTRY_BAD: pXd_bad()), which
+ * the cursor neither descends into nor clears.  MM_WALK_HOLES reports them.
+ *
+ * Return: true for a hole.
+ */
+static inline bool mm_walk_is_hole(const struct pt_leaf *leaf)
+{
+	return leaf->type == PT_ENTRY_NONE || leaf->type == PT_ENTRY_BAD;
+}
+
+/**
  * mm_walk_leaf_shift() - log2 of the size of the current entry
  * @leaf: a stop
  *
@@ -641,6 +665,9 @@ static inline bool mm_walk_is_clipped(const struct pt_leaf *leaf)
 #endif
 #ifndef arch_pt_entry_uffd_wp
 #define arch_pt_entry_uffd_wp pt_generic_entry_uffd_wp
+#endif
+#ifndef arch_pt_entry_swp_uffd_wp
+#define arch_pt_entry_swp_uffd_wp pt_generic_entry_swp_uffd_wp
 #endif
 #ifndef arch_pt_entry_pfn
 #define arch_pt_entry_pfn pt_generic_entry_pfn
@@ -775,6 +802,57 @@ static inline struct folio *mm_walk_folio(const struct pt_leaf *leaf)
 static inline swp_entry_t mm_walk_swap_entry(const struct pt_leaf *leaf)
 {
 	return arch_pt_entry_swap(leaf->level, &leaf->entry);
+}
+
+/**
+ * mm_walk_swp_uffd_wp() - is a non-present leaf userfaultfd write-protected
+ * @leaf: a stop, a non-present leaf
+ *
+ * What pte_swp_uffd_wp_any() tells of a PTE, at any level (and, like it,
+ * only with CONFIG_PTE_MARKER_UFFD_WP): the uffd-wp bit
+ * of a swap or migration entry, or a uffd-wp marker (installed on none
+ * entries by UFFDIO_WRITEPROTECT with UFFD_FEATURE_WP_UNPOPULATED, and by
+ * PAGEMAP_SCAN, in hugetlb VMAs at the level of their huge pages).
+ *
+ * Return: true for a uffd-wp protected non-present leaf.
+ */
+static inline bool mm_walk_swp_uffd_wp(const struct pt_leaf *leaf)
+{
+#ifdef CONFIG_PTE_MARKER_UFFD_WP
+	swp_entry_t entry;
+
+	if (arch_pt_entry_swp_uffd_wp(leaf->level, &leaf->entry))
+		return true;
+	entry = mm_walk_swap_entry(leaf);
+	return is_pte_marker_entry(entry) &&
+	       (pte_marker_get(entry) & PTE_MARKER_UFFD_WP);
+#else
+	return false;
+#endif
+}
+
+/**
+ * mm_walk_pmd_shared() - is the stop in a PMD table shared between mms
+ * @s: the cursor, at a stop of a locked walk (before mm_walk_end())
+ *
+ * hugetlb shares the PMD tables of shared mappings (huge_pmd_share()); an
+ * entry of such a table maps its page into every mm sharing it.  The
+ * table's struct ptdesc counts the sharers (mm_walk_ptdesc()).
+ *
+ * Return: true for a stop at PMD level in a shared PMD table.
+ */
+static inline bool mm_walk_pmd_shared(const struct mm_walk_state *s)
+{
+#ifdef CONFIG_HUGETLB_PMD_PAGE_TABLE_SHARING
+	struct ptdesc *ptdesc;
+
+	if (s->level != PT_LEVEL_PMD)
+		return false;
+	ptdesc = mm_walk_ptdesc(s, PT_LEVEL_PMD);
+	return ptdesc && ptdesc_pmd_is_shared(ptdesc);
+#else
+	return false;
+#endif
 }
 
 #endif /* _LINUX_PT_WALK_H */

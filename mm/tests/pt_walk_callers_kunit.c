@@ -766,6 +766,114 @@ static void leaf_entry_ranges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r->n, 0);
 }
 
+/*
+ * Rescheduling: a walk over PTE tables that each map one page (so that no
+ * stop ends at a table's end) lets go of its locks and reschedules once
+ * per table it enters when that is due, as the per-PMD legacy walkers do.
+ * Each call asks for a reschedule; the next call, in the next table, finds
+ * it done (cond_resched() scheduled, which clears the request).
+ */
+struct resched_rec {
+	unsigned int n, still_due;
+};
+
+static int resched_leaf(struct mm_walk_state *s, struct mm_walk *walk)
+{
+	struct resched_rec *r = walk->private;
+
+	if (r->n++ && need_resched())
+		r->still_due++;
+	set_tsk_need_resched(current);
+	set_preempt_need_resched();
+	return 0;
+}
+
+static void leaf_entry_resched(struct kunit *test)
+{
+	const struct mm_walk_ops ops = {
+		.leaf_entry	= resched_leaf,
+		.walk_lock	= PGWALK_RDLOCK,
+	};
+	struct resched_rec r = {};
+	unsigned long a, i;
+	int ret;
+
+	a = ALIGN(map_anon(test, 5 * PMD_SIZE, PROT_READ | PROT_WRITE), PMD_SIZE);
+	if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		KUNIT_ASSERT_EQ(test, do_madvise(current->mm, a, 4 * PMD_SIZE,
+						 MADV_NOHUGEPAGE), 0);
+	for (i = 0; i < 4; i++)
+		KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(a + i * PMD_SIZE +
+								5 * PAGE_SIZE)), 0);
+	mmap_read_lock(current->mm);
+	ret = walk_page_range(current->mm, a, a + 4 * PMD_SIZE, &ops, &r);
+	mmap_read_unlock(current->mm);
+	cond_resched();
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, r.n, 4);
+	KUNIT_EXPECT_EQ_MSG(test, r.still_due, 0,
+			    "tables crossed without rescheduling");
+}
+
+/*
+ * walk->action from leaf_entry: ACTION_AGAIN reports the stop again, read
+ * afresh; ACTION_CONTINUE changes nothing; the walk resets it every call.
+ */
+struct action_rec {
+	unsigned int n;
+	unsigned long addr[8];
+	enum page_walk_action seen[8];
+	enum page_walk_action set[8];
+};
+
+static int action_leaf(struct mm_walk_state *s, struct mm_walk *walk)
+{
+	struct action_rec *r = walk->private;
+
+	if (r->n < ARRAY_SIZE(r->addr)) {
+		r->addr[r->n] = s->addr;
+		r->seen[r->n] = walk->action;
+		walk->action = r->set[r->n];
+	}
+	r->n++;
+	return 0;
+}
+
+static void leaf_entry_action(struct kunit *test)
+{
+	const struct mm_walk_ops ops = {
+		.leaf_entry	= action_leaf,
+		.walk_lock	= PGWALK_RDLOCK,
+	};
+	struct action_rec *r;
+	unsigned long a, p = PAGE_SIZE;
+	int i, ret;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	a = map_anon(test, 4 * p, PROT_READ | PROT_WRITE);
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(a + i * p)), 0);
+	/* Pages 0, 1, 2: again at 1 (twice), continue at 0 and 2. */
+	r->set[0] = ACTION_CONTINUE;
+	r->set[1] = ACTION_AGAIN;
+	r->set[2] = ACTION_AGAIN;
+	r->set[3] = ACTION_SUBTREE;
+	r->set[4] = ACTION_CONTINUE;
+	mmap_read_lock(current->mm);
+	ret = walk_page_range(current->mm, a, a + 4 * p, &ops, r);
+	mmap_read_unlock(current->mm);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_ASSERT_EQ(test, r->n, 5);
+	KUNIT_EXPECT_EQ(test, r->addr[0], a);
+	KUNIT_EXPECT_EQ(test, r->addr[1], a + p);
+	KUNIT_EXPECT_EQ(test, r->addr[2], a + p);
+	KUNIT_EXPECT_EQ(test, r->addr[3], a + p);
+	KUNIT_EXPECT_EQ(test, r->addr[4], a + 2 * p);
+	for (i = 0; i < 5; i++)
+		KUNIT_EXPECT_EQ_MSG(test, r->seen[i], ACTION_SUBTREE, "call %d", i);
+}
+
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 /* A THP is one stop at PMD level, and stays a THP. */
 static void leaf_entry_thp(struct kunit *test)
@@ -849,6 +957,8 @@ static void leaf_entry_hugetlb(struct kunit *test)
 
 static struct kunit_case pt_walk_leaf_entry_cases[] = {
 	KUNIT_CASE(leaf_entry_ranges),
+	KUNIT_CASE(leaf_entry_resched),
+	KUNIT_CASE(leaf_entry_action),
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	KUNIT_CASE(leaf_entry_thp),
 #endif

@@ -14,6 +14,7 @@
 #include <linux/pgtable.h>
 #include <linux/pt_walk.h>
 #include <linux/swapops.h>
+#include <linux/userfaultfd_k.h>
 #include <linux/uaccess.h>
 
 /* Bits a present leaf is built with, in every combination. */
@@ -194,7 +195,8 @@ static void pt_walk_decode_pte_nonpresent(struct kunit *test)
 	struct {
 		const char *name;
 		swp_entry_t entry;
-	} kinds[4];
+		bool uffd_wp;	/* the swap entry's uffd-wp bit set */
+	} kinds[6] = {};
 	int nkinds = 0, i, nonpresent = 0, holes = 0, wrong = 0, unasked = 0;
 	struct decode_env env;
 	const struct pt_leaf *leaf;
@@ -209,15 +211,33 @@ static void pt_walk_decode_pte_nonpresent(struct kunit *test)
 #endif
 	kinds[nkinds].name = "marker";
 	kinds[nkinds++].entry = make_pte_marker_entry(PTE_MARKER_POISONED);
+#ifdef CONFIG_PTE_MARKER_UFFD_WP
+	kinds[nkinds].name = "uffd-wp marker";
+	kinds[nkinds++].entry = make_pte_marker_entry(PTE_MARKER_UFFD_WP);
+	kinds[nkinds].name = "uffd-wp swap";
+	kinds[nkinds].uffd_wp = true;
+	kinds[nkinds++].entry = swp_entry(0, 0x4321);
+#endif
 
 	mmap_read_lock(env.mm);
 	for (i = 0; i < nkinds; i++) {
 		/* Every other page, so that holes sit between them. */
 		unsigned long addr = env.base + (2 + 2 * i) * PAGE_SIZE;
 
-		env_set_pte(&env, addr, swp_entry_to_pte(kinds[i].entry));
+		pte_t pte = swp_entry_to_pte(kinds[i].entry);
+
+		if (kinds[i].uffd_wp)
+			pte = pte_swp_mkuffd_wp(pte);
+		env_set_pte(&env, addr, pte);
 
 		KUNIT_EXPECT_FALSE_MSG(test, env_seek(&env, &s, addr), "%s", kinds[i].name);
+		/* The uffd-wp bit or marker, as pte_swp_uffd_wp_any() tells. */
+		KUNIT_EXPECT_EQ_MSG(test, mm_walk_swp_uffd_wp(&s.leaf),
+				    pte_swp_uffd_wp_any(pte), "%s", kinds[i].name);
+		if (IS_ENABLED(CONFIG_PTE_MARKER_UFFD_WP))
+			KUNIT_EXPECT_EQ_MSG(test, mm_walk_swp_uffd_wp(&s.leaf),
+					    !strncmp(kinds[i].name, "uffd-wp", 7),
+					    "%s", kinds[i].name);
 		KUNIT_EXPECT_EQ_MSG(test, s.type, PT_ENTRY_NONPRESENT, "%s", kinds[i].name);
 		KUNIT_EXPECT_EQ_MSG(test, s.level, PT_LEVEL_PTE, "%s", kinds[i].name);
 		KUNIT_EXPECT_EQ_MSG(test, mm_walk_swap_entry(&s.leaf).val, kinds[i].entry.val,
@@ -340,6 +360,17 @@ static void pt_walk_decode_pmd(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, s.type, PT_ENTRY_NONPRESENT);
 		KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PMD);
 		KUNIT_EXPECT_EQ(test, mm_walk_swap_entry(&s.leaf).val, entry.val);
+		KUNIT_EXPECT_FALSE(test, mm_walk_swp_uffd_wp(&s.leaf));
+#ifdef CONFIG_PTE_MARKER_UFFD_WP
+		/* The uffd-wp bit of a PMD migration entry. */
+		ptl = pmd_lock(env.mm, pmdp);
+		set_pmd_at(env.mm, addr, pmdp, pmd_swp_mkuffd_wp(swp_entry_to_pmd(entry)));
+		spin_unlock(ptl);
+		KUNIT_EXPECT_FALSE(test, env_seek(&env, &s, addr + PAGE_SIZE));
+		KUNIT_EXPECT_EQ(test, mm_walk_swp_uffd_wp(&s.leaf),
+				!!pmd_swp_uffd_wp(pmdp_get(pmdp)));
+		KUNIT_EXPECT_TRUE(test, mm_walk_swp_uffd_wp(&s.leaf));
+#endif
 		ptl = pmd_lock(env.mm, pmdp);
 		pmd_clear(pmdp);
 		spin_unlock(ptl);

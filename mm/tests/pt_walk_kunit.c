@@ -405,6 +405,23 @@ static void layout_check_walk(struct kunit *test, const struct layout *l,
 			KUNIT_EXPECT_TRUE(test, r->locked);
 		if (!(flags & MM_WALK_LOCKED))
 			KUNIT_EXPECT_FALSE(test, r->locked);
+		/*
+		 * MM_WALK_RUNS: a run covers @nr whole pages of its kind, and
+		 * is as long as it can be: the next stop, if it follows at
+		 * once in the same PTE table, is of the other kind.
+		 */
+		if ((flags & MM_WALK_RUNS) && r->level == PT_LEVEL_PTE) {
+			KUNIT_EXPECT_EQ(test, r->next - r->addr,
+					(unsigned long)r->nr * PAGE_SIZE);
+			if (k + 1 < n && recs[k + 1].addr == r->next &&
+			    recs[k + 1].level == PT_LEVEL_PTE &&
+			    (r->next & ~PMD_MASK) && !(flags & TEST_PAUSE))
+				KUNIT_EXPECT_NE_MSG(test, recs[k + 1].type, r->type,
+						    "run at %lx cut short",
+						    r->addr - l->start);
+		} else {
+			KUNIT_EXPECT_EQ(test, r->nr, 1);
+		}
 		if (r->type != PT_ENTRY_LEAF) {
 			/* A hole: nothing of the model is mapped in it. */
 			KUNIT_EXPECT_EQ(test, r->type, PT_ENTRY_NONE);
@@ -418,7 +435,12 @@ static void layout_check_walk(struct kunit *test, const struct layout *l,
 		KUNIT_EXPECT_EQ(test, r->size, PAGE_SIZE);
 		KUNIT_EXPECT_FALSE(test, r->clipped);
 		check_pte_leaf(test, l, r, (r->addr - l->start) >> PAGE_SHIFT);
-		leaves++;
+		/* The other pages of a run: mapped in the model. */
+		for (i = ((r->addr - l->start) >> PAGE_SHIFT) + 1;
+		     i < (r->next - l->start) >> PAGE_SHIFT; i++)
+			KUNIT_EXPECT_NE_MSG(test, l->state[i], LAYOUT_UNTOUCHED,
+					    "page %lu in a run of present PTEs", i);
+		leaves += r->nr;
 	}
 	if (flags & MM_WALK_HOLES)
 		KUNIT_EXPECT_EQ(test, expect, end);
@@ -476,6 +498,13 @@ static void pt_walk_model_random(struct kunit *test)
 		layout_check_walk(test, l, recs, 0);
 		layout_check_walk(test, l, recs, MM_WALK_HOLES | TEST_PAUSE);
 		layout_check_walk(test, l, recs, MM_WALK_LOCKED | TEST_PAUSE);
+		/* Runs of present, and of none, PTEs. */
+		layout_check_walk(test, l, recs, MM_WALK_HOLES | MM_WALK_RUNS);
+		layout_check_walk(test, l, recs, MM_WALK_HOLES | MM_WALK_RUNS |
+					      MM_WALK_LOCKED);
+		layout_check_walk(test, l, recs, MM_WALK_RUNS | MM_WALK_LOCKED);
+		layout_check_walk(test, l, recs, MM_WALK_HOLES | MM_WALK_RUNS |
+					      MM_WALK_LOCKED | TEST_PAUSE);
 		if (test->status == KUNIT_FAILURE) {
 			kunit_info(test, "first failing seed %lu", seed);
 			return;
@@ -988,6 +1017,136 @@ static void pt_walk_vma_edges(struct kunit *test)
 	mm_walk_end(&s);
 	mmap_read_unlock(mm);
 }
+
+/*
+ * A locked walk with holes over small VMAs whose tables are missing: each
+ * hole stops at the end of its VMA (a missing PMD or PUD table covers far
+ * more), the next VMA and the gap before it are stops of their own.
+ */
+static void pt_walk_holes_in_vmas(struct kunit *test)
+{
+	unsigned long b, p = PAGE_SIZE, ret;
+	const struct pt_leaf *leaf;
+	struct mm_walk_state s;
+	struct mm_struct *mm;
+	struct {
+		unsigned long addr, next;
+		unsigned int nr;
+		enum pt_entry_type type;
+	} got[8];
+	int n = 0, i;
+
+	/*
+	 * [b, b + 2p) read-only, [b + 2p, b + 4p) read-write, a gap, then
+	 * [b + 6p, b + 8p) read-only: none ever touched, in a PMD range of
+	 * their own (so no PTE table: the holes are at PMD level or above).
+	 */
+	b = ALIGN(map_anon(test, 3 * PMD_SIZE), PMD_SIZE);
+	mm = current->mm;
+	KUNIT_ASSERT_EQ(test, vm_munmap(b, PMD_SIZE), 0);
+	ret = kunit_vm_mmap(test, NULL, b, 2 * p, PROT_READ,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
+	KUNIT_ASSERT_EQ(test, ret, b);
+	ret = kunit_vm_mmap(test, NULL, b + 2 * p, 2 * p, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
+	KUNIT_ASSERT_EQ(test, ret, b + 2 * p);
+	ret = kunit_vm_mmap(test, NULL, b + 6 * p, 2 * p, PROT_READ,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
+	KUNIT_ASSERT_EQ(test, ret, b + 6 * p);
+
+	mmap_read_lock(mm);
+	for_each_pt_leaf(leaf, &s, mm, b, b + 8 * p, MM_WALK_LOCKED | MM_WALK_HOLES) {
+		if (n < ARRAY_SIZE(got)) {
+			got[n].addr = leaf->addr;
+			got[n].next = leaf->next;
+			got[n].nr = leaf->nr;
+			got[n].type = leaf->type;
+		}
+		n++;
+	}
+	mmap_read_unlock(mm);
+	KUNIT_EXPECT_EQ(test, s.err, 0);
+	KUNIT_ASSERT_EQ(test, n, 4);
+	for (i = 0; i < n; i++) {
+		static const unsigned long start[] = { 0, 2, 4, 6 }, end[] = { 2, 4, 6, 8 };
+
+		KUNIT_EXPECT_EQ_MSG(test, got[i].addr, b + start[i] * p, "stop %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, got[i].next, b + end[i] * p, "stop %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, got[i].type, PT_ENTRY_NONE, "stop %d", i);
+		/* The gap between VMAs has no entry: @nr 0. */
+		KUNIT_EXPECT_EQ_MSG(test, got[i].nr, i == 2 ? 0 : 1, "stop %d", i);
+	}
+}
+
+#if defined(CONFIG_X86) || defined(CONFIG_UML)
+/*
+ * A corrupt PMD (pmd_bad(): a table entry without _PAGE_RW on x86 and UML)
+ * is a hole of type PT_ENTRY_BAD with MM_WALK_HOLES, never descended into,
+ * and nothing without; the entry is left as it is.
+ */
+static int record_bad(struct mm_walk_state *s, struct mm_walk *walk)
+{
+	unsigned long *r = walk->private;
+
+	if (s->level == PT_LEVEL_PMD && s->type == PT_ENTRY_BAD &&
+	    mm_walk_is_hole(&s->leaf))
+		r[0]++;
+	r[1]++;
+	return 0;
+}
+
+static void pt_walk_bad_entry(struct kunit *test)
+{
+	const struct mm_walk_ops ops = {
+		.leaf_entry	= record_bad,
+		.leaf_flags	= MM_WALK_HOLES,
+		.walk_lock	= PGWALK_RDLOCK,
+	};
+	unsigned long b, seen[2] = {}, n = 0, bad = 0, plain = 0;
+	const struct pt_leaf *leaf;
+	struct mm_walk_state s;
+	struct mm_struct *mm;
+	pmd_t *pmdp, orig;
+	int ret;
+
+	b = ALIGN(map_anon(test, 2 * PMD_SIZE), PMD_SIZE);
+	mm = current->mm;
+	if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		KUNIT_ASSERT_EQ(test, do_madvise(mm, b, PMD_SIZE, MADV_NOHUGEPAGE), 0);
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(b + 3 * PAGE_SIZE)), 0);
+
+	/* The write lock keeps every other walker of the mm away. */
+	mmap_write_lock(mm);
+	pmdp = pmd_off(mm, b);
+	orig = pmdp_get(pmdp);
+	KUNIT_ASSERT_TRUE_MSG(test, pmd_present(orig) && !pmd_leaf(orig),
+			      "no PTE table at %lx", b);
+	set_pmd(pmdp, __pmd(pmd_val(orig) & ~_PAGE_RW));
+	KUNIT_EXPECT_TRUE(test, pmd_bad(pmdp_get(pmdp)));
+
+	for_each_pt_leaf(leaf, &s, mm, b, b + PMD_SIZE, MM_WALK_LOCKED | MM_WALK_HOLES) {
+		n++;
+		if (leaf->type == PT_ENTRY_BAD && leaf->level == PT_LEVEL_PMD &&
+		    leaf->addr == b && leaf->next == b + PMD_SIZE &&
+		    mm_walk_is_hole(leaf))
+			bad++;
+	}
+	for_each_pt_leaf(leaf, &s, mm, b, b + PMD_SIZE, MM_WALK_LOCKED)
+		plain++;
+	ret = walk_page_range(mm, b, b + PMD_SIZE, &ops, seen);
+	/* Untouched by the walks. */
+	KUNIT_EXPECT_EQ(test, pmd_val(pmdp_get(pmdp)), pmd_val(orig) & ~_PAGE_RW);
+	set_pmd(pmdp, orig);
+	mmap_write_unlock(mm);
+
+	KUNIT_EXPECT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, bad, 1);
+	KUNIT_EXPECT_EQ(test, plain, 0);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, seen[0], 1);
+	KUNIT_EXPECT_EQ(test, seen[1], 1);
+}
+#endif
 
 /* Leaving a locked loop early with mm_walk_end() releases the lock. */
 static void pt_walk_early_exit(struct kunit *test)
@@ -1532,6 +1691,10 @@ static void pt_walk_huge_zero(struct kunit *test)
 static struct kunit_case pt_walk_cases[] = {
 	KUNIT_CASE(pt_walk_bad_input),
 	KUNIT_CASE(pt_walk_vma_edges),
+	KUNIT_CASE(pt_walk_holes_in_vmas),
+#if defined(CONFIG_X86) || defined(CONFIG_UML)
+	KUNIT_CASE(pt_walk_bad_entry),
+#endif
 	KUNIT_CASE(pt_walk_seek),
 	KUNIT_CASE(pt_walk_entry_pointers),
 #ifdef CONFIG_64BIT
