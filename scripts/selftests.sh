@@ -246,7 +246,8 @@ run procdiff ptwalk_procdiff
 # bit, smaps' Locked and pagemap of mlocked memory, PAGEMAP_SCAN.
 run soft-dirty soft-dirty
 run mlock2-tests mlock2-tests
-run pagemap_ioctl pagemap_ioctl
+# (with its path: it maps its own executable, found by argv[0])
+run pagemap_ioctl /bin/pagemap_ioctl
 
 # gup_test as run_vmtests.sh runs it (-u: get_user_pages_fast, -a:
 # pin_user_pages_fast, -ct: dump pages with pin_user_pages, 128 MiB) ...
