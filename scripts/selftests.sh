@@ -452,33 +452,31 @@ awk '
 		}
 	}' "$S/base.results" "$S/patched.results" >> "$NEW"
 
-# ptwalk_badinput: every call gave the same return value, errno and output
-# on both kernels.
-for k in base patched; do
-	tr -d '\r' < "$S/$k.log" | sed -n 's/^SELFTEST badinput| \(B .*\)$/\1/p' > "$S/$k.badinput"
-done
-n=$(grep -c . "$S/base.badinput")
-if [ "$n" -gt 0 ] && cmp -s "$S/base.badinput" "$S/patched.badinput"; then
-	echo "PASS selftest:badinput-as-base $n calls, the same results on both kernels"
-else
-	first=$(diff "$S/base.badinput" "$S/patched.badinput" | grep -m2 '^[<>]' | tr '\n' ' ')
-	echo "FAIL selftest:badinput-as-base $n calls on the base kernel; first difference: ${first:-none}"
-fi >> "$NEW"
+# The differential programs: the lines of $1 that start with $2 must be the
+# same on both kernels ($3 says what they are); every difference in
+# build/selftests/$1.diff.
+same_lines() {
+	local name=$1 tag=$2 what=$3 n first k
 
-# ptwalk_procdiff: what the page table walkers show userspace, line by line
-# the same on both kernels.
-for k in base patched; do
-	tr -d '\r' < "$S/$k.log" | sed -n 's/^SELFTEST procdiff| \(P .*\)$/\1/p' > "$S/$k.procdiff"
-done
-n=$(grep -c . "$S/base.procdiff")
-if [ "$n" -gt 0 ] && cmp -s "$S/base.procdiff" "$S/patched.procdiff"; then
-	echo "PASS selftest:procdiff-as-base $n lines of /proc and mincore(), the same on both kernels"
-else
-	diff "$S/base.procdiff" "$S/patched.procdiff" > "$S/procdiff.diff"
-	first=$(grep -m2 '^[<>]' "$S/procdiff.diff" | tr '\n' ' ')
-	echo "FAIL selftest:procdiff-as-base $n lines on the base kernel; first difference:" \
-	     "${first:-none} (build/selftests/procdiff.diff)"
-fi >> "$NEW"
+	for k in base patched; do
+		tr -d '\r' < "$S/$k.log" |
+			sed -n "s/^SELFTEST $name| \($tag .*\)\$/\1/p" > "$S/$k.$name"
+	done
+	n=$(grep -c . "$S/base.$name")
+	if [ "$n" -gt 0 ] && cmp -s "$S/base.$name" "$S/patched.$name"; then
+		echo "PASS selftest:$name-as-base $n $what, the same on both kernels"
+	else
+		diff "$S/base.$name" "$S/patched.$name" > "$S/$name.diff"
+		first=$(grep -m2 '^[<>]' "$S/$name.diff" | tr '\n' ' ')
+		echo "FAIL selftest:$name-as-base $n $what on the base kernel; first" \
+		     "difference: ${first:-none} (build/selftests/$name.diff)"
+	fi >> "$NEW"
+}
+
+# ptwalk_badinput: every call gave the same return value, errno and output.
+same_lines badinput B "calls"
+# ptwalk_procdiff: what the page table walkers show userspace.
+same_lines procdiff P "lines of /proc and mincore()"
 mv "$NEW" "$VERDICT"
 
 npass=$(grep -c '^PASS' "$VERDICT")
