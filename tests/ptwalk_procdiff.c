@@ -63,6 +63,8 @@ typedef uint64_t u64;
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE	0x100000
 #endif
+#define RW		(PROT_READ | PROT_WRITE)
+#define PRIV_ANON	(MAP_PRIVATE | MAP_ANONYMOUS)
 #define HUGE_SHIFT_2M	(21 << 26)
 #define HUGE_SHIFT_1G	(30 << 26)
 
@@ -236,6 +238,8 @@ static int child_pid = -1;
 
 static void setup(void)
 {
+	static const char mthp_enabled[] =
+		"/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled";
 	const char *path = "/tmp/ptwalk_procdiff.file";
 	int fd, hfd, ufd, ufd_async;
 	u64 features, a;
@@ -250,7 +254,7 @@ static void setup(void)
 	munmap((void *)ARENA, ARENA_LEN);
 
 	/* Anonymous 4K pages: written, read (zero page), untouched. */
-	if (map_region(R_ANON, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+	if (map_region(R_ANON, RW, PRIV_ANON, -1, 0)) {
 		madvise((void *)at(R_ANON), regions[R_ANON].len, MADV_NOHUGEPAGE);
 		touch(at(R_ANON), regions[R_ANON].len, every_other);
 		for (a = at(R_ANON) + 16 * PAGE_SIZE; a < at(R_ANON) + MB(1) / 2;
@@ -259,32 +263,32 @@ static void setup(void)
 	}
 
 	/* A THP, written whole. */
-	if (map_region(R_THP, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+	if (map_region(R_THP, RW, PRIV_ANON, -1, 0)) {
 		madvise((void *)at(R_THP), MB(2), MADV_HUGEPAGE);
 		touch(at(R_THP), MB(2), NULL);
 	}
 
 	/* A THP whose last quarter is unmapped: PTE-mapped afterwards. */
-	if (map_region(R_THP_PART, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+	if (map_region(R_THP_PART, RW, PRIV_ANON, -1, 0)) {
 		madvise((void *)at(R_THP_PART), MB(2), MADV_HUGEPAGE);
 		touch(at(R_THP_PART), MB(2), NULL);
 		munmap((void *)(at(R_THP_PART) + MB(2) - MB(1) / 2), MB(1) / 2);
 	}
 
 	/* The huge zero page: a read fault in a THP-enabled range. */
-	if (map_region(R_ZERO, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+	if (map_region(R_ZERO, RW, PRIV_ANON, -1, 0)) {
 		madvise((void *)at(R_ZERO), MB(2), MADV_HUGEPAGE);
 		(void)peek(at(R_ZERO) + 5 * PAGE_SIZE);
 	}
 
 	/* mTHP: 64K anonymous folios, where the kernel has them. */
-	if (write_file("/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled", "always")) {
-		if (map_region(R_MTHP, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+	if (write_file(mthp_enabled, "always")) {
+		if (map_region(R_MTHP, RW, PRIV_ANON, -1, 0)) {
 			madvise((void *)at(R_MTHP), MB(1), MADV_NOHUGEPAGE);
 			madvise((void *)at(R_MTHP), MB(1), MADV_HUGEPAGE);
 			touch(at(R_MTHP), MB(1) / 2, NULL);
 		}
-		write_file("/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled", "never");
+		write_file(mthp_enabled, "never");
 	} else {
 		printf("# mthp-64k: no 64K mTHP control here\n");
 	}
@@ -292,7 +296,7 @@ static void setup(void)
 	/* shmem: a memfd, mapped shared, every other page written. */
 	fd = syscall(__NR_memfd_create, "ptwalk_procdiff", 0);
 	if (fd >= 0 && !ftruncate(fd, MB(1)) &&
-	    map_region(R_SHMEM, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0))
+	    map_region(R_SHMEM, RW, MAP_SHARED, fd, 0))
 		touch(at(R_SHMEM), MB(1), every_other);
 	if (fd >= 0)
 		close(fd);
@@ -303,9 +307,9 @@ static void setup(void)
 	if (fd >= 0) {
 		unlink(path);
 		if (!ftruncate(fd, MB(1))) {
-			if (map_region(R_FILE_SHARED, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0))
+			if (map_region(R_FILE_SHARED, RW, MAP_SHARED, fd, 0))
 				touch(at(R_FILE_SHARED), MB(1) / 2, every_third);
-			if (map_region(R_FILE_PRIVATE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0)) {
+			if (map_region(R_FILE_PRIVATE, RW, MAP_PRIVATE, fd, 0)) {
 				for (a = 0; a < MB(1); a += 32 * PAGE_SIZE)
 					(void)peek(at(R_FILE_PRIVATE) + a);
 				touch(at(R_FILE_PRIVATE), MB(1), first_quarter);
@@ -315,7 +319,7 @@ static void setup(void)
 	}
 
 	/* Anonymous memory shared with a child after fork(), partly COW-broken. */
-	if (map_region(R_FORK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+	if (map_region(R_FORK, RW, PRIV_ANON, -1, 0)) {
 		int pipefd[2];
 
 		madvise((void *)at(R_FORK), MB(1), MADV_NOHUGEPAGE);
@@ -338,7 +342,7 @@ static void setup(void)
 	}
 
 	/* hugetlb 2M: the first and third pages written, the second untouched. */
-	if (map_region(R_HUGE, PROT_READ | PROT_WRITE,
+	if (map_region(R_HUGE, RW,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | HUGE_SHIFT_2M, -1, 0)) {
 		poke(at(R_HUGE), 1);
 		poke(at(R_HUGE) + 2 * PMD_SIZE + PAGE_SIZE, 2);
@@ -347,7 +351,7 @@ static void setup(void)
 	/* A hugetlb memfd mapped twice, shared, written through the first. */
 	hfd = syscall(__NR_memfd_create, "ptwalk_procdiff_huge", MFD_HUGETLB | MFD_HUGE_2MB);
 	if (hfd >= 0 && !ftruncate(hfd, MB(4))) {
-		if (map_region(R_HUGE_SHARED_A, PROT_READ | PROT_WRITE, MAP_SHARED, hfd, 0))
+		if (map_region(R_HUGE_SHARED_A, RW, MAP_SHARED, hfd, 0))
 			poke(at(R_HUGE_SHARED_A), 3);
 		if (map_region(R_HUGE_SHARED_B, PROT_READ, MAP_SHARED, hfd, 0))
 			(void)peek(at(R_HUGE_SHARED_B) + PAGE_SIZE);
@@ -358,14 +362,14 @@ static void setup(void)
 		close(hfd);
 
 	/* PROT_NONE: written, then made inaccessible. */
-	if (map_region(R_PROTNONE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+	if (map_region(R_PROTNONE, RW, PRIV_ANON, -1, 0)) {
 		madvise((void *)at(R_PROTNONE), MB(1), MADV_NOHUGEPAGE);
 		touch(at(R_PROTNONE), MB(1), every_other);
 		mprotect((void *)at(R_PROTNONE), MB(1) / 2, PROT_NONE);
 	}
 
 	/* mlocked: populated by mlock(). */
-	if (map_region(R_MLOCK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+	if (map_region(R_MLOCK, RW, PRIV_ANON, -1, 0)) {
 		madvise((void *)at(R_MLOCK), MB(1), MADV_NOHUGEPAGE);
 		touch(at(R_MLOCK), MB(1), every_third);
 		if (mlock((void *)at(R_MLOCK), MB(1) / 2))
@@ -381,14 +385,14 @@ static void setup(void)
 	if (ufd < 0) {
 		printf("# uffd-wp: no userfaultfd with WP_UNPOPULATED (%s)\n", strerror(errno));
 	} else {
-		if (map_region(R_UFFD_SYNC, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+		if (map_region(R_UFFD_SYNC, RW, PRIV_ANON, -1, 0)) {
 			madvise((void *)at(R_UFFD_SYNC), MB(1), MADV_NOHUGEPAGE);
 			touch(at(R_UFFD_SYNC), MB(1), every_other);
 			if (uffd_wp_register(ufd, at(R_UFFD_SYNC), MB(1)) ||
 			    uffd_wp(ufd, at(R_UFFD_SYNC), MB(1) / 2, 1))
 				printf("# uffd-wp-sync: %s\n", strerror(errno));
 		}
-		if (map_region(R_UFFD_HUGE, PROT_READ | PROT_WRITE,
+		if (map_region(R_UFFD_HUGE, RW,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | HUGE_SHIFT_2M, -1, 0)) {
 			poke(at(R_UFFD_HUGE), 4);
 			if (uffd_wp_register(ufd, at(R_UFFD_HUGE), MB(6)) ||
@@ -402,8 +406,7 @@ static void setup(void)
 			      UFFD_FEATURE_WP_HUGETLBFS_SHMEM, &features);
 	if (ufd_async < 0) {
 		printf("# uffd-wp-async: no userfaultfd with WP_ASYNC (%s)\n", strerror(errno));
-	} else if (map_region(R_UFFD_ASYNC, PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+	} else if (map_region(R_UFFD_ASYNC, RW, PRIV_ANON, -1, 0)) {
 		madvise((void *)at(R_UFFD_ASYNC), MB(1), MADV_NOHUGEPAGE);
 		touch(at(R_UFFD_ASYNC), MB(1), every_third);
 		if (uffd_wp_register(ufd_async, at(R_UFFD_ASYNC), MB(1)) ||
@@ -414,7 +417,7 @@ static void setup(void)
 	}
 
 	/* Soft-dirty: written, clear_refs, then written in part. */
-	if (map_region(R_SOFTDIRTY, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+	if (map_region(R_SOFTDIRTY, RW, PRIV_ANON, -1, 0)) {
 		madvise((void *)at(R_SOFTDIRTY), MB(1), MADV_NOHUGEPAGE);
 		touch(at(R_SOFTDIRTY), MB(1), NULL);
 		if (!write_file("/proc/self/clear_refs", "4"))
@@ -423,7 +426,7 @@ static void setup(void)
 	}
 
 	/* hugetlb 1G, when the pool has a page. */
-	if (map_region(R_HUGE_1G, PROT_READ | PROT_WRITE,
+	if (map_region(R_HUGE_1G, RW,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | HUGE_SHIFT_1G, -1, 0))
 		poke(at(R_HUGE_1G) + PMD_SIZE, 5);
 }
@@ -463,7 +466,9 @@ static void show_maps(const char *file, const char *tag, int with_end)
 				 * perms offset dev inode name: the device and
 				 * inode numbers differ from boot to boot.
 				 */
-				sscanf(rest, "%7s %lx %*s %*s %255[^\n]", perms, &off, name);
+				if (sscanf(rest, "%7s %lx %*s %*s %255[^\n]", perms, &off,
+					   name) < 2)
+					printf("# %s: unexpected line: %s\n", tag, line);
 				printf("P %s +%#lx-+%#lx %s %lx %s\n", tag, start - ARENA,
 				       end - ARENA, perms, off, name);
 			} else {
