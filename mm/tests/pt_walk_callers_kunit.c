@@ -771,8 +771,14 @@ static void leaf_entry_ranges(struct kunit *test)
  * stop ends at a table's end) lets go of its locks and reschedules once
  * per table it enters when that is due, as the per-PMD legacy walkers do.
  * Each call asks for a reschedule; the next call, in the next table, finds
- * it done (cond_resched() scheduled, which clears the request).
+ * it done (cond_resched() scheduled, which clears the request).  The test
+ * thread runs SCHED_FIFO meanwhile, so that the scheduler asks for no
+ * reschedule of its own (a tick, a wakeup) between two calls; one is
+ * allowed all the same, where a walk that does not reschedule leaves every
+ * one of them due.
  */
+#define RESCHED_TABLES	16
+
 struct resched_rec {
 	unsigned int n, still_due;
 };
@@ -794,25 +800,29 @@ static void leaf_entry_resched(struct kunit *test)
 		.leaf_entry	= resched_leaf,
 		.walk_lock	= PGWALK_RDLOCK,
 	};
+	unsigned long a, i, len = RESCHED_TABLES * PMD_SIZE;
 	struct resched_rec r = {};
-	unsigned long a, i;
 	int ret;
 
-	a = ALIGN(map_anon(test, 5 * PMD_SIZE, PROT_READ | PROT_WRITE), PMD_SIZE);
+	a = ALIGN(map_anon(test, len + PMD_SIZE, PROT_READ | PROT_WRITE), PMD_SIZE);
 	if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
-		KUNIT_ASSERT_EQ(test, do_madvise(current->mm, a, 4 * PMD_SIZE,
+		KUNIT_ASSERT_EQ(test, do_madvise(current->mm, a, len,
 						 MADV_NOHUGEPAGE), 0);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < RESCHED_TABLES; i++)
 		KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(a + i * PMD_SIZE +
 								5 * PAGE_SIZE)), 0);
+	sched_set_fifo(current);
 	mmap_read_lock(current->mm);
-	ret = walk_page_range(current->mm, a, a + 4 * PMD_SIZE, &ops, &r);
+	ret = walk_page_range(current->mm, a, a + len, &ops, &r);
 	mmap_read_unlock(current->mm);
+	sched_set_normal(current, 0);
 	cond_resched();
 	KUNIT_EXPECT_EQ(test, ret, 0);
-	KUNIT_EXPECT_EQ(test, r.n, 4);
-	KUNIT_EXPECT_EQ_MSG(test, r.still_due, 0,
-			    "tables crossed without rescheduling");
+	KUNIT_EXPECT_EQ(test, r.n, RESCHED_TABLES);
+	/* Without rescheduling, all RESCHED_TABLES - 1 would be due. */
+	KUNIT_EXPECT_LE_MSG(test, r.still_due, 1,
+			    "%u of %u tables crossed without rescheduling",
+			    r.still_due, RESCHED_TABLES - 1);
 }
 
 /*
