@@ -68,8 +68,8 @@ def find(rows, platform, scenario, walker):
 
 
 LEGACY = {'anon-4k': 'walk_page_range pte_entry', 'sparse': 'walk_page_range pte_entry',
-          'thp': 'walk_page_range pmd_entry', 'hugetlb-2M': 'walk_page_range hugetlb_entry',
-          'hugetlb-1G': 'walk_page_range hugetlb_entry'}
+          'thp': 'walk_page_range pmd_entry', 'hugetlb-2M': '6.12 hugetlb walk',
+          'hugetlb-1G': '6.12 hugetlb walk'}
 FOLIO = 'folio_walk_start per page'
 SMALL = ('anon-4k', 'sparse')
 HUGE = ('thp', 'hugetlb-2M', 'hugetlb-1G')

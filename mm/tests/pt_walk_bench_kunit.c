@@ -22,6 +22,8 @@
 #include <linux/sort.h>
 #include <linux/syscalls.h>
 
+#include "pt_walk_legacy.h"
+
 static unsigned long bench_mib = 256;
 module_param(bench_mib, ulong, 0444);
 MODULE_PARM_DESC(bench_mib, "size of the benchmarked mapping in MiB");
@@ -162,24 +164,19 @@ static int bench_leaf_entry(struct mm_walk_state *s, struct mm_walk *walk)
 	return 0;
 }
 
-/* The legacy hugetlb walker: every level read as a pte_t. */
-static int bench_hugetlb_entry(pte_t *ptep, unsigned long hmask,
-			       unsigned long addr, unsigned long next,
-			       struct mm_walk *walk)
-{
 #ifdef CONFIG_HUGETLB_PAGE
-	unsigned long *n = walk->private;
+/* The legacy hugetlb walker's callback: every level read as a pte_t. */
+static int bench_legacy_hugetlb(pte_t *ptep, unsigned long addr,
+			       unsigned long next, void *private)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long *n = private;
 
-	if (pte_present(huge_ptep_get(walk->mm, addr, ptep)))
+	if (ptep && pte_present(huge_ptep_get(mm, addr, ptep)))
 		*n += (next - addr) >> PAGE_SHIFT;
-#endif
 	return 0;
 }
-
-static const struct mm_walk_ops bench_hugetlb_ops = {
-	.hugetlb_entry	= bench_hugetlb_entry,
-	.walk_lock	= PGWALK_RDLOCK,
-};
+#endif
 
 static const struct mm_walk_ops bench_leaf_ops = {
 	.leaf_entry	= bench_leaf_entry,
@@ -195,21 +192,21 @@ static const struct mm_walk_ops bench_leaf_runs_ops = {
 
 enum {
 	W_RAW, W_LEAF_LOCKED, W_LEAF_LOCKLESS, W_LEAF_ENTRY, W_LEAF_RUNS, W_PAGEWALK,
-	W_PMD_ENTRY, W_HUGETLB_ENTRY, W_FOLIO_WALK, W_SEEK_LOCKED, W_SEEK_VMA,
+	W_PMD_ENTRY, W_HUGETLB_LEGACY, W_FOLIO_WALK, W_SEEK_LOCKED, W_SEEK_VMA,
 	W_SEEK_LOCKLESS, W_GUP_GET, W_GUP_PIN, W_NR
 };
 
 /*
  * The walkers each kind of memory can take: the pte_entry walk splits THPs
  * and, like the pmd_entry walk, skips hugetlb VMAs, where the legacy walker
- * is hugetlb_entry.
+ * is the 6.12 hugetlb walk (hugetlb_walk() per huge page).
  */
 #define W_ALL		(BIT(W_NR) - 1)
 #define W_PTE_ONLY	(BIT(W_PAGEWALK) | BIT(W_PMD_ENTRY))
-#define W_FOR_4K	(W_ALL & ~BIT(W_HUGETLB_ENTRY))
+#define W_FOR_4K	(W_ALL & ~BIT(W_HUGETLB_LEGACY))
 /* GUP with FOLL_WRITE would fault the holes in: not on the sparse layout. */
 #define W_FOR_SPARSE	(W_FOR_4K & ~BIT(W_GUP_GET) & ~BIT(W_GUP_PIN))
-#define W_FOR_THP	(W_ALL & ~BIT(W_HUGETLB_ENTRY) & ~BIT(W_PAGEWALK))
+#define W_FOR_THP	(W_ALL & ~BIT(W_HUGETLB_LEGACY) & ~BIT(W_PAGEWALK))
 #define W_FOR_HUGETLB	(W_ALL & ~W_PTE_ONLY)
 
 static const char * const walker_name[W_NR] = {
@@ -220,7 +217,7 @@ static const char * const walker_name[W_NR] = {
 	[W_LEAF_RUNS]		= "walk_page_range leaf_entry runs",
 	[W_PAGEWALK]		= "walk_page_range pte_entry",
 	[W_PMD_ENTRY]		= "walk_page_range pmd_entry",
-	[W_HUGETLB_ENTRY]	= "walk_page_range hugetlb_entry",
+	[W_HUGETLB_LEGACY]	= "6.12 hugetlb walk",
 	[W_FOLIO_WALK]		= "folio_walk_start per page",
 	[W_SEEK_LOCKED]		= "mm_walk_seek_leaf locked",
 	[W_SEEK_VMA]		= "mm_walk_seek_vma_leaf",
@@ -334,10 +331,15 @@ static unsigned long run_walker(int w, struct mm_struct *mm,
 		walk_page_range(mm, start, end, &bench_pmd_ops, &n);
 		mmap_read_unlock(mm);
 		break;
-	case W_HUGETLB_ENTRY:
+	case W_HUGETLB_LEGACY:
+#ifdef CONFIG_HUGETLB_PAGE
 		mmap_read_lock(mm);
-		walk_page_range(mm, start, end, &bench_hugetlb_ops, &n);
+		vma = vma_lookup(mm, start);
+		if (vma && is_vm_hugetlb_page(vma))
+			legacy_walk_hugetlb_range(vma, start, min(end, vma->vm_end),
+						  bench_legacy_hugetlb, &n);
 		mmap_read_unlock(mm);
+#endif
 		break;
 	case W_FOLIO_WALK:
 		mmap_read_lock(mm);

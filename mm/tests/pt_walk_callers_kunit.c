@@ -4,8 +4,8 @@
  * address spaces:
  *  - walk_page_range() with leaf_entry: the stops it reports;
  *  - mincore(), whose walk is now one leaf_entry: compared with the base
- *    kernel's per-level walk (pmd_entry, pte_hole, hugetlb_entry), kept
- *    here as the reference, and with what the test itself mapped;
+ *    kernel's per-level walk (pmd_entry, pte_hole, and its hugetlb walk),
+ *    kept here as the reference, and with what the test itself mapped;
  *  - the GUP slow path (follow_page_mask(), now one mm_walk_seek_leaf()):
  *    the pages and reference counts it returns, checked against what the
  *    test wrote and mapped.
@@ -30,6 +30,7 @@
 
 #include "../internal.h"
 #include "../swap.h"
+#include "pt_walk_legacy.h"
 
 /*
  * Architectures with PUD-size hugetlb pages (1G with 4K pages) at a PUD
@@ -45,22 +46,6 @@
  * The reference: mincore()'s walk as the base kernel (6.12) does it, one
  * callback per level and hugetlb entries read as pte_t.
  */
-static int ref_mincore_hugetlb(pte_t *pte, unsigned long hmask,
-			       unsigned long addr, unsigned long end,
-			       struct mm_walk *walk)
-{
-#ifdef CONFIG_HUGETLB_PAGE
-	unsigned char present;
-	unsigned char *vec = walk->private;
-
-	present = pte && !huge_pte_none_mostly(huge_ptep_get(walk->mm, addr, pte));
-	for (; addr != end; vec++, addr += PAGE_SIZE)
-		*vec = present;
-	walk->private = vec;
-#endif
-	return 0;
-}
-
 static unsigned char ref_mincore_page(struct address_space *mapping,
 				      pgoff_t index)
 {
@@ -98,6 +83,25 @@ static int ref_mincore_hole(unsigned long addr, unsigned long end,
 	walk->private += ref_unmapped(addr, end, walk->vma, walk->private);
 	return 0;
 }
+
+#ifdef CONFIG_HUGETLB_PAGE
+/* The base kernel's mincore_hugetlb(), on the legacy hugetlb walk. */
+static int ref_mincore_hugetlb(pte_t *pte, unsigned long addr,
+			       unsigned long end, void *private)
+{
+	struct mm_walk *walk = private;
+	unsigned char *vec = walk->private;
+	unsigned char present;
+
+	if (!pte)	/* a missing table: the walk's pte_hole */
+		return ref_mincore_hole(addr, end, -1, walk);
+	present = !huge_pte_none_mostly(huge_ptep_get(walk->mm, addr, pte));
+	for (; addr != end; vec++, addr += PAGE_SIZE)
+		*vec = present;
+	walk->private = vec;
+	return 0;
+}
+#endif
 
 static int ref_mincore_pmd(pmd_t *pmd, unsigned long addr, unsigned long end,
 			   struct mm_walk *walk)
@@ -155,7 +159,6 @@ out:
 static const struct mm_walk_ops ref_mincore_ops = {
 	.pmd_entry	= ref_mincore_pmd,
 	.pte_hole	= ref_mincore_hole,
-	.hugetlb_entry	= ref_mincore_hugetlb,
 	.walk_lock	= PGWALK_RDLOCK,
 };
 
@@ -171,6 +174,17 @@ static long ref_do_mincore(unsigned long addr, unsigned long pages,
 	if (!vma)
 		return -ENOMEM;
 	end = min(vma->vm_end, addr + (pages << PAGE_SHIFT));
+#ifdef CONFIG_HUGETLB_PAGE
+	if (is_vm_hugetlb_page(vma)) {
+		struct mm_walk walk = {
+			.mm = vma->vm_mm, .vma = vma, .private = vec,
+		};
+
+		err = legacy_walk_hugetlb_range(vma, addr, end,
+						ref_mincore_hugetlb, &walk);
+		return err < 0 ? err : (end - addr) >> PAGE_SHIFT;
+	}
+#endif
 	err = walk_page_range(vma->vm_mm, addr, end, &ref_mincore_ops, vec);
 	if (err < 0)
 		return err;
@@ -888,6 +902,89 @@ static void leaf_entry_action(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, r->seen[i], ACTION_SUBTREE, "call %d", i);
 }
 
+/*
+ * walk_leaf_unlock(): the callback lets go of the stop's lock, sleeps and
+ * changes the page tables (zaps a page), and the walk goes on with what
+ * is there then, after the stop or (ACTION_AGAIN) at it.
+ */
+struct unlock_rec {
+	unsigned long zap_at, again_at;
+	unsigned int n, held_after;
+	unsigned long addr[8];
+	enum pt_entry_type type[8];
+};
+
+static int unlock_leaf(struct mm_walk_state *s, struct mm_walk *walk)
+{
+	struct unlock_rec *r = walk->private;
+	spinlock_t *ptl = s->ptl;
+	unsigned long zap = 0;
+
+	if (r->n < ARRAY_SIZE(r->addr)) {
+		r->addr[r->n] = s->addr;
+		r->type[r->n] = s->type;
+	}
+	r->n++;
+	if (s->addr == r->zap_at) {
+		zap = s->next;
+		r->zap_at = 0;
+	} else if (s->addr == r->again_at) {
+		zap = s->addr;
+		r->again_at = 0;
+		walk->action = ACTION_AGAIN;
+	}
+	if (!zap)
+		return 0;
+	walk_leaf_unlock(walk);
+	walk_leaf_unlock(walk);
+	/* The lock is free: this CPU would spin on it forever otherwise. */
+	if (!ptl || !spin_trylock(ptl))
+		r->held_after++;
+	else
+		spin_unlock(ptl);
+	cond_resched();
+	zap_page_range_single(walk->vma, zap, PAGE_SIZE, NULL);
+	return 0;
+}
+
+static void leaf_entry_unlock(struct kunit *test)
+{
+	const struct mm_walk_ops ops = {
+		.leaf_entry	= unlock_leaf,
+		.leaf_flags	= MM_WALK_HOLES,
+		.walk_lock	= PGWALK_RDLOCK,
+	};
+	const enum pt_entry_type leaf = PT_ENTRY_LEAF, none = PT_ENTRY_NONE;
+	unsigned long a, p = PAGE_SIZE;
+	struct unlock_rec *r;
+	int i, ret;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	a = map_anon(test, 4 * p, PROT_READ | PROT_WRITE);
+	for (i = 0; i < 4; i++)
+		KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(a + i * p)), 0);
+	/* At page 1, zap page 2; at page 3, zap page 3 and read it again. */
+	r->zap_at = a + p;
+	r->again_at = a + 3 * p;
+	mmap_read_lock(current->mm);
+	ret = walk_page_range(current->mm, a, a + 4 * p, &ops, r);
+	mmap_read_unlock(current->mm);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, r->held_after, 0);
+	KUNIT_ASSERT_EQ(test, r->n, 5);
+	KUNIT_EXPECT_EQ(test, r->addr[0], a);
+	KUNIT_EXPECT_EQ(test, r->type[0], leaf);
+	KUNIT_EXPECT_EQ(test, r->addr[1], a + p);
+	KUNIT_EXPECT_EQ(test, r->type[1], leaf);
+	KUNIT_EXPECT_EQ(test, r->addr[2], a + 2 * p);
+	KUNIT_EXPECT_EQ(test, r->type[2], none);
+	KUNIT_EXPECT_EQ(test, r->addr[3], a + 3 * p);
+	KUNIT_EXPECT_EQ(test, r->type[3], leaf);
+	KUNIT_EXPECT_EQ(test, r->addr[4], a + 3 * p);
+	KUNIT_EXPECT_EQ(test, r->type[4], none);
+}
+
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 /* A THP is one stop at PMD level, and stays a THP. */
 static void leaf_entry_thp(struct kunit *test)
@@ -916,7 +1013,7 @@ static void leaf_entry_thp(struct kunit *test)
 
 #ifdef CONFIG_HUGETLB_PAGE
 /*
- * hugetlb: one stop per huge page at its level (no hugetlb_entry, no pte_t),
+ * hugetlb: one stop per huge page at its level (no pte_t),
  * and a none entry at that level for the one not faulted in.
  */
 static void leaf_entry_hugetlb(struct kunit *test)
@@ -973,6 +1070,7 @@ static struct kunit_case pt_walk_leaf_entry_cases[] = {
 	KUNIT_CASE(leaf_entry_ranges),
 	KUNIT_CASE(leaf_entry_resched),
 	KUNIT_CASE(leaf_entry_action),
+	KUNIT_CASE(leaf_entry_unlock),
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	KUNIT_CASE(leaf_entry_thp),
 #endif
