@@ -100,7 +100,7 @@ fi
 ST=$BASE_TREE/tools/testing/selftests
 BIN=$S/bin
 progs="gup_test gup_longterm mincore_selftest soft-dirty mlock2-tests pagemap_ioctl
-	ptwalk_badinput ptwalk_procdiff"
+	hmm-tests ptwalk_badinput ptwalk_procdiff"
 ustamp="$base_commit $(cat "$0" "$ROOT/tests/ptwalk_badinput.c" "$ROOT/tests/ptwalk_procdiff.c" |
 	sha1sum | cut -c1-40)"
 if [ "$(cat "$BIN/.stamp" 2>/dev/null)" != "$ustamp" ]; then
@@ -132,6 +132,9 @@ if [ "$(cat "$BIN/.stamp" 2>/dev/null)" != "$ustamp" ]; then
 			"$PWD/mlock2-tests.c"
 		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/pagemap_ioctl" \
 			"$PWD/pagemap_ioctl.c" "$PWD/vm_util.c"
+		# hmm_range_fault() and device-private pages (CONFIG_TEST_HMM).
+		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/hmm-tests" \
+			"$PWD/hmm-tests.c" -lpthread
 		cd "$ST/mincore"
 		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/mincore_selftest" \
 			"$PWD/mincore_selftest.c"
@@ -248,6 +251,9 @@ run soft-dirty soft-dirty
 run mlock2-tests mlock2-tests
 # (with its path: it maps its own executable, found by argv[0])
 run pagemap_ioctl /bin/pagemap_ioctl
+# hmm_range_fault() (anonymous, THP, hugetlb, device-private, migration
+# to and from the device) through lib/test_hmm's /dev/hmm_dmirror*.
+run hmm-tests hmm-tests
 
 # gup_test as run_vmtests.sh runs it (-u: get_user_pages_fast, -a:
 # pin_user_pages_fast, -ct: dump pages with pin_user_pages, 128 MiB) ...

@@ -70,10 +70,12 @@ typedef uint64_t u64;
 
 /*
  * The arena: 1G-aligned, below every user limit, the same on both kernels.
- * The 1G hugetlb page takes the second gigabyte; everything else the first.
+ * The 1G hugetlb page takes the second gigabyte, async uffd-wp hugetlb the
+ * third (where it has no page table of its own until write-protected);
+ * everything else the first.
  */
 #define ARENA		0x200000000000UL
-#define ARENA_LEN	(2 * PUD_SIZE)
+#define ARENA_LEN	(3 * PUD_SIZE)
 #define ARENA_END	(ARENA + ARENA_LEN)
 
 /* Each region: where, how big, and the folio size its pages come in. */
@@ -89,7 +91,7 @@ enum {
 	R_ANON, R_THP, R_THP_PART, R_ZERO, R_MTHP, R_SHMEM, R_FILE_SHARED,
 	R_FILE_PRIVATE, R_FORK, R_HUGE, R_HUGE_SHARED_A, R_HUGE_SHARED_B,
 	R_PROTNONE, R_MLOCK, R_UFFD_SYNC, R_UFFD_HUGE, R_UFFD_ASYNC,
-	R_SOFTDIRTY, R_HUGE_1G, R_NR,
+	R_SOFTDIRTY, R_HUGE_1G, R_UFFD_ASYNC_THP, R_UFFD_ASYNC_HUGE, R_NR,
 };
 
 #define MB(x)	((u64)(x) << 20)
@@ -114,6 +116,8 @@ static struct region regions[R_NR] = {
 	[R_UFFD_ASYNC]	  = { "uffd-wp-async",	 MB(58),  MB(1),  PAGE_SIZE },
 	[R_SOFTDIRTY]	  = { "soft-dirty",	 MB(60),  MB(1),  PAGE_SIZE },
 	[R_HUGE_1G]	  = { "hugetlb-1g",	 PUD_SIZE, PUD_SIZE, PUD_SIZE },
+	[R_UFFD_ASYNC_THP] = { "uffd-wp-async-thp", MB(64), MB(6), PMD_SIZE },
+	[R_UFFD_ASYNC_HUGE] = { "uffd-wp-async-hugetlb", 2 * PUD_SIZE, MB(8), PMD_SIZE },
 };
 
 static int tap_n, failed;
@@ -416,6 +420,26 @@ static void setup(void)
 			touch(at(R_UFFD_ASYNC), MB(1) / 2, every_other);
 	}
 
+	/*
+	 * uffd-wp, async, THP: three THPs written (a write to a protected one
+	 * would split it), registered, and the third zapped (its PMD none: a
+	 * missing PTE table).  hugetlb: no page written nor protected yet, in
+	 * a gigabyte of its own (no PMD table).
+	 */
+	if (ufd_async >= 0 && map_region(R_UFFD_ASYNC_THP, RW, PRIV_ANON, -1, 0)) {
+		a = at(R_UFFD_ASYNC_THP);
+		madvise((void *)a, MB(6), MADV_HUGEPAGE);
+		touch(a, MB(6), NULL);
+		if (uffd_wp_register(ufd_async, a, MB(6)))
+			printf("# uffd-wp-async-thp: %s\n", strerror(errno));
+		madvise((void *)(a + MB(4)), MB(2), MADV_DONTNEED);
+	}
+	if (ufd_async >= 0 &&
+	    map_region(R_UFFD_ASYNC_HUGE, RW,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | HUGE_SHIFT_2M, -1, 0) &&
+	    uffd_wp_register(ufd_async, at(R_UFFD_ASYNC_HUGE), MB(8)))
+		printf("# uffd-wp-async-hugetlb: %s\n", strerror(errno));
+
 	/* Soft-dirty: written, clear_refs, then written in part. */
 	if (map_region(R_SOFTDIRTY, RW, PRIV_ANON, -1, 0)) {
 		madvise((void *)at(R_SOFTDIRTY), MB(1), MADV_NOHUGEPAGE);
@@ -504,6 +528,7 @@ static void show_rollup(void)
 #define PM_PFN_MASK	(BIT(55) - 1)
 #define PM_PRESENT	BIT(63)
 #define PM_SWAP		BIT(62)
+#define PM_UFFD_WP	BIT(57)
 
 /* pagemap: the flag bits of every page, the PFN as an offset in its folio. */
 static void show_pagemap(int pm)
@@ -659,6 +684,50 @@ static void show_scans(int pm)
 	}
 }
 
+/* PAGEMAP_SCAN's write-protect operation alone, with no vector. */
+static void scan_novec(int pm, const char *tag, u64 start, u64 end)
+{
+	struct pm_scan_arg arg = {
+		.size = sizeof(arg),
+		.flags = PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC,
+		.start = start,
+		.end = end,
+		.category_mask = PAGE_IS_WRITTEN,
+		.return_mask = PAGE_IS_WRITTEN,
+	};
+	long n = ioctl(pm, PAGEMAP_SCAN, &arg);
+
+	printf("P scan %s ret %ld errno %d walk_end +%#llx\n", tag, n,
+	       n < 0 ? errno : 0, (unsigned long long)(arg.walk_end - ARENA));
+}
+
+/*
+ * The write-protect operation on huge pages: THPs protected whole and in
+ * part (split), a missing PTE table (markers); hugetlb pages protected
+ * whole, in part (refused), and a missing PMD table (markers).
+ */
+static void show_wp_huge(int pm)
+{
+	const u64 wp = PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC;
+	u64 a = at(R_UFFD_ASYNC_THP), h = at(R_UFFD_ASYNC_HUGE);
+
+	if (regions[R_UFFD_ASYNC_THP].mapped) {
+		scan(pm, "wp-thp-before", a, a + MB(6), 0, 0, ALL_CATS, ALL_CATS);
+		scan(pm, "wp-thp-op", a + PAGE_SIZE, a + MB(6), wp, PAGE_IS_WRITTEN, 0,
+		     PAGE_IS_WRITTEN);
+		scan(pm, "wp-thp-after", a, a + MB(6), 0, 0, ALL_CATS, ALL_CATS);
+	}
+	if (regions[R_UFFD_ASYNC_HUGE].mapped) {
+		scan(pm, "wp-hugetlb-hole-op", h, h + MB(8), wp, 0, ALL_CATS, ALL_CATS);
+		scan(pm, "wp-hugetlb-hole-after", h, h + MB(8), 0, 0, ALL_CATS, ALL_CATS);
+		touch(h, MB(4), NULL);
+		scan(pm, "wp-hugetlb-written", h, h + MB(8), 0, 0, ALL_CATS, ALL_CATS);
+		scan(pm, "wp-hugetlb-op", h + PAGE_SIZE, h + MB(8), wp, PAGE_IS_WRITTEN, 0,
+		     PAGE_IS_WRITTEN);
+		scan(pm, "wp-hugetlb-after", h, h + MB(8), 0, 0, ALL_CATS, ALL_CATS);
+	}
+}
+
 /* The write-protect operation of PAGEMAP_SCAN on the async uffd-wp region. */
 static void show_wp(int pm)
 {
@@ -672,6 +741,10 @@ static void show_wp(int pm)
 	scan(pm, "wp-after", a, a + len, 0, 0, ALL_CATS, ALL_CATS);
 	touch(a + len / 2, len / 4, NULL);
 	scan(pm, "wp-rewritten", a, a + len, 0, PAGE_IS_WRITTEN, 0, ALL_CATS);
+	/* Write-protect only (no vector): every PTE not protected yet. */
+	scan_novec(pm, "wp-novec", a, a + len / 2);
+	scan(pm, "wp-novec-after", a, a + len, 0, 0, ALL_CATS, ALL_CATS);
+	show_wp_huge(pm);
 	/* The whole arena, where most VMAs have no async uffd-wp: refused. */
 	scan(pm, "wp-arena", ARENA, ARENA_END, PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC,
 	     PAGE_IS_WRITTEN, 0, PAGE_IS_WRITTEN);
@@ -712,6 +785,16 @@ static void show_mincore(void)
 }
 
 /* What is known by construction. */
+/* 1 if the pagemap entry of @addr has @bit, 0 if not, -1 on an error. */
+static int pagemap_has(int pm, u64 addr, u64 bit)
+{
+	u64 v;
+
+	if (pread(pm, &v, 8, addr / PAGE_SIZE * 8) != 8)
+		return -1;
+	return !!(v & bit);
+}
+
 static void self_checks(int pm)
 {
 	u64 v;
@@ -732,6 +815,27 @@ static void self_checks(int pm)
 		tap(pread(pm, &v, 8, (at(R_HUGE) + 2 * PMD_SIZE + 9 * PAGE_SIZE) /
 			  PAGE_SIZE * 8) == 8 && (v & PM_PRESENT),
 		    "the third hugetlb page is present");
+	}
+	if (regions[R_UFFD_ASYNC_THP].mapped) {
+		u64 a = at(R_UFFD_ASYNC_THP);
+
+		tap(pagemap_has(pm, a + PAGE_SIZE, PM_UFFD_WP) == 1 &&
+		    pagemap_has(pm, a, PM_UFFD_WP) == 0,
+		    "a THP write-protected from its second page: all but its first");
+		tap(pagemap_has(pm, a + MB(2), PM_UFFD_WP) == 1,
+		    "a THP write-protected whole");
+		tap(pagemap_has(pm, a + MB(5), PM_UFFD_WP) == 1,
+		    "a missing PTE table write-protected (a marker)");
+	}
+	if (regions[R_UFFD_ASYNC_HUGE].mapped) {
+		u64 h = at(R_UFFD_ASYNC_HUGE);
+
+		tap(pagemap_has(pm, h + PAGE_SIZE, PM_UFFD_WP) == 0,
+		    "a hugetlb page write-protected in part: not at all");
+		tap(pagemap_has(pm, h + MB(2), PM_UFFD_WP) == 1,
+		    "a hugetlb page write-protected whole");
+		tap(pagemap_has(pm, h + MB(6), PM_UFFD_WP) == 1,
+		    "a missing PMD table of hugetlb write-protected (a marker)");
 	}
 	tap(peek(at(R_ANON) + 2 * PAGE_SIZE) == 15, "anon-4k reads back");
 }
