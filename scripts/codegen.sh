@@ -25,7 +25,11 @@ LOCK=$BUILD/.kbuild.lock
 # The pagewalk users converted to leaf_entry: fs/proc/task_mmu.o ... mm/damon/vaddr.o
 # (those defconfig does not build are reported as such).
 OBJS="mm/gup.o mm/mincore.o mm/pagewalk.o mm/memory.o mm/huge_memory.o mm/hugetlb_vmemmap.o
-	fs/proc/task_mmu.o mm/mempolicy.o mm/mprotect.o mm/memory-failure.o mm/damon/vaddr.o"
+	fs/proc/task_mmu.o mm/mempolicy.o mm/mprotect.o mm/memory-failure.o mm/damon/vaddr.o
+	mm/hmm.o mm/hugetlb.o mm/migrate.o"
+# What defconfig leaves out of the converted users, enabled on both sides:
+# hmm_range_fault(), memory-failure, DAMON's virtual address operations.
+EXTRA_CONFIG="HMM_MIRROR MEMORY_FAILURE DAMON DAMON_VADDR"
 NEW_OBJS="mm/pt_walk.o"
 declare -A ARCH_OBJS=([x86_64]="arch/x86/mm/pgtable.o" [x86_64-clang]="arch/x86/mm/pgtable.o"
 	[arm64]="arch/arm64/mm/mmu.o")
@@ -62,7 +66,13 @@ report=$DIR/report.md
 	echo "# Codegen: base against patched (defconfig)"
 	echo
 	echo "Objects built with \`make <obj>\` from $(cat "$BUILD/base-version") and from the"
-	echo "patched tree; sizes from scripts/bloat-o-meter (text and data symbols)."
+	echo "patched tree (defconfig with $EXTRA_CONFIG); sizes from"
+	echo "scripts/bloat-o-meter (text and data symbols)."
+	echo
+	echo "mm/pagewalk.c: $(wc -l < "$BASE_TREE/mm/pagewalk.c") lines in the base,"
+	echo "$(wc -l < "$LINUX/mm/pagewalk.c") patched (walk_hugetlb_range() and the"
+	echo "hugetlb_entry op removed, leaf_entry added; the cursor itself is"
+	echo "mm/pt_walk.c, $(wc -l < "$LINUX/mm/pt_walk.c") lines)."
 	echo
 } > "$report"
 
@@ -80,6 +90,12 @@ for arch in $archs; do
 		[ $side = patched ] && objs="$OBJS $NEW_OBJS"
 		if [ ! -f "$out/.config" ]; then
 			kmake "$arch" "$tree" "$out" defconfig >/dev/null || { rc=1; continue; }
+		fi
+		if ! grep -q '^CONFIG_HMM_MIRROR=y' "$out/.config"; then
+			for c in $EXTRA_CONFIG; do
+				"$tree/scripts/config" --file "$out/.config" -e "$c"
+			done
+			kmake "$arch" "$tree" "$out" olddefconfig >/dev/null || { rc=1; continue; }
 		fi
 		echo "codegen: $arch $side: make $objs"
 		# -k: an object defconfig does not build fails to compile; it is
