@@ -686,10 +686,35 @@ static void pt_walk_run(struct mm_walk_state *s)
 	s->next = min(addr, s->end);
 }
 
-/* With MM_WALK_BATCH or MM_WALK_RUNS: make a PTE stop a batch or a run. */
+/*
+ * With MM_WALK_TABLE, extend a PTE stop to the end of its table (of the
+ * walk, of the VMA), reading nothing: the body reads the PTEs.
+ */
+static void pt_walk_table(struct mm_walk_state *s)
+{
+	unsigned long limit;
+
+	limit = min(ALIGN(s->next, pt_table_span(PT_LEVEL_PTE)), s->end);
+	if (s->flags & MM_WALK_LOCKED)
+		limit = min(limit, s->vm_end);	/* a stop stays in its VMA */
+	if (limit <= s->next)
+		return;
+	s->nr += (ALIGN(limit, PAGE_SIZE) - s->next) >> PAGE_SHIFT;
+	s->next = limit;
+}
+
+/*
+ * With MM_WALK_BATCH, MM_WALK_RUNS or MM_WALK_TABLE: make a PTE stop a
+ * batch, a run or the rest of its table.
+ */
 static __always_inline void pt_walk_extend(struct mm_walk_state *s)
 {
-	if ((s->flags & MM_WALK_BATCH) && s->type == PT_ENTRY_LEAF)
+	/* A hugetlb entry is one stop, at PTE level too (arm64 contiguous). */
+	if (IS_ENABLED(CONFIG_HUGETLB_PAGE) && unlikely(s->hugetlb_vma))
+		return;
+	if (s->flags & MM_WALK_TABLE)
+		pt_walk_table(s);
+	else if ((s->flags & MM_WALK_BATCH) && s->type == PT_ENTRY_LEAF)
 		pt_walk_batch(s);
 	else if ((s->flags & MM_WALK_RUNS) &&
 		 (s->type == PT_ENTRY_LEAF || s->type == PT_ENTRY_NONE))

@@ -58,9 +58,10 @@
 #define MM_WALK_BATCH		BIT(2)	/* runs of PTEs of one folio as one leaf */
 #define MM_WALK_LOCKED		BIT(3)	/* take the page table locks */
 #define MM_WALK_RUNS		BIT(4)	/* runs of present, or of none, PTEs */
+#define MM_WALK_TABLE		BIT(5)	/* the rest of a PTE table, whatever it holds */
 
 /* Flags under which a stop may cover more than one PTE. */
-#define MM_WALK_MULTI		(MM_WALK_BATCH | MM_WALK_RUNS)
+#define MM_WALK_MULTI		(MM_WALK_BATCH | MM_WALK_RUNS | MM_WALK_TABLE)
 
 /**
  * struct pt_leaf - one stop of a walk: a leaf, a hole or a non-present entry
@@ -72,7 +73,15 @@
  * @level: level of the entry
  * @type: what the entry is
  * @nr: number of entries the stop covers (more than one only for
- *	MM_WALK_BATCH and MM_WALK_RUNS runs; 0 for a gap between VMAs)
+ *	MM_WALK_BATCH and MM_WALK_RUNS runs and MM_WALK_TABLE stops; 0 for a
+ *	gap between VMAs)
+ *
+ * With MM_WALK_TABLE, a stop at PTE level runs from its entry to the end
+ * of the PTE table (or of the walk, or of the VMA), whatever the entries
+ * after the first are: @entry and @type are the first's, and the body
+ * reads the @nr - 1 others itself (ptep_get(@entp + i)), under the lock
+ * the walk holds, as a per-PMD walker loops over its table.  The walk reads
+ * no PTE but the first: one read per PTE in all.
  *
  * The body of a for_each_pt_leaf() loop reads the stop from a struct
  * pt_leaf of the loop's own, which the compiler keeps in registers; a

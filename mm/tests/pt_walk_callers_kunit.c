@@ -903,6 +903,53 @@ static void leaf_entry_action(struct kunit *test)
 }
 
 /*
+ * MM_WALK_TABLE: a stop at PTE level is the rest of its PTE table (of the
+ * walk), whatever the PTEs after the first hold; the first is the first
+ * the walk reports.
+ */
+static void leaf_entry_table(struct kunit *test)
+{
+	unsigned long a, p = PAGE_SIZE, t = PMD_SIZE;
+	struct leaf_recs *r;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	a = ALIGN(map_anon(test, 3 * t, PROT_READ | PROT_WRITE), t);
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, a, 2 * t, MADV_NOHUGEPAGE), 0);
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(a + 2 * p)), 0);
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(a + 5 * p)), 0);
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(a + t + 3 * p)), 0);
+
+	/* With holes: from the walk's start (none), then the next table. */
+	KUNIT_EXPECT_EQ(test, leaf_walk(a + p, a + t + 8 * p,
+					MM_WALK_HOLES | MM_WALK_TABLE, r), 0);
+	KUNIT_ASSERT_EQ(test, r->n, 2);
+	expect_rec(test, &r->rec[0], a + p, a + t, PT_LEVEL_PTE, PT_ENTRY_NONE, true);
+	KUNIT_EXPECT_EQ(test, r->rec[0].nr, PTRS_PER_PTE - 1);
+	expect_rec(test, &r->rec[1], a + t, a + t + 8 * p, PT_LEVEL_PTE,
+		   PT_ENTRY_NONE, true);
+	KUNIT_EXPECT_EQ(test, r->rec[1].nr, 8);
+
+	/* Without: from the first present PTE of each table. */
+	memset(r, 0, sizeof(*r));
+	KUNIT_EXPECT_EQ(test, leaf_walk(a + p, a + t + 8 * p, MM_WALK_TABLE, r), 0);
+	KUNIT_ASSERT_EQ(test, r->n, 2);
+	expect_rec(test, &r->rec[0], a + 2 * p, a + t, PT_LEVEL_PTE, PT_ENTRY_LEAF, true);
+	KUNIT_EXPECT_EQ(test, r->rec[0].nr, PTRS_PER_PTE - 2);
+	expect_rec(test, &r->rec[1], a + t + 3 * p, a + t + 8 * p, PT_LEVEL_PTE,
+		   PT_ENTRY_LEAF, true);
+	KUNIT_EXPECT_EQ(test, r->rec[1].nr, 5);
+
+	/* A walk ending inside a page: that page is the stop's last. */
+	memset(r, 0, sizeof(*r));
+	KUNIT_EXPECT_EQ(test, leaf_walk(a + 2 * p, a + 6 * p + 1, MM_WALK_TABLE, r), 0);
+	KUNIT_ASSERT_EQ(test, r->n, 1);
+	expect_rec(test, &r->rec[0], a + 2 * p, a + 6 * p + 1, PT_LEVEL_PTE,
+		   PT_ENTRY_LEAF, true);
+	KUNIT_EXPECT_EQ(test, r->rec[0].nr, 5);
+}
+
+/*
  * walk_leaf_unlock(): the callback lets go of the stop's lock, sleeps and
  * changes the page tables (zaps a page), and the walk goes on with what
  * is there then, after the stop or (ACTION_AGAIN) at it.
@@ -1071,6 +1118,7 @@ static struct kunit_case pt_walk_leaf_entry_cases[] = {
 	KUNIT_CASE(leaf_entry_resched),
 	KUNIT_CASE(leaf_entry_action),
 	KUNIT_CASE(leaf_entry_unlock),
+	KUNIT_CASE(leaf_entry_table),
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	KUNIT_CASE(leaf_entry_thp),
 #endif
