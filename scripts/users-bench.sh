@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The users' view: time mincore(), a read of /proc/self/pagemap and a read
-# of /proc/self/smaps from user space (bench/users/ptwalk_users.c) on the
+# The users' view: time mincore(), a read of /proc/self/pagemap, PAGEMAP_SCAN,
+# reads of /proc/self/smaps, smaps_rollup and numa_maps from user space
+# (bench/users/ptwalk_users.c) on the
 # base kernel and on the patched kernel, and compare.  Figures, never part
 # of `make check`.
 #
@@ -121,7 +122,12 @@ done
 
 # 2. ptwalk_users, and the host's TSC frequency.
 mkdir -p "$S/bin"
-gcc -static -O2 -Wall -Wextra -Werror -o "$S/bin/ptwalk_users" "$SRC" > "$S/build.log" 2>&1 ||
+# With the base tree's UAPI headers (scripts/selftests.sh installs them):
+# PAGEMAP_SCAN is newer than Debian 12's linux-libc-dev.
+hdr=$BUILD/selftests/hdr/include
+[ -f "$hdr/linux/fs.h" ] || die "no UAPI headers in $hdr (scripts/selftests.sh installs them)"
+gcc -static -O2 -Wall -Wextra -Werror -isystem "$hdr" -o "$S/bin/ptwalk_users" "$SRC" \
+	> "$S/build.log" 2>&1 ||
 	{ cat "$S/build.log" >&2; die "cannot build bench/users/ptwalk_users.c"; }
 khz=$("$S/bin/ptwalk_users" --tsc-khz) || khz=0
 [ "$khz" -gt 0 ] 2>/dev/null || die "cannot measure the host's TSC frequency"

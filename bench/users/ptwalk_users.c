@@ -4,8 +4,10 @@
  *
  * Times what user space sees of the walkers the series changes: mincore()
  * over a whole mapping, one pread() of /proc/self/pagemap for a whole
- * mapping (8 bytes per page) and a full read of /proc/self/smaps (every
- * VMA: open, read to the end, close), over four mappings, one at a time,
+ * mapping (8 bytes per page), one PAGEMAP_SCAN ioctl for the present pages
+ * of a whole mapping, and full reads of /proc/self/smaps, smaps_rollup and
+ * numa_maps (every VMA: open, read to the end, close), over four mappings,
+ * one at a time,
  * each populated by writing every page before it is timed:
  *
  *   anon-4k     256 MiB anonymous, MADV_NOHUGEPAGE (4K pages)
@@ -21,7 +23,9 @@
  *   USERS <scenario>|<walker>|<median ns>|<pages>|<range pages>|<reps>
  *
  * <pages> is the number of mapped 4K pages the walker reported (resident
- * for mincore(), present for pagemap, Rss plus hugetlb for smaps), so a
+ * for mincore(), present for pagemap and PAGEMAP_SCAN, Rss plus hugetlb for
+ * smaps, the node's pages of the mapping for numa_maps; smaps_rollup sums
+ * every VMA and is not counted), so a
  * walker that skips work shows; <range pages> the size of the mapping in
  * 4K pages.  Other lines start with "USERS-INFO ", "USERS-WARN " or
  * "USERS-SKIP ".  The run stops before any measurement when the clock
@@ -45,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -89,6 +94,9 @@ enum walker {
 	W_MINCORE,
 	W_PAGEMAP,
 	W_SMAPS,
+	W_SMAPS_ROLLUP,
+	W_PAGEMAP_SCAN,
+	W_NUMA_MAPS,
 	W_GUP_GET,
 	W_GUP_PIN,
 	NR_WALKERS,
@@ -98,6 +106,9 @@ static const char *const walker_name[NR_WALKERS] = {
 	[W_MINCORE]	= "mincore()",
 	[W_PAGEMAP]	= "pagemap read",
 	[W_SMAPS]	= "smaps read",
+	[W_SMAPS_ROLLUP] = "smaps_rollup read",
+	[W_PAGEMAP_SCAN] = "PAGEMAP_SCAN",
+	[W_NUMA_MAPS]	= "numa_maps read",
 	[W_GUP_GET]	= "get_user_pages",
 	[W_GUP_PIN]	= "pin_user_pages(LONGTERM)",
 };
@@ -340,13 +351,70 @@ static long pool_free(const char *pool)
 	return line[0] ? atol(line) : -1;
 }
 
+/*
+ * One PAGEMAP_SCAN of [@map, @map + @size) for its present pages, into
+ * @rgn (@nr regions); the pages it reported in *@pages.
+ */
+static int pagemap_scan(int pm_fd, char *map, unsigned long size,
+			struct page_region *rgn, unsigned long nr,
+			unsigned long *pages)
+{
+	struct pm_scan_arg arg = {
+		.size = sizeof(arg),
+		.start = (unsigned long)map,
+		.end = (unsigned long)map + size,
+		.vec = (unsigned long)rgn,
+		.vec_len = nr,
+		.category_mask = PAGE_IS_PRESENT,
+		.return_mask = PAGE_IS_PRESENT,
+	};
+	long n = ioctl(pm_fd, PAGEMAP_SCAN, &arg);
+	long i;
+
+	if (n < 0)
+		return -1;
+	*pages = 0;
+	for (i = 0; i < n; i++)
+		*pages += (rgn[i].end - rgn[i].start) / PAGE_SIZE;
+	return 0;
+}
+
+/* The 4K pages numa_maps shows on node 0 for the VMA at @start. */
+static unsigned long numa_maps_pages(const struct text *t, unsigned long start)
+{
+	const char *p = t->buf;
+	unsigned long s, n0 = 0, kb = 4;
+	const char *q;
+
+	while (p && *p) {
+		if (sscanf(p, "%lx ", &s) == 1 && s == start) {
+			const char *eol = strchr(p, '\n');
+
+			q = strstr(p, " N0=");
+			if (q && (!eol || q < eol))
+				n0 = strtoul(q + 4, NULL, 10);
+			q = strstr(p, "kernelpagesize_kB=");
+			if (q && (!eol || q < eol))
+				kb = strtoul(q + 18, NULL, 10);
+			return n0 * (kb * 1024 / PAGE_SIZE);
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
 /* Runs one scenario; returns 0, or -1 on an error that ends the run. */
 static int run_scenario(const struct scenario *sc, struct text *smaps)
 {
 	unsigned long npages = sc->size / PAGE_SIZE, range_kb = sc->size / 1024;
 	u64 times[NR_WALKERS][REPS], t0, t1;
 	unsigned long counted[NR_WALKERS];
+	unsigned long nrgn = npages / 2 + 1;
+	struct page_region *rgn;
 	unsigned char *vec;
+	struct text numa = { 0 };
 	struct vma_stat st;
 	u64 *pm;
 	int pm_fd, r, w, whole_ms;
@@ -368,20 +436,24 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 	/* Buffers first, populated, so that they do not fault when timed. */
 	vec = malloc(npages);
 	pm = malloc(npages * sizeof(*pm));
-	if (!vec || !pm) {
+	rgn = malloc(nrgn * sizeof(*rgn));
+	if (!vec || !pm || !rgn) {
 		printf("USERS-WARN %s: out of memory for the buffers\n", sc->name);
 		free(vec);
 		free(pm);
+		free(rgn);
 		return -1;
 	}
 	memset(vec, 0, npages);
 	memset(pm, 0, npages * sizeof(*pm));
+	memset(rgn, 0, nrgn * sizeof(*rgn));
 	pm_fd = open("/proc/self/pagemap", O_RDONLY);
 	if (pm_fd < 0) {
 		printf("USERS-WARN %s: /proc/self/pagemap: %s\n", sc->name,
 		       strerror(errno));
 		free(vec);
 		free(pm);
+		free(rgn);
 		return -1;
 	}
 
@@ -451,6 +523,16 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 			case W_SMAPS:
 				err = read_text("/proc/self/smaps", smaps);
 				break;
+			case W_SMAPS_ROLLUP:
+				err = read_text("/proc/self/smaps_rollup", &numa);
+				break;
+			case W_PAGEMAP_SCAN:
+				err = pagemap_scan(pm_fd, map, sc->size, rgn, nrgn,
+						   &counted[w]);
+				break;
+			case W_NUMA_MAPS:
+				err = read_text("/proc/self/numa_maps", &numa);
+				break;
 			case W_GUP_GET:
 			case W_GUP_PIN:
 				err = gup_run(w, map, sc->size, &counted[w], &gup_ns);
@@ -483,6 +565,8 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 	}
 	st = smaps_vma(smaps, (unsigned long)map);
 	counted[W_SMAPS] = (st.rss + st.hugetlb) * 1024 / PAGE_SIZE;
+	counted[W_NUMA_MAPS] = numa_maps_pages(&numa, (unsigned long)map);
+	counted[W_SMAPS_ROLLUP] = npages;	/* the whole process: not counted */
 
 	for (w = 0; w < NR_WALKERS; w++) {
 		if ((w == W_GUP_GET || w == W_GUP_PIN) && gup_fd < 0)
@@ -510,6 +594,8 @@ out:
 	close(pm_fd);
 	free(vec);
 	free(pm);
+	free(rgn);
+	free(numa.buf);
 	return 0;
 }
 
