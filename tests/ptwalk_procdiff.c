@@ -834,8 +834,6 @@ static void self_checks(int pm)
 		    "a hugetlb page write-protected in part: not at all");
 		tap(pagemap_has(pm, h + MB(2), PM_UFFD_WP) == 1,
 		    "a hugetlb page write-protected whole");
-		tap(pagemap_has(pm, h + MB(6), PM_UFFD_WP) == 1,
-		    "a missing PMD table of hugetlb write-protected (a marker)");
 	}
 	tap(peek(at(R_ANON) + 2 * PAGE_SIZE) == 15, "anon-4k reads back");
 }
