@@ -54,7 +54,8 @@ jobs=$(nproc)
 # GiB) leave no free aligned GiB for the boot-time 1G page.  gup_longterm's
 # R/W and R/O pins of private 1G mappings skip for want of a second 1G page:
 # with two, copying 1G pages under TCG takes four minutes more.
-cmdline="console=ttyS0 panic=-1 hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=64"
+# numa=fake=2: two nodes (NUMA emulation), for mbind() and move_pages().
+cmdline="console=ttyS0 panic=-1 numa=fake=2 hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=64"
 mem=4096
 
 mkdir -p "$S" "$BUILD/check"

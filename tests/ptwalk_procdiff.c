@@ -750,6 +750,70 @@ static void show_wp(int pm)
 	     PAGE_IS_WRITTEN, 0, PAGE_IS_WRITTEN);
 }
 
+/*
+ * mbind(MPOL_BIND, MPOL_MF_MOVE | MPOL_MF_STRICT) to the last node over 4K
+ * pages, a THP and hugetlb pages (queue_pages_range() finds the pages to
+ * migrate), and the node move_pages() finds each page on afterwards.  Run
+ * last: it moves pages.  With one node there is nothing to move.
+ */
+static void show_mbind(void)
+{
+	static const struct {
+		const char *name;
+		u64 off, len;
+		int flags, advice;
+	} m[] = {
+		{ "4k", MB(72), MB(1), PRIV_ANON, MADV_NOHUGEPAGE },
+		{ "thp", MB(74), MB(2), PRIV_ANON, MADV_HUGEPAGE },
+		{ "hugetlb", MB(78), MB(4), PRIV_ANON | MAP_HUGETLB | HUGE_SHIFT_2M, 0 },
+	};
+	static void *pages[MB(4) / PAGE_SIZE];
+	static int status[MB(4) / PAGE_SIZE];
+	char online[64] = "", what[64];
+	unsigned int i, j;
+	int last = 0;
+	FILE *f;
+
+	f = fopen("/sys/devices/system/node/online", "r");
+	if (f) {
+		if (!fgets(online, sizeof(online), f))
+			online[0] = '\0';
+		fclose(f);
+	}
+	if (strchr(online, '-'))
+		last = atoi(strchr(online, '-') + 1);
+	printf("P mbind nodes online %s", online[0] ? online : "?\n");
+	if (last <= 0)
+		return;
+	for (i = 0; i < ARRAY_SIZE(m); i++) {
+		u64 a = ARENA + m[i].off, n = m[i].len / PAGE_SIZE, on_last = 0;
+		unsigned long mask = 1UL << last;
+		long ret;
+
+		if (mmap((void *)a, m[i].len, RW, m[i].flags | MAP_FIXED_NOREPLACE,
+			 -1, 0) != (void *)a) {
+			printf("# mbind %s: not mapped (%s)\n", m[i].name, strerror(errno));
+			continue;
+		}
+		if (m[i].advice)
+			madvise((void *)a, m[i].len, m[i].advice);
+		touch(a, m[i].len, NULL);
+		ret = syscall(__NR_mbind, a, m[i].len, 2 /* MPOL_BIND */, &mask,
+			      sizeof(mask) * 8, 3 /* MPOL_MF_STRICT | MPOL_MF_MOVE */);
+		printf("P mbind %s ret %ld errno %d\n", m[i].name, ret, ret ? errno : 0);
+		for (j = 0; j < n; j++)
+			pages[j] = (void *)(a + j * PAGE_SIZE);
+		ret = syscall(__NR_move_pages, 0, n, pages, NULL, status, 0);
+		for (j = 0; ret == 0 && j < n; j++)
+			on_last += status[j] == last;
+		printf("P mbind %s move_pages ret %ld: %llu of %llu pages on node %d\n",
+		       m[i].name, ret, (unsigned long long)on_last,
+		       (unsigned long long)n, last);
+		snprintf(what, sizeof(what), "mbind moved %s to node %d", m[i].name, last);
+		tap(ret == 0 && on_last == n, what);
+	}
+}
+
 static void show_mincore(void)
 {
 	static unsigned char vec[MB(64) / PAGE_SIZE];
@@ -865,6 +929,7 @@ int main(int argc, char **argv)
 	show_maps("/proc/self/numa_maps", "numa_maps", 0);
 	show_mincore();
 	self_checks(pm);
+	show_mbind();
 	if (child_pid > 0) {
 		kill(child_pid, SIGKILL);
 		waitpid(child_pid, NULL, 0);

@@ -79,9 +79,9 @@
  * With MM_WALK_TABLE, a stop at PTE level runs from its entry to the end
  * of the PTE table (or of the walk, or of the VMA), whatever the entries
  * after the first are: @entry and @type are the first's, and the body
- * reads the @nr - 1 others itself (ptep_get(@entp + i)), under the lock
- * the walk holds, as a per-PMD walker loops over its table.  The walk reads
- * no PTE but the first: one read per PTE in all.
+ * reads the @nr entries itself (ptep_get(@entp + i)), under the lock the
+ * walk holds, as a per-PMD walker loops over its table.  The walk reads no
+ * PTE but the first.
  *
  * The body of a for_each_pt_leaf() loop reads the stop from a struct
  * pt_leaf of the loop's own, which the compiler keeps in registers; a
