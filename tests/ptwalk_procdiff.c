@@ -91,7 +91,8 @@ enum {
 	R_ANON, R_THP, R_THP_PART, R_ZERO, R_MTHP, R_SHMEM, R_FILE_SHARED,
 	R_FILE_PRIVATE, R_FORK, R_HUGE, R_HUGE_SHARED_A, R_HUGE_SHARED_B,
 	R_PROTNONE, R_MLOCK, R_UFFD_SYNC, R_UFFD_HUGE, R_UFFD_ASYNC,
-	R_SOFTDIRTY, R_HUGE_1G, R_UFFD_ASYNC_THP, R_UFFD_ASYNC_HUGE, R_NR,
+	R_SOFTDIRTY, R_HUGE_1G, R_UFFD_ASYNC_THP, R_UFFD_ASYNC_HUGE,
+	R_POISON, R_POISON_THP, R_POISON_HUGE, R_NR,
 };
 
 #define MB(x)	((u64)(x) << 20)
@@ -118,6 +119,9 @@ static struct region regions[R_NR] = {
 	[R_HUGE_1G]	  = { "hugetlb-1g",	 PUD_SIZE, PUD_SIZE, PUD_SIZE },
 	[R_UFFD_ASYNC_THP] = { "uffd-wp-async-thp", MB(64), MB(6), PMD_SIZE },
 	[R_UFFD_ASYNC_HUGE] = { "uffd-wp-async-hugetlb", 2 * PUD_SIZE, MB(8), PMD_SIZE },
+	[R_POISON]	  = { "hwpoison-4k",	 MB(90),  MB(1),  PAGE_SIZE },
+	[R_POISON_THP]	  = { "hwpoison-thp",	 MB(92),  MB(2),  PMD_SIZE },
+	[R_POISON_HUGE]	  = { "hwpoison-hugetlb", MB(96), MB(4),  PMD_SIZE },
 };
 
 static int tap_n, failed;
@@ -439,6 +443,31 @@ static void setup(void)
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | HUGE_SHIFT_2M, -1, 0) &&
 	    uffd_wp_register(ufd_async, at(R_UFFD_ASYNC_HUGE), MB(8)))
 		printf("# uffd-wp-async-hugetlb: %s\n", strerror(errno));
+
+	/*
+	 * Memory failure (MADV_HWPOISON, as root): a poisoned 4K page, a
+	 * page of a THP (split), a hugetlb page; hwpoison entries from then
+	 * on, which nothing here touches again.
+	 */
+	if (map_region(R_POISON, RW, PRIV_ANON, -1, 0)) {
+		madvise((void *)at(R_POISON), MB(1), MADV_NOHUGEPAGE);
+		touch(at(R_POISON), MB(1), NULL);
+		if (madvise((void *)(at(R_POISON) + 3 * PAGE_SIZE), PAGE_SIZE, MADV_HWPOISON))
+			printf("# hwpoison-4k: %s\n", strerror(errno));
+	}
+	if (map_region(R_POISON_THP, RW, PRIV_ANON, -1, 0)) {
+		madvise((void *)at(R_POISON_THP), MB(2), MADV_HUGEPAGE);
+		touch(at(R_POISON_THP), MB(2), NULL);
+		if (madvise((void *)(at(R_POISON_THP) + 5 * PAGE_SIZE), PAGE_SIZE,
+			    MADV_HWPOISON))
+			printf("# hwpoison-thp: %s\n", strerror(errno));
+	}
+	if (map_region(R_POISON_HUGE, RW,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | HUGE_SHIFT_2M, -1, 0)) {
+		touch(at(R_POISON_HUGE), MB(4), NULL);
+		if (madvise((void *)(at(R_POISON_HUGE) + PMD_SIZE), PAGE_SIZE, MADV_HWPOISON))
+			printf("# hwpoison-hugetlb: %s\n", strerror(errno));
+	}
 
 	/* Soft-dirty: written, clear_refs, then written in part. */
 	if (map_region(R_SOFTDIRTY, RW, PRIV_ANON, -1, 0)) {
