@@ -90,6 +90,33 @@ static inline void barrier(void)
 
 #define PM_PRESENT	BIT_ULL(63)
 
+/* PAGEMAP_SCAN's UAPI (Linux 6.7), where the libc headers predate it. */
+#ifndef PAGEMAP_SCAN
+struct page_region {
+	__u64 start;
+	__u64 end;
+	__u64 categories;
+};
+
+struct pm_scan_arg {
+	__u64 size;
+	__u64 flags;
+	__u64 start;
+	__u64 end;
+	__u64 walk_end;
+	__u64 vec;
+	__u64 vec_len;
+	__u64 max_pages;
+	__u64 category_inverted;
+	__u64 category_mask;
+	__u64 category_anyof_mask;
+	__u64 return_mask;
+};
+
+#define PAGE_IS_PRESENT	(1 << 3)
+#define PAGEMAP_SCAN	_IOWR('f', 16, struct pm_scan_arg)
+#endif
+
 enum walker {
 	W_MINCORE,
 	W_PAGEMAP,
