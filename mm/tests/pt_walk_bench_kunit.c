@@ -167,7 +167,7 @@ static int bench_leaf_entry(struct mm_walk_state *s, struct mm_walk *walk)
 #ifdef CONFIG_HUGETLB_PAGE
 /* The legacy hugetlb walker's callback: every level read as a pte_t. */
 static int bench_legacy_hugetlb(pte_t *ptep, unsigned long addr,
-			       unsigned long next, void *private)
+				unsigned long next, void *private)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned long *n = private;
