@@ -243,6 +243,13 @@ static int uffd_wp(int fd, u64 addr, u64 len, int on)
 }
 
 static int child_pid = -1;
+static volatile sig_atomic_t sigbus_seen;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	sigbus_seen++;
+}
 
 static void setup(void)
 {
@@ -447,8 +454,10 @@ static void setup(void)
 	/*
 	 * Memory failure (MADV_HWPOISON, as root): a poisoned 4K page, a
 	 * page of a THP (split), a hugetlb page; hwpoison entries from then
-	 * on, which nothing here touches again.
+	 * on, which nothing here touches again.  MADV_HWPOISON poisons with
+	 * MF_ACTION_REQUIRED: the caller gets a SIGBUS, which is counted.
 	 */
+	sigaction(SIGBUS, &(struct sigaction){ .sa_handler = on_sigbus }, NULL);
 	if (map_region(R_POISON, RW, PRIV_ANON, -1, 0)) {
 		madvise((void *)at(R_POISON), MB(1), MADV_NOHUGEPAGE);
 		touch(at(R_POISON), MB(1), NULL);
@@ -468,6 +477,8 @@ static void setup(void)
 		if (madvise((void *)(at(R_POISON_HUGE) + PMD_SIZE), PAGE_SIZE, MADV_HWPOISON))
 			printf("# hwpoison-hugetlb: %s\n", strerror(errno));
 	}
+
+	printf("# hwpoison: %d SIGBUS\n", (int)sigbus_seen);
 
 	/* Soft-dirty: written, clear_refs, then written in part. */
 	if (map_region(R_SOFTDIRTY, RW, PRIV_ANON, -1, 0)) {
