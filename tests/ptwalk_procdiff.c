@@ -569,6 +569,9 @@ static void show_rollup(void)
 #define PM_PRESENT	BIT(63)
 #define PM_SWAP		BIT(62)
 #define PM_UFFD_WP	BIT(57)
+/* A non-present entry's frame: swap type (5 bits), then offset. */
+#define PM_SWP_TYPE_MASK	0x1fUL
+#define PM_SWP_OFFSET(v)	(((v) & PM_PFN_MASK) >> 5)
 
 /* pagemap: the flag bits of every page, the PFN as an offset in its folio. */
 static void show_pagemap(int pm)
@@ -602,6 +605,9 @@ static void show_pagemap(int pm)
 				v = buf[i] & ~PM_PFN_MASK;
 				if ((buf[i] & PM_PRESENT) && (buf[i] & PM_PFN_MASK))
 					v |= ((buf[i] & PM_PFN_MASK) - idx) & (fp - 1);
+				else if ((buf[i] & PM_SWAP) && PM_SWP_OFFSET(buf[i]) > 0xfff)
+					/* An offset that is a PFN (hwpoison): its type. */
+					v |= buf[i] & PM_SWP_TYPE_MASK;
 				else
 					v |= buf[i] & PM_PFN_MASK & -!!(buf[i] & PM_SWAP);
 			}
