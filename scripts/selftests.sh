@@ -103,7 +103,7 @@ fi
 ST=$BASE_TREE/tools/testing/selftests
 BIN=$S/bin
 progs="gup_test gup_longterm mincore_selftest soft-dirty mlock2-tests pagemap_ioctl
-	hmm-tests ptwalk_badinput ptwalk_procdiff"
+	hmm-tests hugetlb-madvise uffd-unit-tests ptwalk_badinput ptwalk_procdiff"
 ustamp="$base_commit $(cat "$0" "$ROOT/tests/ptwalk_badinput.c" "$ROOT/tests/ptwalk_procdiff.c" |
 	sha1sum | cut -c1-40)"
 if [ "$(cat "$BIN/.stamp" 2>/dev/null)" != "$ustamp" ]; then
@@ -138,6 +138,13 @@ if [ "$(cat "$BIN/.stamp" 2>/dev/null)" != "$ustamp" ]; then
 		# hmm_range_fault() and device-private pages (CONFIG_TEST_HMM).
 		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/hmm-tests" \
 			"$PWD/hmm-tests.c" -lpthread
+		# hugetlb's madvise() (smaps and pagemap of hugetlb VMAs) and
+		# userfaultfd, write-protect and markers included (PAGEMAP_SCAN's
+		# neighbours in the page tables).
+		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/hugetlb-madvise" \
+			"$PWD/hugetlb-madvise.c" "$PWD/vm_util.c"
+		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/uffd-unit-tests" \
+			"$PWD/uffd-unit-tests.c" "$PWD/uffd-common.c" "$PWD/vm_util.c" -lpthread
 		cd "$ST/mincore"
 		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/mincore_selftest" \
 			"$PWD/mincore_selftest.c"
@@ -260,6 +267,8 @@ run pagemap_ioctl /bin/pagemap_ioctl
 # them fail with -EBUSY on the base kernel as on the patched one, in this
 # guest.
 run hmm-tests hmm-tests -T exclusive -T exclusive_mprotect -T exclusive_cow
+run hugetlb-madvise hugetlb-madvise
+run uffd-unit-tests uffd-unit-tests
 
 # gup_test as run_vmtests.sh runs it (-u: get_user_pages_fast, -a:
 # pin_user_pages_fast, -ct: dump pages with pin_user_pages, 128 MiB) ...
