@@ -902,6 +902,76 @@ static void leaf_entry_action(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, r->seen[i], ACTION_SUBTREE, "call %d", i);
 }
 
+#if defined(CONFIG_X86) || defined(CONFIG_UML)
+/*
+ * A corrupt PMD (pmd_bad(): a table entry without _PAGE_RW on x86 and UML)
+ * is a hole of type PT_ENTRY_BAD with MM_WALK_HOLES, never descended into,
+ * and nothing without; the entry is left as it is.
+ */
+static int record_bad(struct mm_walk_state *s, struct mm_walk *walk)
+{
+	unsigned long *r = walk->private;
+
+	if (s->level == PT_LEVEL_PMD && s->type == PT_ENTRY_BAD &&
+	    mm_walk_is_hole(&s->leaf))
+		r[0]++;
+	r[1]++;
+	return 0;
+}
+
+static void leaf_entry_bad_entry(struct kunit *test)
+{
+	const struct mm_walk_ops ops = {
+		.leaf_entry	= record_bad,
+		.leaf_flags	= MM_WALK_HOLES,
+		.walk_lock	= PGWALK_RDLOCK,
+	};
+	unsigned long b, seen[2] = {}, n = 0, bad = 0, plain = 0;
+	const struct pt_leaf *leaf;
+	struct mm_walk_state s;
+	struct mm_struct *mm;
+	pmd_t *pmdp, orig;
+	int ret;
+
+	b = ALIGN(map_anon(test, 2 * PMD_SIZE, PROT_READ | PROT_WRITE), PMD_SIZE);
+	mm = current->mm;
+	if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		KUNIT_ASSERT_EQ(test, do_madvise(mm, b, PMD_SIZE, MADV_NOHUGEPAGE), 0);
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(b + 3 * PAGE_SIZE)), 0);
+
+	/* The write lock keeps every other walker of the mm away. */
+	mmap_write_lock(mm);
+	pmdp = pmd_off(mm, b);
+	orig = pmdp_get(pmdp);
+	KUNIT_ASSERT_TRUE_MSG(test, pmd_present(orig) && !pmd_leaf(orig),
+			      "no PTE table at %lx", b);
+	set_pmd(pmdp, __pmd(pmd_val(orig) & ~_PAGE_RW));
+	KUNIT_EXPECT_TRUE(test, pmd_bad(pmdp_get(pmdp)));
+
+	for_each_pt_leaf(leaf, &s, mm, b, b + PMD_SIZE, MM_WALK_LOCKED | MM_WALK_HOLES) {
+		n++;
+		if (leaf->type == PT_ENTRY_BAD && leaf->level == PT_LEVEL_PMD &&
+		    leaf->addr == b && leaf->next == b + PMD_SIZE &&
+		    mm_walk_is_hole(leaf))
+			bad++;
+	}
+	for_each_pt_leaf(leaf, &s, mm, b, b + PMD_SIZE, MM_WALK_LOCKED)
+		plain++;
+	ret = walk_page_range(mm, b, b + PMD_SIZE, &ops, seen);
+	/* Untouched by the walks. */
+	KUNIT_EXPECT_EQ(test, pmd_val(pmdp_get(pmdp)), pmd_val(orig) & ~_PAGE_RW);
+	set_pmd(pmdp, orig);
+	mmap_write_unlock(mm);
+
+	KUNIT_EXPECT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, bad, 1);
+	KUNIT_EXPECT_EQ(test, plain, 0);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, seen[0], 1);
+	KUNIT_EXPECT_EQ(test, seen[1], 1);
+}
+#endif
+
 /*
  * MM_WALK_TABLE: a stop at PTE level is the rest of its PTE table (of the
  * walk), whatever the PTEs after the first hold; the first is the first
@@ -1120,6 +1190,9 @@ static struct kunit_case pt_walk_leaf_entry_cases[] = {
 	KUNIT_CASE(leaf_entry_resched),
 	KUNIT_CASE(leaf_entry_action),
 	KUNIT_CASE(leaf_entry_unlock),
+#if defined(CONFIG_X86) || defined(CONFIG_UML)
+	KUNIT_CASE(leaf_entry_bad_entry),
+#endif
 	KUNIT_CASE(leaf_entry_table),
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	KUNIT_CASE(leaf_entry_thp),
