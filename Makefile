@@ -23,7 +23,8 @@
 #                     after make kunit-x86_64 or kunit-arm64)
 #   make insn-bench   guest instructions per walker of the benchmark, on
 #                     x86_64 and arm64 (build/bench/insn-<arch>.txt)
-#   make selftests    mm selftests (GUP, mincore) on the base and patched kernels
+#   make selftests    mm selftests, /proc differential, on the base and patched
+#                     kernels, x86_64 and arm64 (make selftests-arm64: one)
 #   make series       the whole series as mail-ready patches in build/series
 #   make clean        remove the build outputs (keeps the unpacked base)
 #   make distclean    remove build/ entirely
@@ -77,7 +78,10 @@ insn-profile:
 	$(S)/insn-profile.sh $(or $(PROFILE_CONFIG),x86_64) $(or $(FILTER),pt_walk_mincore)
 
 selftests: assemble
-	$(S)/selftests.sh
+	$(S)/selftests.sh x86_64; r=$$?; $(S)/selftests.sh arm64 && exit $$r
+
+selftests-%: assemble
+	$(S)/selftests.sh $*
 
 series: assemble
 	rm -rf build/series

@@ -26,9 +26,13 @@ echo "PASS assemble $(cat "$BUILD/base-version") + series" > "$BUILD/check/assem
 for cfg in $configs; do
 	"$ROOT/scripts/kunit.sh" "$cfg" || true
 done
-case " $configs " in
-*" x86_64 "*) "$ROOT/scripts/selftests.sh" || true ;;
-esac
+# The selftests kernels (base and patched) of x86_64 and arm64, when their
+# KUnit configuration is asked for.
+for a in x86_64 arm64; do
+	case " $configs " in
+	*" $a "*) "$ROOT/scripts/selftests.sh" "$a" || true ;;
+	esac
+done
 sparse=
 for cfg in $configs; do
 	case "$cfg" in um | x86_64 | arm64) sparse="$sparse $cfg" ;; esac

@@ -95,15 +95,15 @@ qemu_run_problem() {
 	echo "$p"
 }
 
-# A new initramfs tree in $1: busybox, and the start of /init, which
-# installs busybox's applets and mounts /proc, /sys and /dev.  The caller
-# appends the rest of /init.
+# A new initramfs tree in $1: busybox ($2, the host's /bin/busybox by
+# default), and the start of /init, which installs busybox's applets and
+# mounts /proc, /sys and /dev.  The caller appends the rest of /init.
 initramfs_start() {
-	local ird=$1
+	local ird=$1 busybox=${2:-/bin/busybox}
 
 	rm -rf "$ird"
 	mkdir -p "$ird/bin" "$ird/dev" "$ird/proc" "$ird/sys" "$ird/tmp" "$ird/mnt" || return 1
-	cp /bin/busybox "$ird/bin/busybox" || return 1
+	cp "$busybox" "$ird/bin/busybox" || return 1
 	printf '%s\n' '#!/bin/busybox sh' '/bin/busybox --install -s /bin' 'export PATH=/bin' \
 		'mount -t proc proc /proc' 'mount -t sysfs sysfs /sys' \
 		'mount -t devtmpfs devtmpfs /dev' > "$ird/init"

@@ -1,25 +1,38 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run the kernel's own mm selftests that exercise GUP and mincore on the base
-# kernel and on the patched kernel, and compare them test by test.
+# Run the kernel's own mm selftests that exercise GUP, mincore and the
+# converted pagewalk users on the base kernel and on the patched kernel, and
+# compare them test by test.
 #
-#   kernels    a small x86_64 kernel (tinyconfig + kunit/selftests-x86_64.config)
-#              built from build/linux-base (a git worktree of build/linux at
-#              tag "base") into build/out/selftests-base, and from build/linux
-#              into build/out/selftests-patched.  The base kernel is rebuilt
+#   selftests.sh [x86_64|arm64]   (x86_64 by default)
+#
+# For x86_64 (for arm64, the names in brackets):
+#   kernels    a small kernel (tinyconfig + kunit/selftests-x86_64.config
+#              [selftests-arm64.config]) built from build/linux-base (a git
+#              worktree of build/linux at tag "base") into
+#              build/out/selftests-base [selftests-arm64-base], and from
+#              build/linux into build/out/selftests-patched
+#              [selftests-arm64-patched].  The base kernel is rebuilt
 #              only when the fragment or the base changes.  Every make in a
 #              kernel tree runs under flock build/.kbuild.lock.
 #   userspace  static gup_test, gup_longterm (without liburing: its io_uring
 #              cases are compiled out) and mincore_selftest from the base
 #              tree's tools/testing/selftests, and tests/ptwalk_badinput.c
 #              (bad and random input to mincore(), pagemap, PAGEMAP_SCAN,
-#              process_madvise() and GUP), with busybox-static in an
-#              initramfs whose /init runs them (build/selftests/initramfs/init).
-#   runs       qemu-system-x86_64 -cpu max (TCG) with 2M and 1G hugetlb pools:
-#              console logs in build/selftests/{base,patched}.log, one line
-#              per test in build/selftests/{base,patched}.results.
-#   verdict    build/check/selftests.results, counted by scripts/summary.py:
+#              process_madvise() and GUP) and tests/ptwalk_procdiff.c, with
+#              busybox-static in an initramfs whose /init runs them
+#              (build/selftests[-arm64]/initramfs/init).  For arm64 they are
+#              built with aarch64-linux-gnu-gcc (libc6-dev-arm64-cross), and
+#              busybox is Debian's busybox-static for arm64, fetched by
+#              scripts/deps.sh into build/deps/arm64.
+#   runs       qemu-system-x86_64 -cpu max (TCG) with 2M and 1G hugetlb pools
+#              [qemu-system-aarch64 -machine virt -cpu max, two CPUs in two
+#              NUMA nodes, with 64K, 2M, 32M and 1G hugetlb pools]:
+#              console logs in build/selftests[-arm64]/{base,patched}.log, one
+#              line per test in {base,patched}.results there.
+#   verdict    build/check/selftests.results [selftests-arm64.results],
+#              counted by scripts/summary.py:
 #              "PASS selftest:<name>" when the patched kernel gives the base
 #              result and that result is a pass (or the same skip), "FAIL
 #              selftest:<name> base=<x> patched=<y>" otherwise; for
@@ -38,27 +51,60 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
+arch=${1:-x86_64}
 BASE_TREE=$BUILD/linux-base
-S=$BUILD/selftests
-FRAG=$ROOT/kunit/selftests-x86_64.config
 LOCK=$BUILD/.kbuild.lock
-VERDICT=$BUILD/check/selftests.results
-NEW=$S/selftests.results.new	# the verdict, moved into place at the end
+FRAG=$ROOT/kunit/selftests-$arch.config
 timeout=${SELFTESTS_TIMEOUT:-600}
 fake=${SELFTESTS_FAKE_FAIL:-0}
 jobs=$(nproc)
 
 # hugetlb pools: one 1G page (PUD leaves, for gup_longterm) and 64 2M pages
-# (PMD leaves, for gup_test -H, gup_longterm and mincore).  QEMU gets 4 GiB:
-# with 3 the initrd (just below 2 GiB) and the early allocations (below 3
-# GiB) leave no free aligned GiB for the boot-time 1G page.  gup_longterm's
+# (PMD leaves, for gup_test -H, gup_longterm and mincore).  x86_64: QEMU
+# gets 5 GiB, and the 1G page comes from node 1 (hugepages=1:1): the initrd
+# lies just below 2 GiB, memblock allocates from the top of memory down, and
+# with 4 GiB the fake nodes' boundaries leave no free aligned GiB in either
+# node ("allocating 1 of page size 1.00 GiB failed").  gup_longterm's
 # R/W and R/O pins of private 1G mappings skip for want of a second 1G page:
 # with two, copying 1G pages under TCG takes four minutes more.
 # numa=fake=2: two nodes (NUMA emulation), for mbind() and move_pages().
 # tsc=reliable: no clocksource watchdog, whose warning under TCG on a
 # loaded host would land in the middle of a test's output line.
-cmdline="console=ttyS0 panic=-1 numa=fake=2 tsc=reliable hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=64"
-mem=4096
+#
+# arm64: the same pools, and 64K (contiguous PTEs) and 32M (contiguous PMDs)
+# ones for the contiguous hugetlb entries; two NUMA nodes from QEMU (-numa),
+# the second without a CPU; one CPU, as on x86_64.
+case "$arch" in
+x86_64)
+	S=$BUILD/selftests
+	P=selftest	# the verdict's test names: selftest:<name>
+	kvars=(ARCH=x86_64 CC="ccache gcc")
+	ucc=gcc
+	busybox=/bin/busybox
+	image=arch/x86/boot/bzImage
+	cmdline="console=ttyS0 panic=-1 numa=fake=2 tsc=reliable hugepagesz=1G hugepages=1:1 hugepagesz=2M hugepages=64"
+	qemu=(qemu-system-x86_64 -bios /usr/share/qemu/qboot.rom -cpu max -m 5120)
+	;;
+arm64)
+	S=$BUILD/selftests-arm64
+	P=selftest-arm64
+	kvars=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc")
+	ucc=aarch64-linux-gnu-gcc
+	busybox=$BUILD/deps/arm64/bin/busybox
+	image=arch/arm64/boot/Image
+	cmdline="console=ttyAMA0 panic=-1 hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=64 hugepagesz=64K hugepages=32 hugepagesz=32M hugepages=2"
+	qemu=(qemu-system-aarch64 -machine virt -cpu max,pauth-impdef=on -m 4096
+	      -object memory-backend-ram,id=m0,size=2G -object memory-backend-ram,id=m1,size=2G
+	      -numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,memdev=m1)
+	;;
+*)
+	echo "selftests: no selftests kernel for $arch (x86_64 or arm64)" >&2
+	exit 2
+	;;
+esac
+VERDICT=$BUILD/check/${S##*/}.results
+NEW=$S/selftests.results.new	# the verdict, moved into place at the end
+outk=$OUT/${S##*/}	# + -base or -patched
 
 mkdir -p "$S" "$BUILD/check"
 # One run at a time: a second one waits for the first.
@@ -72,7 +118,7 @@ start=$(date +%s)
 
 # A FAIL line in the verdict, then stop.
 fail_stop() {
-	echo "FAIL selftest:$1 $2" >> "$NEW"
+	echo "FAIL $P:$1 $2" >> "$NEW"
 	mv "$NEW" "$VERDICT"
 	echo "selftests: FAIL $1: $2" >&2
 	exit 1
@@ -83,8 +129,7 @@ kmake() {
 	local tree=$1 out=$2
 
 	shift 2
-	flock "$LOCK" make -C "$tree" O="$out" ARCH=x86_64 CC="ccache gcc" \
-		-j"$jobs" "$@"
+	flock "$LOCK" make -C "$tree" O="$out" "${kvars[@]}" -j"$jobs" "$@"
 }
 
 # 1. The base tree: a worktree of build/linux at tag "base".
@@ -104,15 +149,15 @@ ST=$BASE_TREE/tools/testing/selftests
 BIN=$S/bin
 progs="gup_test gup_longterm mincore_selftest soft-dirty mlock2-tests pagemap_ioctl
 	hmm-tests hugetlb-madvise uffd-unit-tests ptwalk_badinput ptwalk_procdiff"
-ustamp="$base_commit $(cat "$0" "$ROOT/tests/ptwalk_badinput.c" "$ROOT/tests/ptwalk_procdiff.c" |
+ustamp="$base_commit $arch $(cat "$0" "$ROOT/tests/ptwalk_badinput.c" "$ROOT/tests/ptwalk_procdiff.c" |
 	sha1sum | cut -c1-40)"
 if [ "$(cat "$BIN/.stamp" 2>/dev/null)" != "$ustamp" ]; then
 	echo "selftests: building $progs"
 	rm -rf "$BIN" "$S/hdr" "$S/gen"
 	mkdir -p "$BIN" "$S/gen"
-	kmake "$BASE_TREE" "$OUT/selftests-base" -s headers_install \
+	kmake "$BASE_TREE" "$outk-base" -s headers_install \
 		INSTALL_HDR_PATH="$S/hdr" > "$S/userspace.log" 2>&1 ||
-		fail_stop userspace "headers_install failed, see build/selftests/userspace.log"
+		fail_stop userspace "headers_install failed, see ${S#"$ROOT"/}/userspace.log"
 	# gup_longterm.c includes local_config.h, which check_config.sh
 	# writes: no liburing here.
 	echo "// No liburing support found" > "$S/gen/local_config.h"
@@ -123,37 +168,37 @@ if [ "$(cat "$BIN/.stamp" 2>/dev/null)" != "$ustamp" ]; then
 	(
 		set -e
 		cd "$ST/mm"
-		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/gup_test" \
+		"$ucc" "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/gup_test" \
 			"$PWD/gup_test.c" "$PWD/vm_util.c"
-		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/gup_longterm" \
+		"$ucc" "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/gup_longterm" \
 			"$PWD/gup_longterm.c" "$PWD/vm_util.c"
 		# The users of the converted walkers: pagemap (soft-dirty,
 		# pagemap_ioctl), smaps (mlock2-tests), PAGEMAP_SCAN.
-		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/soft-dirty" \
+		"$ucc" "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/soft-dirty" \
 			"$PWD/soft-dirty.c" "$PWD/vm_util.c" "$PWD/thp_settings.c"
-		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/mlock2-tests" \
+		"$ucc" "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/mlock2-tests" \
 			"$PWD/mlock2-tests.c"
-		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/pagemap_ioctl" \
+		"$ucc" "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/pagemap_ioctl" \
 			"$PWD/pagemap_ioctl.c" "$PWD/vm_util.c"
 		# hmm_range_fault() and device-private pages (CONFIG_TEST_HMM).
-		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/hmm-tests" \
+		"$ucc" "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/hmm-tests" \
 			"$PWD/hmm-tests.c" -lpthread
 		# hugetlb's madvise() (smaps and pagemap of hugetlb VMAs) and
 		# userfaultfd, write-protect and markers included (PAGEMAP_SCAN's
 		# neighbours in the page tables).
-		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/hugetlb-madvise" \
+		"$ucc" "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/hugetlb-madvise" \
 			"$PWD/hugetlb-madvise.c" "$PWD/vm_util.c"
-		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/uffd-unit-tests" \
+		"$ucc" "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/uffd-unit-tests" \
 			"$PWD/uffd-unit-tests.c" "$PWD/uffd-common.c" "$PWD/vm_util.c" -lpthread
 		cd "$ST/mincore"
-		gcc "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/mincore_selftest" \
+		"$ucc" "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/mincore_selftest" \
 			"$PWD/mincore_selftest.c"
-		gcc "${cflags[@]}" -Wextra -Werror -o "$BIN/ptwalk_badinput" \
+		"$ucc" "${cflags[@]}" -Wextra -Werror -o "$BIN/ptwalk_badinput" \
 			"$ROOT/tests/ptwalk_badinput.c"
-		gcc "${cflags[@]}" -Wextra -Werror -o "$BIN/ptwalk_procdiff" \
+		"$ucc" "${cflags[@]}" -Wextra -Werror -o "$BIN/ptwalk_procdiff" \
 			"$ROOT/tests/ptwalk_procdiff.c"
 	) >> "$S/userspace.log" 2>&1 ||
-		fail_stop userspace "build failed, see build/selftests/userspace.log"
+		fail_stop userspace "build failed, see ${S#"$ROOT"/}/userspace.log"
 	echo "$ustamp" > "$BIN/.stamp"
 fi
 
@@ -165,10 +210,10 @@ build_kernel() {
 	base) tree=$BASE_TREE ;;
 	*) tree=$LINUX ;;
 	esac
-	out=$OUT/selftests-$k
+	out=$outk-$k
 	log=$S/build-$k.log
 	stamp="$(sha1sum < "$FRAG" | cut -c1-40) $(git -C "$tree" rev-parse HEAD)"
-	if [ "$k" = base ] && [ -f "$out/arch/x86/boot/bzImage" ] &&
+	if [ "$k" = base ] && [ -f "$out/$image" ] &&
 	   [ "$(cat "$out/.selftests-stamp" 2>/dev/null)" = "$stamp" ]; then
 		echo "selftests: base kernel up to date"
 		return 0
@@ -187,7 +232,7 @@ build_kernel() {
 	done < <(grep -o '^CONFIG_[A-Za-z0-9_]*=y' "$FRAG")
 	[ -z "$missing" ] ||
 		fail_stop "config-$k" "not set in ${out#"$ROOT"/}/.config:$missing"
-	kmake "$tree" "$out" bzImage >> "$log" 2>&1 || {
+	kmake "$tree" "$out" "${image##*/}" >> "$log" 2>&1 || {
 		tail -n 20 "$log" >&2
 		fail_stop "build-$k" "kernel build failed, see ${log#"$ROOT"/}"
 	}
@@ -198,7 +243,8 @@ build_kernel patched
 
 # 4. The initramfs: busybox, the tests and /init.
 IRD=$S/initramfs
-initramfs_start "$IRD" || fail_stop setup "no /bin/busybox (busybox-static)"
+initramfs_start "$IRD" "$busybox" ||
+	fail_stop setup "no $busybox (busybox-static; scripts/deps.sh fetches arm64's)"
 for p in $progs; do
 	cp "$BIN/$p" "$IRD/bin/"
 done
@@ -221,6 +267,10 @@ echo "SELFTEST-INFO thp: $(cat /sys/kernel/mm/transparent_hugepage/enabled)"
 fake=0
 case " $(cat /proc/cmdline) " in
 *" selftests.fake_fail=1 "*) fake=1 ;;
+esac
+# The patched kernel's run: ptwalk_procdiff checks what 6.12 showed wrongly.
+case " $(cat /proc/cmdline) " in
+*" selftests.patched=1 "*) export PTWALK_PROCDIFF_PATCHED=1 ;;
 esac
 
 # run NAME COMMAND...: run a test with a time limit, prefix its output.
@@ -313,12 +363,12 @@ chmod +x "$IRD/init"
 boot() {
 	local k=$1 append=$cmdline t0 rc
 
+	[ "$k" = patched ] && append="$append selftests.patched=1"
 	[ "$k" = patched ] && [ "$fake" = 1 ] && append="$append selftests.fake_fail=1"
 	echo "selftests: running the $k kernel (timeout ${timeout} s)"
 	t0=$(date +%s)
-	timeout "$timeout" qemu-system-x86_64 -bios /usr/share/qemu/qboot.rom \
-		-cpu max -m "$mem" -nographic -no-reboot \
-		-kernel "$OUT/selftests-$k/arch/x86/boot/bzImage" \
+	timeout "$timeout" "${qemu[@]}" -nographic -no-reboot \
+		-kernel "$outk-$k/$image" \
 		-initrd "$S/initramfs.cpio.gz" -append "$append" \
 		< /dev/null > "$S/$k.log" 2>&1
 	rc=$?
@@ -439,16 +489,16 @@ for k in base patched; do
 	p=$(run_problems "$k")
 	n=$(grep -vc ' missing' "$S/$k.results")
 	if [ -z "$p" ]; then
-		echo "PASS selftest:run-$k booted and finished in $secs s, $n results, log clean"
+		echo "PASS $P:run-$k booted and finished in $secs s, $n results, log clean"
 	else
-		echo "FAIL selftest:run-$k $p (build/selftests/$k.log)"
+		echo "FAIL $P:run-$k $p (${S#"$ROOT"/}/$k.log)"
 	fi
 done >> "$NEW"
 [ -s "$S/base.results" ] ||
-	echo "FAIL selftest:results-base no results from the base kernel (build/selftests/base.log)" >> "$NEW"
+	echo "FAIL $P:results-base no results from the base kernel (${S#"$ROOT"/}/base.log)" >> "$NEW"
 
 # Test by test, in the base order, then what only the patched run has.
-awk '
+awk -v P="$P" '
 	function res(line) {
 		sub(/^[^ ]+ /, "", line)
 		sub(/ # .*/, "", line)
@@ -465,11 +515,11 @@ awk '
 			x = t in b ? b[t] : "missing"
 			y = t in p ? p[t] : "missing"
 			if (x == y && x == "pass")
-				print "PASS selftest:" t " pass on both" d[t]
+				print "PASS " P ":" t " pass on both" d[t]
 			else if (x == y && x ~ /^skip/)
-				print "PASS selftest:" t " skipped on both: " substr(x, 6, length(x) - 6) d[t]
+				print "PASS " P ":" t " skipped on both: " substr(x, 6, length(x) - 6) d[t]
 			else
-				print "FAIL selftest:" t " base=" x " patched=" y d[t]
+				print "FAIL " P ":" t " base=" x " patched=" y d[t]
 		}
 	}' "$S/base.results" "$S/patched.results" >> "$NEW"
 
@@ -485,12 +535,12 @@ same_lines() {
 	done
 	n=$(grep -c . "$S/base.$name")
 	if [ "$n" -gt 0 ] && cmp -s "$S/base.$name" "$S/patched.$name"; then
-		echo "PASS selftest:$name-as-base $n $what, the same on both kernels"
+		echo "PASS $P:$name-as-base $n $what, the same on both kernels"
 	else
 		diff "$S/base.$name" "$S/patched.$name" > "$S/$name.diff"
 		first=$(grep -m2 '^[<>]' "$S/$name.diff" | tr '\n' ' ')
-		echo "FAIL selftest:$name-as-base $n $what on the base kernel; first" \
-		     "difference: ${first:-none} (build/selftests/$name.diff)"
+		echo "FAIL $P:$name-as-base $n $what on the base kernel; first" \
+		     "difference: ${first:-none} (${S#"$ROOT"/}/$name.diff)"
 	fi >> "$NEW"
 }
 
@@ -498,11 +548,23 @@ same_lines() {
 same_lines badinput B "calls"
 # ptwalk_procdiff: what the page table walkers show userspace.
 same_lines procdiff P "lines of /proc and mincore()"
+# ... and, on the patched kernel, its checks of what 6.12 showed wrongly
+# (PTE-mapped hugetlb pages, arm64 only): "F ok" lines, no "F not ok".
+tr -d '\r' < "$S/patched.log" | sed -n 's/^SELFTEST procdiff| F //p' > "$S/patched.fixed"
+if [ -s "$S/patched.fixed" ]; then
+	n=$(grep -c . "$S/patched.fixed")
+	bad=$(grep -m1 '^not ok' "$S/patched.fixed")
+	if [ -z "$bad" ]; then
+		echo "PASS $P:procdiff-fixed $n checks of what 6.12 showed wrongly"
+	else
+		echo "FAIL $P:procdiff-fixed $bad"
+	fi >> "$NEW"
+fi
 mv "$NEW" "$VERDICT"
 
 npass=$(grep -c '^PASS' "$VERDICT")
 nfail=$(grep -vc '^PASS' "$VERDICT")
 grep -v '^PASS' "$VERDICT" | sed 's/^/selftests: /'
-echo "selftests: $npass passed, $nfail failed ($(( $(date +%s) - start )) s)," \
-	"see build/check/selftests.results"
+echo "selftests: $arch: $npass passed, $nfail failed ($(( $(date +%s) - start )) s)," \
+	"see ${VERDICT#"$ROOT"/}"
 [ "$nfail" = 0 ]
