@@ -4,11 +4,12 @@
 # Install what ptwalk needs from Debian: the base kernel source, the kernel
 # build dependencies, QEMU for x86_64, arm64, riscv64, s390x and ppc64
 # (qemu-system-misc, qemu-system-ppc; OpenSBI comes with qemu-system-data),
-# the cross compilers for them, sparse and ccache, and for the arm64
-# selftests kernel's userspace a static arm64 libc (libc6-dev-arm64-cross)
-# and Debian's busybox-static for arm64 (fetched with apt-get download into
-# build/deps/arm64, with an apt state of its own: the host's architectures
-# and package lists stay as they are).  Installs only what is missing, so it
+# the cross compilers for them, sparse and ccache, libnuma-dev (the
+# migration selftest, static), and for the arm64 selftests kernel's
+# userspace a static arm64 libc (libc6-dev-arm64-cross) and Debian's
+# busybox-static and libnuma-dev for arm64 (fetched with apt-get download
+# and unpacked into build/deps/arm64, with an apt state of its own: the
+# host's architectures and package lists stay as they are).  Installs only what is missing, so it
 # is cheap to call before every job.
 set -eu
 cd "$(dirname "$0")/.."
@@ -19,14 +20,15 @@ pkgs="build-essential flex bison bc libelf-dev libssl-dev ccache sparse
       qemu-system-misc qemu-system-ppc gcc-riscv64-linux-gnu gcc-s390x-linux-gnu
       gcc-powerpc64le-linux-gnu
       python3 python3-ply python3-git perl git xz-utils rsync cpio kmod busybox-static gnuplot-nox
+      libnuma-dev
       $package"
 
-# busybox-static for arm64 in build/deps/arm64/bin/busybox.
+# busybox-static and libnuma-dev for arm64, unpacked in build/deps/arm64.
 arm64_busybox() {
 	local d=build/deps/arm64 apt opts
 
-	[ -x "$d/bin/busybox" ] && return 0
-	echo "deps: fetching busybox-static for arm64 into $d"
+	[ -x "$d/bin/busybox" ] && [ -f "$d/usr/lib/aarch64-linux-gnu/libnuma.a" ] && return 0
+	echo "deps: fetching busybox-static and libnuma-dev for arm64 into $d"
 	apt=$PWD/build/deps/apt-arm64
 	rm -rf "$apt" "$d"
 	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$d"
@@ -40,15 +42,16 @@ arm64_busybox() {
 		set -e
 		apt-get "${opts[@]}" update > /dev/null
 		cd "$apt"
-		apt-get "${opts[@]}" download busybox-static:arm64 > /dev/null
-		dpkg-deb -x busybox-static_*_arm64.deb "$PWD/root"
+		apt-get "${opts[@]}" download busybox-static:arm64 libnuma-dev:arm64 > /dev/null
+		for deb in *_arm64.deb; do
+			dpkg-deb -x "$deb" "$PWD/root"
+		done
 	) || {
 		# Not fatal here: the arm64 selftests run reports it as a FAIL.
-		echo "deps: WARNING: cannot fetch busybox-static for arm64" >&2
+		echo "deps: WARNING: cannot fetch busybox-static and libnuma-dev for arm64" >&2
 		return 0
 	}
-	mkdir -p "$d/bin"
-	cp "$apt/root/bin/busybox" "$d/bin/busybox"
+	mv "$apt/root"/* "$d"/
 	rm -rf "$apt"
 }
 
