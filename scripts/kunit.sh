@@ -35,6 +35,9 @@ shift
 K=$ROOT/kunit
 mode=run
 jobs=$(nproc)
+# The suites run: ptwalk's, and on um and x86_64 (whose kunitconfigs turn
+# DAMON's KUnit options on) DAMON's (damon, damon-operations, damon-sysfs),
+# in one of the kernel's globs (lib/glob.c).
 glob='pt_walk*'
 cross=
 args=()
@@ -50,11 +53,13 @@ case "$cfg" in
 um)
 	args=(--arch=um --kunitconfig="$K/um.kunitconfig")
 	kargs=(pt_walk_base_kunit.expect_levels=3)
+	glob='[pd][ta][_m]*'	# pt_walk*, damon*
 	;;
 x86_64 | x86_64-no5lvl)
 	args=(--arch=x86_64 --qemu_config="$K/qemu/x86_64.py"
 	      --kunitconfig="$K/x86_64.kunitconfig")
 	kargs=(pt_walk_base_kunit.expect_levels=5 "${x86_pools[@]}")
+	glob='[pd][ta][_m]*'	# pt_walk*, damon*
 	if [ "$cfg" = x86_64-no5lvl ]; then
 		# Same kernel as x86_64, booted with 5-level paging off.
 		mode=exec
