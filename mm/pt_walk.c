@@ -332,14 +332,15 @@ pt_walk_lock_leaf(struct mm_walk_state *s, enum pt_level level, void *entp,
  */
 #define PT_WALK_RETRIES 8
 
-#if IS_ENABLED(CONFIG_KUNIT)
+#ifdef CONFIG_PT_WALK_KUNIT_TEST
 /*
  * Set by a test while it stubs pt_walk_test_table_gone(): other walks, the
  * benchmark's among them, then skip the stub lookup, which KUnit does on
- * every call made from a test.
+ * every call made from a test.  Only with the ptwalk tests, which are built
+ * in (a kernel with KUnit, as distributions build it, has neither the test
+ * nor the exported symbols).
  */
-VISIBLE_IF_KUNIT bool pt_walk_test_hooks;
-EXPORT_SYMBOL_IF_KUNIT(pt_walk_test_hooks);
+bool pt_walk_test_hooks;
 
 /**
  * pt_walk_test_table_gone() - KUnit hook: make a PTE table look gone
@@ -354,12 +355,11 @@ EXPORT_SYMBOL_IF_KUNIT(pt_walk_test_hooks);
  * Return: false, or the stub's answer: true to act as if pte_offset_map()
  * had failed.
  */
-VISIBLE_IF_KUNIT noinline bool pt_walk_test_table_gone(struct mm_walk_state *s)
+noinline bool pt_walk_test_table_gone(struct mm_walk_state *s)
 {
 	KUNIT_STATIC_STUB_REDIRECT(pt_walk_test_table_gone, s);
 	return false;
 }
-EXPORT_SYMBOL_IF_KUNIT(pt_walk_test_table_gone);
 
 static inline bool pt_walk_table_gone(struct mm_walk_state *s)
 {
@@ -450,6 +450,7 @@ static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
 		}
 		pt_walk_set_entry(s, PT_LEVEL_PUD, pudp, !step);
 		s->entry.pud = pudp_get(readpud);
+		s->pt[PT_LEVEL_PUD].entry = s->entry;
 		type = pt_generic_entry_type(PT_LEVEL_PUD, &s->entry);
 		if (locked)
 			type = pt_walk_lock_leaf(s, PT_LEVEL_PUD, pudp, type);
@@ -481,6 +482,8 @@ static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
 retry_pmd:
 		s->entry.pmd = pmdp_get_lockless(pmdp);
 read_pmd:
+		/* Kept for mm_walk_leaf_unchanged(): the PTE table's PMD. */
+		s->pt[PT_LEVEL_PMD].entry = s->entry;
 		type = pt_generic_entry_type(PT_LEVEL_PMD, &s->entry);
 		if (locked)
 			type = pt_walk_lock_leaf(s, PT_LEVEL_PMD, pmdp, type);
@@ -837,17 +840,24 @@ bool __mm_walk_next(struct mm_walk_state *s)
 		if (!step)
 			from = PT_LEVEL_PGD;
 		/*
-		 * After mm_walk_end() start again from the top: the PTE table
-		 * is unmapped, and a locked walk let go of the VMA (vm_end 0),
-		 * whose tables may have changed since (a shared hugetlb PMD
-		 * table unshared and freed).
+		 * After mm_walk_end() (or mm_walk_pause()) start again from the
+		 * top: nothing the entry pointers point into is held any more.
+		 * A lockless walk held its tables by having interrupts off,
+		 * which the caller may have turned on since (munmap() then
+		 * frees them); a locked walk let go of the PTE table's lock
+		 * and mapping and of the VMA (vm_end 0), whose tables may have
+		 * changed since (a shared hugetlb PMD table unshared and
+		 * freed).  A locked walk also looks the next VMA up from the
+		 * top.
 		 */
-		if (step && ((from == PT_LEVEL_PTE && !s->pte_mapped) ||
+		if (step && (s->restart ||
+			     (from == PT_LEVEL_PTE && !s->pte_mapped) ||
 			     ((s->flags & MM_WALK_LOCKED) &&
 			      (!s->vm_end || addr >= s->vm_end)))) {
 			from = PT_LEVEL_PGD;
 			step = false;
 		}
+		s->restart = false;
 		if (step && from == PT_LEVEL_PMD && s->level == PT_LEVEL_PMD &&
 		    pt_walk_next_pmd(s, addr)) {
 			/* The next huge entry of the same table. */
@@ -902,6 +912,7 @@ static __always_inline void pt_walk_init(struct mm_walk_state *s,
 	s->vm_end = 0;
 	s->in_vma = false;
 	s->retries = 0;
+	s->restart = false;
 }
 
 /**
@@ -980,11 +991,14 @@ EXPORT_SYMBOL_GPL(mm_walk_begin);
  * drops the hugetlb VMA lock.  The way out of a for_each_pt_leaf() loop left
  * early and after mm_walk_seek_leaf(); calling it again is harmless.  After
  * it, the entry pointers in @s must not be used; the decoded values stay.
+ * A walk that goes on after it (mm_walk_pause() in a loop, mm_walk_next())
+ * finds its next stop from the top, locked or lockless.
  */
 void mm_walk_end(struct mm_walk_state *s)
 {
 	pt_walk_unlock(s);
 	pt_walk_vma_unlock(s);
+	s->restart = true;
 }
 EXPORT_SYMBOL_GPL(mm_walk_end);
 

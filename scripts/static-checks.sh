@@ -12,7 +12,11 @@
 #   sparse      make C=2 on every new .c file and every .c file the series
 #               changes, in the x86_64 and arm64 KUnit build directories when
 #               they exist; warnings listed in kunit/sparse-baseline (from the
-#               base tree, "file: message") are not counted.
+#               base tree, "file: message") are not counted;
+#   no-test-hooks  with x86_64: mm/pt_walk.o built for a kernel with KUnit
+#               but without the ptwalk tests (as distributions build it,
+#               build/out/x86_64-notest): no test hook, nothing exported
+#               for tests.
 # Exits non-zero when any check fails.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -122,6 +126,37 @@ run_w1() {	# run_w1 config make-arguments...
 	fi
 }
 
+# The KUnit x86_64 configuration with the ptwalk test options off: the
+# cursor has neither pt_walk_test_hooks nor pt_walk_test_table_gone(), and
+# exports no symbol for tests.
+run_no_test_hooks() {
+	local dir=$OUT/x86_64-notest out syms
+	local mk=(make -s O="$dir" ARCH=x86_64 CC="ccache gcc")
+
+	[ -f "$OUT/x86_64/.config" ] ||
+		{ result FAIL no-test-hooks "no build in build/out/x86_64"; return; }
+	mkdir -p "$dir"
+	cp "$OUT/x86_64/.config" "$dir/.config"
+	scripts/config --file "$dir/.config" -d PT_WALK_KUNIT_TEST \
+		-d PT_WALK_STRESS_KUNIT_TEST -d PT_WALK_BENCH -e KUNIT
+	out=$res/no-test-hooks.txt
+	if ! { "${mk[@]}" olddefconfig && "${mk[@]}" mm/pt_walk.o; } > "$out" 2>&1; then
+		result FAIL no-test-hooks "build failed (see ${out#"$ROOT"/})"
+		return
+	fi
+	if ! grep -qx 'CONFIG_KUNIT=y' "$dir/.config" ||
+	   grep -q '^CONFIG_PT_WALK_KUNIT_TEST=y' "$dir/.config"; then
+		result FAIL no-test-hooks "not a kernel with KUnit and without the ptwalk tests"
+		return
+	fi
+	syms=$(nm "$dir/mm/pt_walk.o" | grep -c 'pt_walk_test' || true)
+	if [ "$syms" = 0 ]; then
+		result PASS no-test-hooks "mm/pt_walk.o with KUnit, without the ptwalk tests: no test symbol"
+	else
+		result FAIL no-test-hooks "mm/pt_walk.o has $syms test symbols with the ptwalk tests off"
+	fi
+}
+
 if [ "$what" != checkpatch ]; then
 	for cfg in ${SPARSE_CONFIGS:-x86_64 arm64}; do
 		case "$cfg" in
@@ -131,6 +166,7 @@ if [ "$what" != checkpatch ]; then
 		x86_64)
 			run_sparse x86_64 ARCH=x86_64 CC="ccache gcc"
 			run_w1 x86_64 ARCH=x86_64 CC="ccache gcc"
+			run_no_test_hooks
 			;;
 		arm64)
 			args=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc")

@@ -158,9 +158,12 @@ struct mm_walk_state {
 	int err;
 	struct {
 		void *entp;
+		/* PUD and PMD: the value the descent read (lockless rechecks) */
+		union pt_entry entry;
 	} pt[PT_NR_LEVELS];
 	spinlock_t *ptl;	/* the page table lock held, or NULL */
 	bool pte_mapped;
+	bool restart;		/* after mm_walk_end(): from the top */
 	bool ahead_valid;
 	pte_t ahead;
 	struct vm_area_struct *hugetlb_vma;
@@ -181,7 +184,7 @@ static_assert(offsetof(struct mm_walk_state, leaf.nr) == offsetof(struct mm_walk
 
 int mm_walk_begin(struct mm_walk_state *s, struct mm_struct *mm,
 		  unsigned long start, unsigned long end, unsigned int flags);
-#if IS_ENABLED(CONFIG_KUNIT)
+#ifdef CONFIG_PT_WALK_KUNIT_TEST
 extern bool pt_walk_test_hooks;
 bool pt_walk_test_table_gone(struct mm_walk_state *s);
 #endif
@@ -422,6 +425,46 @@ static __always_inline void mm_walk_pause(const struct pt_leaf *leaf)
 	l->limit = 0;
 	l->pmd_limit = 0;
 	mm_walk_end(l->cur);
+}
+
+/**
+ * mm_walk_leaf_unchanged() - does a lockless stop still hold what was read
+ * @s: the cursor of a lockless walk, before mm_walk_end()
+ * @leaf: its stop (the loop's, or @s->leaf after mm_walk_seek_leaf())
+ *
+ * A lockless walk reads every entry once, on its way down, with interrupts
+ * off as its only protection: by the time the caller has taken a reference
+ * on the page of @leaf, the entry may have changed, and, for a PTE, so may
+ * the PMD entry the walk went through to its table (a THP collapse replaces
+ * it and frees the table: on arm64, riscv and powerpc nothing waits for the
+ * walk, as their TLB flushes need no IPI).  gup_fast reads both again after
+ * taking its reference, and so can any lockless caller: the cursor keeps
+ * the PMD value it descended through.  For a stop of several entries
+ * (MM_WALK_RUNS, _BATCH, _TABLE) the first entry is checked.
+ *
+ * Return: true when @leaf's entry and, for a PTE, the PMD entry above it
+ * still hold the values the walk read; false when either changed (drop
+ * the reference and fall back, as gup_fast does).
+ */
+static inline bool mm_walk_leaf_unchanged(const struct mm_walk_state *s,
+					  const struct pt_leaf *leaf)
+{
+	switch (leaf->level) {
+	case PT_LEVEL_PTE:
+		/* The PMD first: its PTE table may be gone when it changed. */
+		if (!pmd_same(pmdp_get_lockless(s->pt[PT_LEVEL_PMD].entp),
+			      s->pt[PT_LEVEL_PMD].entry.pmd))
+			return false;
+		return pte_same(ptep_get_lockless(leaf->entp), leaf->entry.pte);
+	case PT_LEVEL_PMD:
+		return pmd_same(pmdp_get_lockless(leaf->entp), leaf->entry.pmd);
+	case PT_LEVEL_PUD:
+		return pud_same(pudp_get(leaf->entp), leaf->entry.pud);
+	case PT_LEVEL_P4D:
+		return p4d_same(p4dp_get(leaf->entp), leaf->entry.p4d);
+	default:
+		return pgd_same(pgdp_get(leaf->entp), leaf->entry.pgd);
+	}
 }
 
 /**

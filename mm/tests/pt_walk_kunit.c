@@ -1310,6 +1310,176 @@ static void pt_walk_thp_run(struct kunit *test)
 		}
 	}
 }
+
+/*
+ * The span of the address space one PMD table maps, or 0 where the PMD level
+ * is folded at compile time (its table is the one above).
+ */
+static unsigned long pmd_table_span(void)
+{
+	return PTRS_PER_PMD > 1 ? PTRS_PER_PMD * PMD_SIZE : 0;
+}
+
+/*
+ * A lockless walk let go of at a PMD-level stop (mm_walk_pause(), then
+ * interrupts on) goes on from the top.  Meanwhile munmap() has zapped and
+ * freed the PMD table the stop was in, and the range was mapped again with
+ * THPs, in a new PMD table: the walk must report those, from the new table,
+ * not step on in the freed one (all none by then, so that it reported
+ * nothing more; KASAN reports the read).
+ */
+static void pt_walk_lockless_resume(struct kunit *test)
+{
+	unsigned long span = pmd_table_span(), raw, base, ret, i;
+	unsigned int stops_before = 0, stops_after = 0, nthp = 0;
+	struct stop_rec first = {}, after[4] = {};
+	const struct pt_leaf *leaf;
+	struct mm_walk_state s;
+	struct mm_struct *mm;
+	void *old_table = NULL, *new_table;
+	struct page *soak[16];
+	bool paused = false;
+
+	if (!has_transparent_hugepage())
+		kunit_skip(test, "no transparent huge pages on this machine");
+	if (!span)
+		kunit_skip(test, "no PMD tables: the PMD level is folded");
+	/* A PMD table of its own: the range it maps has no other VMA. */
+	raw = kunit_vm_mmap(test, NULL, 0, 2 * span, PROT_NONE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, 0);
+	if (IS_ERR_VALUE(raw) || !raw)
+		kunit_skip(test, "no room for two PMD table spans");
+	mm = current->mm;
+	base = ALIGN(raw, span);
+	KUNIT_ASSERT_EQ(test, vm_munmap(raw, 2 * span), 0);
+	ret = kunit_vm_mmap(test, NULL, base, 4 * PMD_SIZE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
+	KUNIT_ASSERT_EQ(test, ret, base);
+	KUNIT_ASSERT_EQ(test, do_madvise(mm, base, 4 * PMD_SIZE, MADV_HUGEPAGE), 0);
+	for (i = 0; i < 2; i++)
+		KUNIT_ASSERT_EQ(test, put_user(i, (u8 __user *)(base + i * PMD_SIZE)), 0);
+	mmap_read_lock(mm);
+	for (i = 0; i < 2; i++) {
+		nthp += mm_walk_seek_leaf(&s, mm, base + i * PMD_SIZE, MM_WALK_LOCKED) &&
+			s.level == PT_LEVEL_PMD;
+		old_table = mm_walk_table(&s, PT_LEVEL_PMD);
+		mm_walk_end(&s);
+	}
+	mmap_read_unlock(mm);
+	if (nthp < 2)
+		kunit_skip(test, "the faults mapped %u THPs (none free?)", nthp);
+
+	local_irq_disable();
+	for_each_pt_leaf(leaf, &s, mm, base, base + 4 * PMD_SIZE, 0) {
+		if (paused) {
+			if (stops_after < ARRAY_SIZE(after))
+				record_stop(&after[stops_after], &s, leaf);
+			stops_after++;
+			continue;
+		}
+		record_stop(&first, &s, leaf);
+		stops_before++;
+		mm_walk_pause(leaf);
+		local_irq_enable();
+		/* Zaps and frees the PMD table: nothing else maps its range. */
+		KUNIT_EXPECT_EQ(test, vm_munmap(base, 4 * PMD_SIZE), 0);
+		/*
+		 * THPs again from the second PMD on, in a new PMD table: not
+		 * in the page just freed, which the allocator would hand back
+		 * first, and which these allocations take.
+		 */
+		for (i = 0; i < ARRAY_SIZE(soak); i++)
+			soak[i] = alloc_page(GFP_KERNEL);
+		ret = kunit_vm_mmap(test, NULL, base, 4 * PMD_SIZE, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
+		KUNIT_EXPECT_EQ(test, ret, base);
+		KUNIT_EXPECT_EQ(test, do_madvise(mm, base, 4 * PMD_SIZE, MADV_HUGEPAGE), 0);
+		for (i = 1; i < 4; i++)
+			KUNIT_EXPECT_EQ(test, put_user(i, (u8 __user *)(base + i * PMD_SIZE)), 0);
+		for (i = 0; i < ARRAY_SIZE(soak); i++)
+			if (soak[i])
+				__free_page(soak[i]);
+		local_irq_disable();
+		paused = true;
+	}
+	local_irq_enable();
+
+	KUNIT_EXPECT_EQ(test, s.err, 0);
+	KUNIT_EXPECT_EQ(test, stops_before, 1);
+	KUNIT_EXPECT_EQ(test, first.level, PT_LEVEL_PMD);
+	KUNIT_EXPECT_EQ(test, first.addr, base);
+	/* What a walk from the top finds now, and whether its table is new. */
+	mmap_read_lock(mm);
+	for (nthp = 0, i = 1; i < 4; i++) {
+		nthp += mm_walk_seek_leaf(&s, mm, base + i * PMD_SIZE, MM_WALK_LOCKED) &&
+			s.level == PT_LEVEL_PMD;
+		new_table = mm_walk_table(&s, PT_LEVEL_PMD);
+		mm_walk_end(&s);
+	}
+	mmap_read_unlock(mm);
+	if (new_table == old_table)
+		kunit_skip(test, "the new PMD table is the old one's page again");
+	KUNIT_EXPECT_EQ_MSG(test, stops_after, nthp,
+			    "%u stops after the pause, %u THPs mapped there", stops_after,
+			    nthp);
+	for (i = 0; i < min(stops_after, nthp); i++) {
+		KUNIT_EXPECT_EQ(test, after[i].level, PT_LEVEL_PMD);
+		KUNIT_EXPECT_EQ(test, after[i].addr, base + (i + 1) * PMD_SIZE);
+	}
+}
+
+/*
+ * mm_walk_leaf_unchanged(): a lockless stop holds while nothing changes;
+ * after a THP collapse (MADV_COLLAPSE) replaced the PMD entry the walk went
+ * through to a PTE, the stop no longer holds, as gup_fast's recheck of the
+ * PMD finds.  The PMD table stays (a collapse frees only the PTE table), so
+ * the cursor's PMD entry pointer can still be read for the check.
+ */
+static void pt_walk_lockless_recheck(struct kunit *test)
+{
+	struct mm_walk_state s, saved;
+	struct mm_struct *mm;
+	unsigned long base, i;
+	bool found;
+	int ret;
+
+	if (!has_transparent_hugepage())
+		kunit_skip(test, "no transparent huge pages on this machine");
+	base = ALIGN(map_anon(test, 2 * PMD_SIZE), PMD_SIZE);
+	mm = current->mm;
+	/* 4K pages first: a PTE table under one PMD. */
+	KUNIT_ASSERT_EQ(test, do_madvise(mm, base, PMD_SIZE, MADV_NOHUGEPAGE), 0);
+	for (i = 0; i < PMD_SIZE / PAGE_SIZE; i++)
+		KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(base + i * PAGE_SIZE)), 0);
+
+	local_irq_disable();
+	found = mm_walk_seek_leaf(&s, mm, base + 5 * PAGE_SIZE, 0);
+	KUNIT_EXPECT_TRUE(test, found);
+	KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PTE);
+	KUNIT_EXPECT_TRUE(test, mm_walk_leaf_unchanged(&s, &s.leaf));
+	/* The PMD value kept is the live one, a table. */
+	KUNIT_EXPECT_TRUE(test, pmd_same(pmdp_get_lockless(s.pt[PT_LEVEL_PMD].entp),
+					 s.pt[PT_LEVEL_PMD].entry.pmd));
+	KUNIT_EXPECT_FALSE(test, pmd_leaf(s.pt[PT_LEVEL_PMD].entry.pmd));
+	saved = s;
+	mm_walk_end(&s);
+	local_irq_enable();
+
+	KUNIT_ASSERT_EQ(test, do_madvise(mm, base, PMD_SIZE, MADV_HUGEPAGE), 0);
+	ret = do_madvise(mm, base, PMD_SIZE, MADV_COLLAPSE);
+	if (ret)
+		kunit_skip(test, "MADV_COLLAPSE failed (%d): no THP free?", ret);
+
+	/* Only the PMD is read: the PTE table is gone. */
+	local_irq_disable();
+	KUNIT_EXPECT_FALSE(test, mm_walk_leaf_unchanged(&saved, &saved.leaf));
+	found = mm_walk_seek_leaf(&s, mm, base + 5 * PAGE_SIZE, 0);
+	KUNIT_EXPECT_TRUE(test, found);
+	KUNIT_EXPECT_EQ(test, s.level, PT_LEVEL_PMD);
+	KUNIT_EXPECT_TRUE(test, mm_walk_leaf_unchanged(&s, &s.leaf));
+	mm_walk_end(&s);
+	local_irq_enable();
+}
 #endif
 
 /*
@@ -1633,6 +1803,8 @@ static struct kunit_case pt_walk_cases[] = {
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	KUNIT_CASE(pt_walk_thp),
 	KUNIT_CASE(pt_walk_thp_run),
+	KUNIT_CASE(pt_walk_lockless_resume),
+	KUNIT_CASE(pt_walk_lockless_recheck),
 #endif
 	KUNIT_CASE(pt_walk_edges),
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
