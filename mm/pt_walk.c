@@ -450,7 +450,6 @@ static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
 		}
 		pt_walk_set_entry(s, PT_LEVEL_PUD, pudp, !step);
 		s->entry.pud = pudp_get(readpud);
-		s->pt[PT_LEVEL_PUD].entry = s->entry;
 		type = pt_generic_entry_type(PT_LEVEL_PUD, &s->entry);
 		if (locked)
 			type = pt_walk_lock_leaf(s, PT_LEVEL_PUD, pudp, type);
@@ -459,6 +458,7 @@ static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
 			goto stop;
 		}
 		pud = s->entry.pud;
+		s->pt[PT_LEVEL_PUD].entry = s->entry;	/* as locked, if it was */
 		step = false;
 		fallthrough;
 	case PT_LEVEL_PMD:
@@ -482,8 +482,6 @@ static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
 retry_pmd:
 		s->entry.pmd = pmdp_get_lockless(pmdp);
 read_pmd:
-		/* Kept for mm_walk_leaf_unchanged(): the PTE table's PMD. */
-		s->pt[PT_LEVEL_PMD].entry = s->entry;
 		type = pt_generic_entry_type(PT_LEVEL_PMD, &s->entry);
 		if (locked)
 			type = pt_walk_lock_leaf(s, PT_LEVEL_PMD, pmdp, type);
@@ -492,6 +490,11 @@ read_pmd:
 			goto stop;
 		}
 		pmd = s->entry.pmd;
+		/*
+		 * Kept for mm_walk_leaf_unchanged(): the value the PTE table
+		 * was reached through (read again under the lock, if locked).
+		 */
+		s->pt[PT_LEVEL_PMD].entry = s->entry;
 		fallthrough;
 	default:
 		break;

@@ -451,7 +451,7 @@ static inline bool mm_walk_leaf_unchanged(const struct mm_walk_state *s,
 {
 	switch (leaf->level) {
 	case PT_LEVEL_PTE:
-		/* The PMD first: its PTE table may be gone when it changed. */
+		/* The PMD first: a changed PMD is the answer, whatever the PTE. */
 		if (!pmd_same(pmdp_get_lockless(s->pt[PT_LEVEL_PMD].entp),
 			      s->pt[PT_LEVEL_PMD].entry.pmd))
 			return false;
@@ -462,8 +462,12 @@ static inline bool mm_walk_leaf_unchanged(const struct mm_walk_state *s,
 		return pud_same(pudp_get(leaf->entp), leaf->entry.pud);
 	case PT_LEVEL_P4D:
 		return p4d_same(p4dp_get(leaf->entp), leaf->entry.p4d);
-	default:
-		return pgd_same(pgdp_get(leaf->entp), leaf->entry.pgd);
+	default: {
+		/* (32-bit arm's pgdp_get() reads a variable of this name) */
+		pgd_t *pgdp = leaf->entp;
+
+		return pgd_same(pgdp_get(pgdp), leaf->entry.pgd);
+	}
 	}
 }
 
@@ -496,8 +500,12 @@ static __always_inline bool __mm_walk_step(struct mm_walk_state *s, bool huge)
 {
 	struct __pt_leaf_loop l = { .cur = s };
 
-	/* After mm_walk_end(), the next stop is found from the top. */
-	if (s->level == PT_LEVEL_PTE && !s->pte_mapped)
+	/*
+	 * After mm_walk_end(), the next stop is found from the top: the
+	 * tables the entry pointers point into may be gone (a lockless walk
+	 * whose caller turned interrupts on).
+	 */
+	if (s->restart || (s->level == PT_LEVEL_PTE && !s->pte_mapped))
 		return false;
 	__pt_leaf_loop_enter(&l);
 	if (!huge)

@@ -1321,24 +1321,100 @@ static unsigned long pmd_table_span(void)
 }
 
 /*
- * A lockless walk let go of at a PMD-level stop (mm_walk_pause(), then
- * interrupts on) goes on from the top.  Meanwhile munmap() has zapped and
- * freed the PMD table the stop was in, and the range was mapped again with
- * THPs, in a new PMD table: the walk must report those, from the new table,
- * not step on in the freed one (all none by then, so that it reported
- * nothing more; KASAN reports the read).
+ * Map THPs at @base + i * PMD_SIZE for @first <= i < 4, in a VMA of four
+ * PMDs at @base; returns how many of them are THPs.
+ */
+static unsigned int map_thps_at(struct kunit *test, unsigned long base,
+				unsigned int first)
+{
+	struct mm_struct *mm = current->mm;
+	struct mm_walk_state s;
+	unsigned int i, n = 0;
+	unsigned long ret;
+
+	ret = kunit_vm_mmap(test, NULL, base, 4 * PMD_SIZE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
+	KUNIT_EXPECT_EQ(test, ret, base);
+	if (ret != base)
+		return 0;
+	KUNIT_EXPECT_EQ(test, do_madvise(mm, base, 4 * PMD_SIZE, MADV_HUGEPAGE), 0);
+	for (i = first; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, put_user(i, (u8 __user *)(base + i * PMD_SIZE)), 0);
+	mmap_read_lock(mm);
+	for (i = first; i < 4; i++) {
+		n += mm_walk_seek_leaf(&s, mm, base + i * PMD_SIZE, MM_WALK_LOCKED) &&
+		     s.level == PT_LEVEL_PMD;
+		mm_walk_end(&s);
+	}
+	mmap_read_unlock(mm);
+	return n;
+}
+
+#define RESUME_SOAK	16
+
+/*
+ * While a lockless walk is let go of: unmap its four PMDs at @base, which
+ * zaps and frees their PMD table (@old_table, nothing else maps its range),
+ * and map THPs again from the second PMD on, in a new PMD table.  Not in the
+ * page just freed, which the allocator would hand back first: @soak takes
+ * it, and the caller keeps @soak until the walk is over.  When the old
+ * table's page is among them, it is filled with the PMD of the last THP, as
+ * a freed table reused for something else would read: a walk that steps on
+ * in it reports that THP's page at every PMD.
+ */
+static void resume_remap(struct kunit *test, unsigned long base, void *old_table,
+			 struct page **soak)
+{
+	struct mm_struct *mm = current->mm;
+	struct mm_walk_state s;
+	unsigned int i, j;
+	pmd_t last;
+
+	KUNIT_EXPECT_EQ(test, vm_munmap(base, 4 * PMD_SIZE), 0);
+	for (i = 0; i < RESUME_SOAK; i++)
+		soak[i] = alloc_page(GFP_KERNEL);
+	map_thps_at(test, base, 1);
+	mmap_read_lock(mm);
+	if (!mm_walk_seek_leaf(&s, mm, base + 3 * PMD_SIZE, MM_WALK_LOCKED) ||
+	    s.level != PT_LEVEL_PMD) {
+		mm_walk_end(&s);
+		mmap_read_unlock(mm);
+		return;
+	}
+	last = s.entry.pmd;
+	mm_walk_end(&s);
+	mmap_read_unlock(mm);
+	for (i = 0; i < RESUME_SOAK; i++) {
+		pmd_t *table = soak[i] ? page_address(soak[i]) : NULL;
+
+		if (!table || virt_to_page(old_table) != soak[i])
+			continue;
+		for (j = 0; j < PTRS_PER_PMD; j++)
+			WRITE_ONCE(table[j], last);
+	}
+}
+
+/*
+ * A lockless walk let go of at a PMD-level stop (mm_walk_pause() in a loop,
+ * or mm_walk_end() between two mm_walk_next() of a cursor), then interrupts
+ * on, goes on from the top.  Meanwhile munmap() has zapped and freed the PMD
+ * table the stop was in, and the range was mapped again with THPs, in a new
+ * PMD table: the walk must report those, from the new table, not step on
+ * in the freed one (all none by then, so that it reported nothing more;
+ * KASAN reports the read).
  */
 static void pt_walk_lockless_resume(struct kunit *test)
 {
-	unsigned long span = pmd_table_span(), raw, base, ret, i;
-	unsigned int stops_before = 0, stops_after = 0, nthp = 0;
-	struct stop_rec first = {}, after[4] = {};
+	unsigned long span = pmd_table_span(), raw, base, i;
+	struct stop_rec first, after[4];
 	const struct pt_leaf *leaf;
 	struct mm_walk_state s;
 	struct mm_struct *mm;
-	void *old_table = NULL, *new_table;
-	struct page *soak[16];
-	bool paused = false;
+	void *old_table, *new_table;
+	struct page *soak[RESUME_SOAK];
+	unsigned long pfns[4];
+	unsigned int stops_before, stops_after, nthp, mode;
+	bool paused;
 
 	if (!has_transparent_hugepage())
 		kunit_skip(test, "no transparent huge pages on this machine");
@@ -1352,79 +1428,90 @@ static void pt_walk_lockless_resume(struct kunit *test)
 	mm = current->mm;
 	base = ALIGN(raw, span);
 	KUNIT_ASSERT_EQ(test, vm_munmap(raw, 2 * span), 0);
-	ret = kunit_vm_mmap(test, NULL, base, 4 * PMD_SIZE, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
-	KUNIT_ASSERT_EQ(test, ret, base);
-	KUNIT_ASSERT_EQ(test, do_madvise(mm, base, 4 * PMD_SIZE, MADV_HUGEPAGE), 0);
-	for (i = 0; i < 2; i++)
-		KUNIT_ASSERT_EQ(test, put_user(i, (u8 __user *)(base + i * PMD_SIZE)), 0);
-	mmap_read_lock(mm);
-	for (i = 0; i < 2; i++) {
-		nthp += mm_walk_seek_leaf(&s, mm, base + i * PMD_SIZE, MM_WALK_LOCKED) &&
-			s.level == PT_LEVEL_PMD;
+
+	/* Mode 0: a for_each_pt_leaf() loop; mode 1: mm_walk_next(). */
+	for (mode = 0; mode < 2; mode++) {
+		KUNIT_ASSERT_EQ(test, vm_munmap(base, 4 * PMD_SIZE), 0);
+		if (map_thps_at(test, base, 0) < 2)
+			kunit_skip(test, "the faults mapped fewer than 2 THPs (none free?)");
+		mmap_read_lock(mm);
+		mm_walk_seek_leaf(&s, mm, base, MM_WALK_LOCKED);
 		old_table = mm_walk_table(&s, PT_LEVEL_PMD);
 		mm_walk_end(&s);
-	}
-	mmap_read_unlock(mm);
-	if (nthp < 2)
-		kunit_skip(test, "the faults mapped %u THPs (none free?)", nthp);
+		mmap_read_unlock(mm);
 
-	local_irq_disable();
-	for_each_pt_leaf(leaf, &s, mm, base, base + 4 * PMD_SIZE, 0) {
-		if (paused) {
-			if (stops_after < ARRAY_SIZE(after))
-				record_stop(&after[stops_after], &s, leaf);
-			stops_after++;
-			continue;
-		}
-		record_stop(&first, &s, leaf);
-		stops_before++;
-		mm_walk_pause(leaf);
-		local_irq_enable();
-		/* Zaps and frees the PMD table: nothing else maps its range. */
-		KUNIT_EXPECT_EQ(test, vm_munmap(base, 4 * PMD_SIZE), 0);
-		/*
-		 * THPs again from the second PMD on, in a new PMD table: not
-		 * in the page just freed, which the allocator would hand back
-		 * first, and which these allocations take.
-		 */
-		for (i = 0; i < ARRAY_SIZE(soak); i++)
-			soak[i] = alloc_page(GFP_KERNEL);
-		ret = kunit_vm_mmap(test, NULL, base, 4 * PMD_SIZE, PROT_READ | PROT_WRITE,
-				    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
-		KUNIT_EXPECT_EQ(test, ret, base);
-		KUNIT_EXPECT_EQ(test, do_madvise(mm, base, 4 * PMD_SIZE, MADV_HUGEPAGE), 0);
-		for (i = 1; i < 4; i++)
-			KUNIT_EXPECT_EQ(test, put_user(i, (u8 __user *)(base + i * PMD_SIZE)), 0);
-		for (i = 0; i < ARRAY_SIZE(soak); i++)
-			if (soak[i])
-				__free_page(soak[i]);
+		stops_before = 0;
+		stops_after = 0;
+		paused = false;
+		memset(&first, 0, sizeof(first));
+		memset(after, 0, sizeof(after));
 		local_irq_disable();
-		paused = true;
-	}
-	local_irq_enable();
+		if (mode == 0) {
+			for_each_pt_leaf(leaf, &s, mm, base, base + 4 * PMD_SIZE, 0) {
+				if (paused) {
+					if (stops_after < ARRAY_SIZE(after))
+						record_stop(&after[stops_after], &s, leaf);
+					stops_after++;
+					continue;
+				}
+				record_stop(&first, &s, leaf);
+				stops_before++;
+				mm_walk_pause(leaf);
+				paused = true;
+				local_irq_enable();
+				resume_remap(test, base, old_table, soak);
+				local_irq_disable();
+			}
+		} else {
+			mm_walk_begin(&s, mm, base, base + 4 * PMD_SIZE, 0);
+			while (mm_walk_next(&s)) {
+				if (paused) {
+					if (stops_after < ARRAY_SIZE(after))
+						record_stop(&after[stops_after], &s, &s.leaf);
+					stops_after++;
+					continue;
+				}
+				record_stop(&first, &s, &s.leaf);
+				stops_before++;
+				mm_walk_end(&s);
+				paused = true;
+				local_irq_enable();
+				resume_remap(test, base, old_table, soak);
+				local_irq_disable();
+			}
+		}
+		local_irq_enable();
+		if (paused)
+			for (i = 0; i < RESUME_SOAK; i++)
+				if (soak[i])
+					__free_page(soak[i]);
 
-	KUNIT_EXPECT_EQ(test, s.err, 0);
-	KUNIT_EXPECT_EQ(test, stops_before, 1);
-	KUNIT_EXPECT_EQ(test, first.level, PT_LEVEL_PMD);
-	KUNIT_EXPECT_EQ(test, first.addr, base);
-	/* What a walk from the top finds now, and whether its table is new. */
-	mmap_read_lock(mm);
-	for (nthp = 0, i = 1; i < 4; i++) {
-		nthp += mm_walk_seek_leaf(&s, mm, base + i * PMD_SIZE, MM_WALK_LOCKED) &&
-			s.level == PT_LEVEL_PMD;
-		new_table = mm_walk_table(&s, PT_LEVEL_PMD);
-		mm_walk_end(&s);
-	}
-	mmap_read_unlock(mm);
-	if (new_table == old_table)
-		kunit_skip(test, "the new PMD table is the old one's page again");
-	KUNIT_EXPECT_EQ_MSG(test, stops_after, nthp,
-			    "%u stops after the pause, %u THPs mapped there", stops_after,
-			    nthp);
-	for (i = 0; i < min(stops_after, nthp); i++) {
-		KUNIT_EXPECT_EQ(test, after[i].level, PT_LEVEL_PMD);
-		KUNIT_EXPECT_EQ(test, after[i].addr, base + (i + 1) * PMD_SIZE);
+		KUNIT_EXPECT_EQ_MSG(test, s.err, 0, "mode %u", mode);
+		KUNIT_EXPECT_EQ_MSG(test, stops_before, 1, "mode %u", mode);
+		KUNIT_EXPECT_EQ_MSG(test, first.level, PT_LEVEL_PMD, "mode %u", mode);
+		KUNIT_EXPECT_EQ_MSG(test, first.addr, base, "mode %u", mode);
+		/* What a walk from the top finds now, and whether its table is new. */
+		mmap_read_lock(mm);
+		for (nthp = 0, new_table = NULL, i = 1; i < 4; i++) {
+			if (mm_walk_seek_leaf(&s, mm, base + i * PMD_SIZE, MM_WALK_LOCKED) &&
+			    s.level == PT_LEVEL_PMD)
+				pfns[nthp++] = mm_walk_pfn(&s.leaf);
+			new_table = mm_walk_table(&s, PT_LEVEL_PMD);
+			mm_walk_end(&s);
+		}
+		mmap_read_unlock(mm);
+		if (new_table == old_table)
+			kunit_skip(test, "mode %u: the new PMD table is the old one's page again",
+				   mode);
+		KUNIT_EXPECT_EQ_MSG(test, stops_after, nthp,
+				    "mode %u: %u stops after the pause, %u THPs mapped there",
+				    mode, stops_after, nthp);
+		for (i = 0; i < min(stops_after, nthp); i++) {
+			KUNIT_EXPECT_EQ(test, after[i].level, PT_LEVEL_PMD);
+			KUNIT_EXPECT_EQ(test, after[i].addr, base + (i + 1) * PMD_SIZE);
+			KUNIT_EXPECT_EQ_MSG(test, after[i].pfn, pfns[i],
+					    "mode %u: stop %lu has another THP's page", mode, i);
+		}
 	}
 }
 
