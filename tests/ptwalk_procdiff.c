@@ -13,8 +13,9 @@
  *   and a hugetlb memfd mapped twice), a 1G hugetlb page when the pool has
  *   one, hugetlb pages of the contiguous sizes where the kernel has them
  *   (arm64 with 4K pages: 64K, contiguous PTEs, and 32M, contiguous PMDs;
- *   64K also with async uffd-wp and mbind()), PROT_NONE pages, mlocked pages, uffd-wp protected memory (sync
- *   mode, 4K and hugetlb, markers on pages never touched) and async mode
+ *   64K also with async uffd-wp and mbind()), PROT_NONE pages, mlocked
+ *   pages, uffd-wp protected memory (sync mode, 4K and hugetlb, markers on
+ *   pages never touched) and async mode
  *   (written after protection), and soft-dirty pages after clear_refs,
  * and prints, with addresses made relative to the arena:
  *   /proc/self/smaps (every field of the arena's VMAs) and smaps_rollup,
