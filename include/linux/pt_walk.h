@@ -262,7 +262,11 @@ struct __pt_leaf_loop {
 	 */
 	unsigned long pmd_limit;
 	unsigned int report;	/* BIT() of the other entry types reported */
-	unsigned int flags;	/* cur->flags */
+	/*
+	 * cur->flags, set when the loop starts: for_each_pt_leaf() has them
+	 * as a constant, so that the inline steps are built for its mode.
+	 */
+	unsigned int flags;
 };
 
 /* The VM span of one PMD table (PMD_SIZE where the PMD level is folded). */
@@ -272,11 +276,12 @@ struct __pt_leaf_loop {
 static __always_inline void __pt_leaf_loop_enter(struct __pt_leaf_loop *l)
 {
 	struct mm_walk_state *s = l->cur;
+	unsigned int flags = l->flags;
 
 	l->leaf = s->leaf;
 	l->limit = 0;
 	l->pmd_limit = 0;
-	if (s->level == PT_LEVEL_PTE && !(s->flags & MM_WALK_MULTI) &&
+	if (s->level == PT_LEVEL_PTE && !(flags & MM_WALK_MULTI) &&
 	    (s->next & ~PMD_MASK))
 		l->limit = min(ALIGN(s->next, PMD_SIZE), s->end & PAGE_MASK);
 	/*
@@ -287,19 +292,18 @@ static __always_inline void __pt_leaf_loop_enter(struct __pt_leaf_loop *l)
 	if (s->level == PT_LEVEL_PMD &&
 	    (s->type == PT_ENTRY_LEAF || s->type == PT_ENTRY_NONPRESENT) &&
 	    (s->next & (__PT_PMD_TABLE_SPAN - 1)) &&
-	    (!(s->flags & MM_WALK_LOCKED) || s->ptl))
+	    (!(flags & MM_WALK_LOCKED) || s->ptl))
 		l->pmd_limit = min(ALIGN(s->next, __PT_PMD_TABLE_SPAN),
 				   s->end & PMD_MASK);
 	/* A locked walk looks the next VMA up out of line: gaps, locks. */
-	if (s->flags & MM_WALK_LOCKED) {
+	if (flags & MM_WALK_LOCKED) {
 		l->limit = min(l->limit, s->vm_end);
 		l->pmd_limit = min(l->pmd_limit, s->vm_end);
 	}
-	l->flags = s->flags;
 	l->report = 0;
-	if (s->flags & MM_WALK_NONPRESENT)
+	if (flags & MM_WALK_NONPRESENT)
 		l->report |= BIT(PT_ENTRY_NONPRESENT);
-	if (s->flags & MM_WALK_HOLES)
+	if (flags & MM_WALK_HOLES)
 		l->report |= BIT(PT_ENTRY_NONE);
 }
 
@@ -498,7 +502,7 @@ static __always_inline void mm_walk_sync_leaf(struct mm_walk_state *s,
  */
 static __always_inline bool __mm_walk_step(struct mm_walk_state *s, bool huge)
 {
-	struct __pt_leaf_loop l = { .cur = s };
+	struct __pt_leaf_loop l = { .cur = s, .flags = s->flags };
 
 	/*
 	 * After mm_walk_end(), the next stop is found from the top: the
@@ -615,7 +619,8 @@ static __always_inline bool __pt_leaf_loop_next(struct __pt_leaf_loop *l,
  * loop, the body calls mm_walk_pause(@leaf), never mm_walk_end().
  */
 #define for_each_pt_leaf(leaf, s, mm, start, end, flags)		\
-	mm_walk_for_each(leaf, __mm_walk_start(s, mm, start, end, flags))
+	__mm_walk_for_each(leaf, __mm_walk_start(s, mm, start, end, flags), \
+			   flags)
 
 /**
  * mm_walk_for_each() - iterate over the stops of a walk already set up
@@ -626,10 +631,14 @@ static __always_inline bool __pt_leaf_loop_next(struct __pt_leaf_loop *l,
  * one VMA, with mm_walk_begin_vma()).  The same rules: leaving the loop
  * with break (or return) requires mm_walk_end(@s).  To let go of the locks
  * and go on (to reschedule), the body calls mm_walk_pause(@leaf), never
- * mm_walk_end().
+ * mm_walk_end().  @s is evaluated twice.
  */
 #define mm_walk_for_each(leaf, s)					\
-	for (struct __pt_leaf_loop __pt = { .cur = (s) };		\
+	__mm_walk_for_each(leaf, s, (s)->flags)
+
+/* The cursor, and its flags as the loop's own (see struct __pt_leaf_loop). */
+#define __mm_walk_for_each(leaf, s, walk_flags)			\
+	for (struct __pt_leaf_loop __pt = { .cur = (s), .flags = (walk_flags) }; \
 	     __pt_leaf_loop_next(&__pt, &(leaf));)
 
 /**

@@ -10,6 +10,7 @@
  *    the pages and reference counts it returns, checked against what the
  *    test wrote and mapped.
  */
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/anon_inodes.h>
 #include <linux/highmem.h>
@@ -1406,7 +1407,7 @@ static const struct file_operations pfnmap_fops = {
 	.mmap = pfnmap_mmap,
 };
 
-/* A VM_PFNMAP mapping has no pages to give: -EFAULT. */
+/* A VM_PFNMAP mapping has no pages to give: -EFAULT (GUP-fast: none). */
 static void gup_pfnmap(struct kunit *test)
 {
 	struct page *page = NULL, *mapped;
@@ -1433,6 +1434,10 @@ static void gup_pfnmap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, get_user(val, (u8 __user *)addr), 0);
 	KUNIT_EXPECT_EQ(test, val, 0x5a);
 	KUNIT_EXPECT_EQ(test, gup(addr, 1, FOLL_GET, &page), -EFAULT);
+	KUNIT_EXPECT_NULL(test, page);
+	/* Nor GUP-fast: its PTE is special. */
+	if (IS_ENABLED(CONFIG_HAVE_GUP_FAST))
+		KUNIT_EXPECT_EQ(test, get_user_pages_fast_only(addr, 1, 0, &page), 0);
 	KUNIT_EXPECT_NULL(test, page);
 	/* The mapping goes with the test's mm; the page after it. */
 	vm_munmap(addr, PAGE_SIZE);
@@ -1897,6 +1902,264 @@ static void gup_batch_folio_end(struct kunit *test)
 }
 #endif
 
+/*
+ * GUP-fast: get_user_pages_fast_only() (FOLL_FAST_ONLY: no slow path
+ * behind it) takes what the lockless walk can take, from the start of the
+ * range to the first entry it cannot.  The expectation is the number of
+ * pages the test's layout lets it take (hand-computed in each case), and,
+ * for those, the slow path's pages (GUP with the mmap lock, page by page
+ * from the same range) with one more reference each.
+ */
+static void check_fast(struct kunit *test, unsigned long addr, unsigned long nr,
+		       unsigned int flags, long expected)
+{
+	struct page **fast, **slow;
+	long got, i, j;
+	int *refs;
+
+	if (!IS_ENABLED(CONFIG_HAVE_GUP_FAST))
+		kunit_skip(test, "no GUP-fast on this architecture");
+	fast = kunit_kcalloc(test, nr, sizeof(*fast), GFP_KERNEL);
+	slow = kunit_kcalloc(test, nr, sizeof(*slow), GFP_KERNEL);
+	refs = kunit_kcalloc(test, nr, sizeof(*refs), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, fast && slow && refs);
+	/* The slow path never takes fewer pages than the fast one. */
+	got = expected ? gup(addr, expected, FOLL_GET | flags, slow) : 0;
+	KUNIT_ASSERT_EQ(test, got, expected);
+	lru_add_drain_all();
+	for (i = 0; i < expected; i++)
+		refs[i] = folio_ref_count(page_folio(slow[i]));
+
+	got = get_user_pages_fast_only(addr, nr, flags, fast);
+	KUNIT_EXPECT_EQ_MSG(test, got, expected, "GUP-fast of %lu pages at +%#lx",
+			    nr, addr & ~PMD_MASK);
+	lru_add_drain_all();
+	for (i = 0; i < min(got, expected); i++) {
+		int more = 0;
+
+		KUNIT_EXPECT_PTR_EQ_MSG(test, fast[i], slow[i], "page %ld", i);
+		/* The pages of one large folio take references on it. */
+		for (j = 0; j < got; j++)
+			more += page_folio(fast[j]) == page_folio(fast[i]);
+		KUNIT_EXPECT_EQ_MSG(test, folio_ref_count(page_folio(fast[i])), refs[i] + more,
+				    "page %ld", i);
+	}
+	for (i = 0; i < got; i++)
+		put_page(fast[i]);
+	for (i = 0; i < expected; i++)
+		KUNIT_EXPECT_EQ_MSG(test, folio_ref_count(page_folio(slow[i])), refs[i],
+				    "page %ld", i);
+	for (i = 0; i < expected; i++)
+		put_page(slow[i]);
+}
+
+/* Written anonymous pages: all of them, read or write, got or pinned. */
+static void gup_fast_anon(struct kunit *test)
+{
+	struct page *pages[GUP_PAGES], *pinned[GUP_PAGES];
+	unsigned long start, i;
+	int refs[GUP_PAGES];
+
+	start = map_ptes(test, GUP_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	for (i = 0; i < GUP_PAGES; i++)
+		KUNIT_ASSERT_EQ(test, put_user(0x40 + i, (u8 __user *)(start + i * PAGE_SIZE)), 0);
+	check_fast(test, start, GUP_PAGES, 0, GUP_PAGES);
+	check_fast(test, start, GUP_PAGES, FOLL_WRITE, GUP_PAGES);
+	check_fast(test, start + 3 * PAGE_SIZE, 2, FOLL_WRITE, 2);
+
+	/* Pinned (through pin_user_pages_fast()): the pin bias, each. */
+	KUNIT_ASSERT_EQ(test, gup(start, GUP_PAGES, FOLL_GET, pages), GUP_PAGES);
+	lru_add_drain_all();
+	for (i = 0; i < GUP_PAGES; i++)
+		refs[i] = page_ref_count(pages[i]);
+	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(start, GUP_PAGES, FOLL_WRITE |
+						  FOLL_LONGTERM, pinned), GUP_PAGES);
+	for (i = 0; i < GUP_PAGES; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, pinned[i], pages[i]);
+		KUNIT_EXPECT_EQ(test, page_ref_count(pages[i]),
+				refs[i] + GUP_PIN_COUNTING_BIAS);
+		KUNIT_EXPECT_TRUE(test, folio_maybe_dma_pinned(page_folio(pages[i])));
+	}
+	unpin_user_pages(pinned, GUP_PAGES);
+	for (i = 0; i < GUP_PAGES; i++) {
+		KUNIT_EXPECT_EQ(test, page_ref_count(pages[i]), refs[i]);
+		put_page(pages[i]);
+	}
+}
+
+/*
+ * The PTE at @addr made read-only (@none false) or PROT_NONE, as
+ * mprotect() and NUMA hinting write them; what it held goes to @orig.
+ */
+static void protect_pte(struct kunit *test, unsigned long addr, bool none,
+			pte_t *orig)
+{
+	struct mm_struct *mm = current->mm;
+	spinlock_t *ptl;	/* the PTE table's lock */
+	pte_t *ptep;
+
+	mmap_write_lock(mm);
+	ptep = test_pte(mm, addr, &ptl);
+	if (!ptep) {
+		mmap_write_unlock(mm);
+		KUNIT_FAIL(test, "no PTE table at %#lx", addr);
+		return;
+	}
+	spin_lock(ptl);
+	*orig = ptep_get(ptep);
+	set_pte_at(mm, addr, ptep, none ? pte_modify(*orig, PAGE_NONE) :
+					  pte_wrprotect(*orig));
+	spin_unlock(ptl);
+	test_pte_unmap(ptep);
+	flush_tlb_range(vma_lookup(mm, addr), addr, addr + PAGE_SIZE);
+	mmap_write_unlock(mm);
+}
+
+/*
+ * Where GUP-fast stops: at the zero page (a special PTE), at a hole, at a
+ * read-only PTE for a write, at a PROT_NONE PTE.
+ */
+static void gup_fast_stops(struct kunit *test)
+{
+	unsigned long start, i;
+	pte_t orig[2];
+	u8 val;
+
+	if (!IS_ENABLED(CONFIG_HAVE_GUP_FAST))
+		kunit_skip(test, "no GUP-fast on this architecture");
+	/* 0-2 written, 3 read (the zero page), 4-6 written, 7 a hole. */
+	start = map_ptes(test, 8 * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	for (i = 0; i < 7; i++) {
+		if (i == 3)
+			KUNIT_ASSERT_EQ(test, get_user(val, (u8 __user *)(start + i * PAGE_SIZE)), 0);
+		else
+			KUNIT_ASSERT_EQ(test, put_user(i, (u8 __user *)(start + i * PAGE_SIZE)), 0);
+	}
+	check_fast(test, start, 8, 0, 3);
+	check_fast(test, start + 4 * PAGE_SIZE, 4, 0, 3);
+	check_fast(test, start + 7 * PAGE_SIZE, 1, 0, 0);
+
+	/* Page 5 read-only: taken for a read, not for a write. */
+	protect_pte(test, start + 5 * PAGE_SIZE, false, &orig[0]);
+	check_fast(test, start + 4 * PAGE_SIZE, 3, 0, 3);
+	check_fast(test, start + 4 * PAGE_SIZE, 3, FOLL_WRITE, 1);
+	restore_ptes(current->mm, start + 5 * PAGE_SIZE, &orig[0], 1);
+	check_fast(test, start + 4 * PAGE_SIZE, 3, FOLL_WRITE, 3);
+
+	/* Page 1 PROT_NONE: not even for a read. */
+	protect_pte(test, start + PAGE_SIZE, true, &orig[1]);
+	check_fast(test, start, 3, 0, 1);
+	restore_ptes(current->mm, start + PAGE_SIZE, &orig[1], 1);
+	check_fast(test, start, 3, 0, 3);
+}
+
+static unsigned int fast_table_gone;
+
+/* The PTE table went away between the PMD read and its mapping. */
+static bool fake_fast_table_gone(struct mm_walk_state *s)
+{
+	if (!fast_table_gone)
+		return false;
+	fast_table_gone--;
+	return true;
+}
+
+/*
+ * Across a PTE table's end, and with a PTE table that goes away under the
+ * walk (the cursor's test hook): read again from its PMD a few times, then
+ * given up, and the pages before it are the ones taken.
+ */
+static void gup_fast_tables(struct kunit *test)
+{
+	unsigned long start, mid, i;
+
+	if (!IS_ENABLED(CONFIG_HAVE_GUP_FAST))
+		kunit_skip(test, "no GUP-fast on this architecture");
+	start = map_ptes(test, 2 * PMD_SIZE, PROT_READ | PROT_WRITE);
+	mid = ALIGN(start + 1, PMD_SIZE);
+	for (i = 0; i < 8; i++)
+		KUNIT_ASSERT_EQ(test, put_user(i, (u8 __user *)(mid - 4 * PAGE_SIZE +
+							      i * PAGE_SIZE)), 0);
+	check_fast(test, mid - 4 * PAGE_SIZE, 8, FOLL_WRITE, 8);
+
+	kunit_activate_static_stub(test, pt_walk_test_table_gone, fake_fast_table_gone);
+	WRITE_ONCE(pt_walk_test_hooks, true);
+	/* Once, for the first table: read again, and all taken. */
+	fast_table_gone = 1;
+	check_fast(test, mid - 4 * PAGE_SIZE, 8, FOLL_WRITE, 8);
+	KUNIT_EXPECT_EQ(test, fast_table_gone, 0);
+	/* For the second table, until the walk gives up: the first's pages. */
+	fast_table_gone = 0;
+	check_fast(test, mid - 4 * PAGE_SIZE, 4, 0, 4);
+	fast_table_gone = 1000;
+	check_fast(test, mid, 4, 0, 0);
+	KUNIT_EXPECT_LT(test, fast_table_gone, 1000);
+	KUNIT_EXPECT_GT(test, fast_table_gone, 0);
+	WRITE_ONCE(pt_walk_test_hooks, false);
+	kunit_deactivate_static_stub(test, pt_walk_test_table_gone);
+}
+
+/* Shared memory: the page cache pages; VM_PFNMAP: none. */
+static void gup_fast_shmem(struct kunit *test)
+{
+	struct file *file;
+	unsigned long addr;
+
+	if (!IS_ENABLED(CONFIG_HAVE_GUP_FAST))
+		kunit_skip(test, "no GUP-fast on this architecture");
+	file = shmem_file_setup("ptwalk-gup-fast", 4 * PAGE_SIZE, VM_NORESERVE);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	addr = kunit_vm_mmap(test, file, 0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			     MAP_SHARED, 0);
+	fput(file);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)addr), 0);
+	KUNIT_ASSERT_EQ(test, put_user(2, (u8 __user *)(addr + PAGE_SIZE)), 0);
+	check_fast(test, addr, 4, FOLL_WRITE, 2);
+}
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/* A THP: pages of its folio, from its PMD leaf, as many as asked. */
+static void gup_fast_thp(struct kunit *test)
+{
+	unsigned long thp;
+
+	thp = map_thp_range(test);
+	fault_thp(test, thp);
+	check_fast(test, thp + 5 * PAGE_SIZE, 4, 0, 4);
+	check_fast(test, thp + PMD_SIZE - 2 * PAGE_SIZE, 2, FOLL_WRITE, 2);
+	/* Into the hole after it: the THP's pages, then the end. */
+	check_fast(test, thp + PMD_SIZE - 2 * PAGE_SIZE, 4, 0, 2);
+}
+#endif
+
+#ifdef CONFIG_HUGETLB_PAGE
+/* A hugetlb page, at its own level: pages of the one folio. */
+static void gup_fast_hugetlb_size(struct kunit *test, unsigned int shift)
+{
+	unsigned long size = 1UL << shift, addr;
+
+	if (!IS_ENABLED(CONFIG_HAVE_GUP_FAST))
+		kunit_skip(test, "no GUP-fast on this architecture");
+	addr = map_hugetlb(test, 2 * size, shift);
+	KUNIT_ASSERT_EQ(test, put_user(0x33, (u8 __user *)(addr + 3 * PAGE_SIZE)), 0);
+	check_fast(test, addr + 3 * PAGE_SIZE, 4, FOLL_WRITE, 4);
+	check_fast(test, addr + size - 2 * PAGE_SIZE, 4, 0, 2);
+}
+
+static void gup_fast_hugetlb_pmd(struct kunit *test)
+{
+	gup_fast_hugetlb_size(test, PMD_SHIFT);
+}
+
+#ifdef PT_TEST_HUGETLB_PUD
+static void gup_fast_hugetlb_pud(struct kunit *test)
+{
+	gup_fast_hugetlb_size(test, PUD_SHIFT);
+}
+#endif
+#endif /* CONFIG_HUGETLB_PAGE */
+
 static struct kunit_case pt_walk_gup_cases[] = {
 	KUNIT_CASE(gup_anon),
 	KUNIT_CASE(gup_zero_page),
@@ -1921,6 +2184,19 @@ static struct kunit_case pt_walk_gup_cases[] = {
 	KUNIT_CASE(gup_hugetlb_pmd),
 #ifdef PT_TEST_HUGETLB_PUD
 	KUNIT_CASE(gup_hugetlb_pud),
+#endif
+#endif
+	KUNIT_CASE(gup_fast_anon),
+	KUNIT_CASE(gup_fast_stops),
+	KUNIT_CASE(gup_fast_tables),
+	KUNIT_CASE(gup_fast_shmem),
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	KUNIT_CASE(gup_fast_thp),
+#endif
+#ifdef CONFIG_HUGETLB_PAGE
+	KUNIT_CASE(gup_fast_hugetlb_pmd),
+#ifdef PT_TEST_HUGETLB_PUD
+	KUNIT_CASE(gup_fast_hugetlb_pud),
 #endif
 #endif
 	{}

@@ -5,7 +5,8 @@
  *
  * The test thread walks an area of its mm over and over, with every walker
  * in turn: for_each_pt_leaf() locked and lockless, walk_page_range() with
- * leaf_entry, mincore() (do_mincore()) and the GUP slow path (get and pin),
+ * leaf_entry, mincore() (do_mincore()), the GUP slow path (get and pin)
+ * and GUP-fast (get_user_pages_fast_only() and pin_user_pages_fast()),
  * for as long as the changers run (STRESS_ROUNDS to STRESS_MAX_ROUNDS
  * rounds).  Kernel threads working in the same mm (kthread_use_mm()) change
  * its page tables meanwhile, each a fixed number of times:
@@ -129,7 +130,7 @@ struct stress {
 	unsigned long moved;		/* mremap() there and back that did */
 	int collapse_err;		/* why the last that failed did */
 	/* What the walkers saw, and the first leaf that was wrong. */
-	unsigned long leaves, lockless_leaves, gup_pages, walks;
+	unsigned long leaves, lockless_leaves, gup_pages, fast_pages, walks;
 	unsigned long retries;		/* of the cursor's walks and seeks */
 	unsigned long shared, unshared;	/* hugetlb leaves in shared PMD tables, not */
 	unsigned long bad, bad_addr;
@@ -361,6 +362,40 @@ static void stress_gup(struct kunit *test, struct stress *st, struct page **page
 		for (i = 0; i < got; i++)
 			stress_check_page(st, pages[i], addr + i * PAGE_SIZE);
 		st->gup_pages += got;
+		if (pin)
+			unpin_user_pages(pages, got);
+		else
+			release_pages(pages, got);
+	}
+}
+
+/*
+ * GUP-fast over the area, a PMD range a call: get_user_pages_fast_only()
+ * (the lockless walk alone, interrupts off) and pin_user_pages_fast()
+ * (the slow path behind it for what it could not take).
+ */
+static void stress_gup_fast(struct kunit *test, struct stress *st,
+			    struct page **pages, bool pin)
+{
+	unsigned long addr, nr = PMD_SIZE >> PAGE_SHIFT;
+	long got, i;
+
+	for (addr = st->start; addr < st->end; addr += PMD_SIZE) {
+		/* Never a fault that takes a huge page from the pool. */
+		if (pin && st->fold && stress_fold(st, addr) - st->start >= st->filled)
+			continue;
+		if (pin)
+			got = pin_user_pages_fast(addr, nr, FOLL_LONGTERM, pages);
+		else
+			got = get_user_pages_fast_only(addr, nr, 0, pages);
+		/* The remap changer's hole: -EFAULT, or fewer pages. */
+		if (got < 0) {
+			KUNIT_EXPECT_EQ_MSG(test, got, -EFAULT, "fast %s", pin ? "pin" : "get");
+			continue;
+		}
+		for (i = 0; i < got; i++)
+			stress_check_page(st, pages[i], addr + i * PAGE_SIZE);
+		st->fast_pages += got;
 		if (pin)
 			unpin_user_pages(pages, got);
 		else
@@ -689,8 +724,41 @@ static unsigned long stress_extra_refs(struct stress *st, unsigned long *first)
  * descent holds no page table lock there, only the mmap read lock (which
  * the changers take too; those that take it for write are held off: see
  * stress_writers).
+ *
+ * A lockless walk (interrupts off: GUP-fast's, or the test's own) waits
+ * there too, a few times, spinning for up to STRESS_FAST_WAIT_US: long
+ * enough for the collapse changer, sent to that PMD range, to clear the
+ * PMD (it then waits for the walk's CPU to take its TLB flush, or for an
+ * RCU grace period, before it frees the table).  The walk then maps the
+ * table from the PMD value it read, takes a page from it and must find the
+ * PMD changed when it checks again (mm_walk_leaf_unchanged()).
  */
 #define STRESS_WAITS	20
+#define STRESS_FAST_WAITS	10
+#define STRESS_FAST_WAIT_US	20000
+
+static unsigned int stress_fast_waits, stress_fast_changed;
+
+static bool stress_fast_table_gone(struct mm_walk_state *s)
+{
+	pmd_t *pmdp = s->pt[PT_LEVEL_PMD].entp;
+	pmd_t pmd = pmdp_get_lockless(pmdp);
+	int t;
+
+	if (stress_fast_waits >= STRESS_FAST_WAITS)
+		return false;
+	stress_fast_waits++;
+	WRITE_ONCE(stress_wait_addr, s->next & PMD_MASK);
+	for (t = 0; t < STRESS_FAST_WAIT_US / 10; t++) {
+		if (!pmd_same(pmdp_get_lockless(pmdp), pmd)) {
+			stress_fast_changed++;
+			break;
+		}
+		udelay(10);
+	}
+	WRITE_ONCE(stress_wait_addr, 0);
+	return false;
+}
 
 static bool stress_table_gone(struct mm_walk_state *s)
 {
@@ -698,8 +766,11 @@ static bool stress_table_gone(struct mm_walk_state *s)
 	pmd_t pmd = pmdp_get_lockless(pmdp);
 	int t;
 
-	if (!stress_current || stress_current->kind != STRESS_SHMEM || !stress_in_walk ||
-	    stress_changed >= 2 || stress_waits >= STRESS_WAITS)
+	if (!stress_current || stress_current->kind != STRESS_SHMEM)
+		return false;
+	if (irqs_disabled() && !stress_in_walk)
+		return stress_fast_table_gone(s);
+	if (!stress_in_walk || stress_changed >= 2 || stress_waits >= STRESS_WAITS)
 		return false;
 	stress_waits++;
 	/* The walk's descent is for s->next (see __mm_walk_next()). */
@@ -828,6 +899,8 @@ run:
 	stress_current = st;
 	stress_waits = 0;
 	stress_changed = 0;
+	stress_fast_waits = 0;
+	stress_fast_changed = 0;
 	kunit_activate_static_stub(test, pt_walk_test_table_gone, stress_table_gone);
 	WRITE_ONCE(pt_walk_test_hooks, true);
 	pin_acq = stress_node_stat(NR_FOLL_PIN_ACQUIRED);
@@ -859,6 +932,11 @@ run:
 		stress_mincore(test, st, vec);
 		stress_gup(test, st, pages, false);
 		stress_gup(test, st, pages, true);
+		if (IS_ENABLED(CONFIG_HAVE_GUP_FAST)) {
+			stress_gup_fast(test, st, pages, false);
+			stress_gup_fast(test, st, pages, true);
+			st->walks += 2;
+		}
 		st->walks += 6;
 		cond_resched();
 	}
@@ -891,12 +969,17 @@ run:
 	KUNIT_EXPECT_GT(test, st->leaves, 0);
 	KUNIT_EXPECT_GT(test, st->lockless_leaves, 0);
 	KUNIT_EXPECT_GT(test, st->gup_pages, 0);
-	kunit_info(test, "%lu walks: %lu leaves locked, %lu lockless, %lu GUP pages, %lu retries",
-		   st->walks, st->leaves, st->lockless_leaves, st->gup_pages, st->retries);
+	if (IS_ENABLED(CONFIG_HAVE_GUP_FAST))
+		KUNIT_EXPECT_GT(test, st->fast_pages, 0);
+	kunit_info(test, "%lu walks: %lu leaves locked, %lu lockless, %lu GUP pages, %lu GUP-fast pages, %lu retries",
+		   st->walks, st->leaves, st->lockless_leaves, st->gup_pages,
+		   st->fast_pages, st->retries);
 	if (kind == STRESS_SHMEM) {
 		/* Tables taken away under the read lock: the retry is taken. */
 		kunit_info(test, "%u waits for a PMD to change, %u changed", stress_waits,
 			   stress_changed);
+		kunit_info(test, "GUP-fast: %u waits for a PMD to change, %u changed",
+			   stress_fast_waits, stress_fast_changed);
 		KUNIT_EXPECT_GT(test, st->retries, 0);
 	}
 	kunit_info(test,
