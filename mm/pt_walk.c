@@ -1038,17 +1038,36 @@ bool mm_walk_seek_leaf(struct mm_walk_state *s, struct mm_struct *mm,
 }
 EXPORT_SYMBOL_GPL(mm_walk_seek_leaf);
 
+/* The mmap lock of the VMA's mm, or the i_mmap_rwsem of its file. */
+static void pt_walk_assert_vma_locked(struct vm_area_struct *vma)
+{
+	struct address_space *mapping = vma->vm_file ? vma->vm_file->f_mapping : NULL;
+
+	if (mapping && rwsem_is_locked(&mapping->i_mmap_rwsem)) {
+#ifdef CONFIG_LOCKDEP
+		lockdep_assert(lockdep_is_held(&mapping->i_mmap_rwsem) ||
+			       lockdep_is_held(&vma->vm_mm->mmap_lock));
+#endif
+		return;
+	}
+	mmap_assert_locked(vma->vm_mm);
+}
+
 /**
  * mm_walk_begin_vma() - set up a locked walk over a range of one VMA
  * @s: the cursor
- * @vma: the VMA, found by the caller under the mmap lock it holds
+ * @vma: the VMA, found by the caller under the mmap lock it holds (or, for
+ *	a file VMA, under its mapping's i_mmap_rwsem)
  * @start: first address of the range, in @vma
  * @end: end of the range (exclusive), at most @vma->vm_end
  * @flags: MM_WALK_* flags; MM_WALK_LOCKED is implied
  *
  * As mm_walk_begin() for a locked walk, without looking the VMA up again:
  * for callers that walk VMA by VMA (walk_page_range()).  The walk stops at
- * the end of @vma.
+ * the end of @vma.  The page tables of a file VMA also stay while its
+ * mapping's i_mmap_rwsem is held, as for the rmap walkers (free_pgtables()
+ * unlinks the VMA from the mapping first): a caller holding that instead of
+ * the mmap lock (follow_pfnmap_start()) may walk the VMA too.
  *
  * Return: 0, or -EINVAL for an empty or inverted range, or one that is not
  * inside @vma.
@@ -1066,7 +1085,7 @@ int mm_walk_begin_vma(struct mm_walk_state *s, struct vm_area_struct *vma,
 		s->err = -EINVAL;
 		return s->err;
 	}
-	mmap_assert_locked(vma->vm_mm);
+	pt_walk_assert_vma_locked(vma);
 	might_sleep();	/* the hugetlb VMA lock */
 	pt_walk_use_vma(s, vma);
 	return 0;
@@ -1077,12 +1096,16 @@ EXPORT_SYMBOL_GPL(mm_walk_begin_vma);
  * mm_walk_seek_vma_leaf() - locked mm_walk_seek_leaf() in a known VMA
  * @s: the cursor
  * @vma: the VMA that contains @addr, found by the caller under the mmap lock
- *	it holds
+ *	it holds (or, for a file VMA, its mapping's i_mmap_rwsem: see
+ *	mm_walk_begin_vma())
  * @addr: the address
  *
  * As mm_walk_seek_leaf() with MM_WALK_LOCKED, without looking the VMA up
- * again: for callers that look up many addresses of one VMA (GUP).  The
- * caller ends with mm_walk_end() in every case.
+ * again: for callers that look up many addresses of one VMA (GUP,
+ * folio_walk_start(), follow_pfnmap_start()).  The caller ends with
+ * mm_walk_end() in every case, or hands the lock it holds (@s->ptl), the
+ * PTE table's mapping and the hugetlb VMA lock over to an end of its own
+ * that releases them the same way (folio_walk_end()).
  *
  * Return: true when @addr is mapped by a present leaf; false otherwise, with
  * @s->err set (-EINVAL) for an address outside @vma.

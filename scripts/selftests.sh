@@ -16,7 +16,7 @@
 #              [selftests-arm64-patched].  The base kernel is rebuilt
 #              only when the fragment or the base changes.  Every make in a
 #              kernel tree runs under flock build/.kbuild.lock.
-#   userspace  static gup_test, gup_longterm (without liburing: its io_uring
+#   userspace  static gup_test, gup_longterm and cow (without liburing: their io_uring
 #              cases are compiled out) and mincore_selftest from the base
 #              tree's tools/testing/selftests, and tests/ptwalk_badinput.c
 #              (bad and random input to mincore(), pagemap, PAGEMAP_SCAN,
@@ -156,7 +156,7 @@ fi
 # and again only when the base or this script changes.
 ST=$BASE_TREE/tools/testing/selftests
 BIN=$S/bin
-progs="gup_test gup_longterm mincore_selftest soft-dirty mlock2-tests pagemap_ioctl
+progs="gup_test gup_longterm cow mincore_selftest soft-dirty mlock2-tests pagemap_ioctl
 	hmm-tests hugetlb-madvise uffd-unit-tests migration mremap_test ptwalk_badinput
 	ptwalk_procdiff"
 ustamp="$base_commit $arch $(cat "$0" "$ROOT/tests/ptwalk_badinput.c" "$ROOT/tests/ptwalk_procdiff.c" |
@@ -182,6 +182,10 @@ if [ "$(cat "$BIN/.stamp" 2>/dev/null)" != "$ustamp" ]; then
 			"$PWD/gup_test.c" "$PWD/vm_util.c"
 		"$ucc" "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/gup_longterm" \
 			"$PWD/gup_longterm.c" "$PWD/vm_util.c"
+		# COW and GUP (R/O pins of shared anonymous pages after fork(),
+		# GUP-fast's anon-exclusive checks), without io_uring.
+		"$ucc" "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/cow" \
+			"$PWD/cow.c" "$PWD/vm_util.c" "$PWD/thp_settings.c"
 		# The users of the converted walkers: pagemap (soft-dirty,
 		# pagemap_ioctl), smaps (mlock2-tests), PAGEMAP_SCAN.
 		"$ucc" "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/soft-dirty" \
@@ -381,6 +385,10 @@ done
 
 # Long-term pinning of memfd, tmpfs and hugetlb (2M and 1G) files.
 run gup_longterm gup_longterm
+# COW of anonymous memory (small pages, THP, hugetlb) against GUP: R/O and
+# R/W pins (GUP-fast and slow) of pages shared with a child after fork(),
+# and the child's and parent's views after writes.
+run cow cow
 
 echo "SELFTESTS DONE"
 sync

@@ -34,8 +34,10 @@
  * Build: gcc -static -O2 -Wall -o ptwalk_users ptwalk_users.c
  *
  * With /sys/kernel/debug/gup_test (CONFIG_GUP_TEST, debugfs mounted) it also
- * times the GUP slow path: get_user_pages() and pin_user_pages(FOLL_LONGTERM)
- * over the mapping, as the kernel's gup_test times them.
+ * times GUP: the slow path, get_user_pages() and
+ * pin_user_pages(FOLL_LONGTERM), and GUP-fast, get_user_pages_fast() and
+ * pin_user_pages_fast(), over the mapping, as the kernel's gup_test times
+ * them.
  *
  * "ptwalk_users --tsc-khz" prints the TSC frequency of the machine it runs
  * on in kHz (x86 only), measured against CLOCK_MONOTONIC_RAW: under QEMU
@@ -126,6 +128,8 @@ enum walker {
 	W_NUMA_MAPS,
 	W_GUP_GET,
 	W_GUP_PIN,
+	W_GUP_FAST_GET,
+	W_GUP_FAST_PIN,
 	NR_WALKERS,
 };
 
@@ -138,13 +142,23 @@ static const char *const walker_name[NR_WALKERS] = {
 	[W_NUMA_MAPS]	= "numa_maps read",
 	[W_GUP_GET]	= "get_user_pages",
 	[W_GUP_PIN]	= "pin_user_pages(LONGTERM)",
+	[W_GUP_FAST_GET] = "get_user_pages_fast",
+	[W_GUP_FAST_PIN] = "pin_user_pages_fast",
 };
 
+/* The walkers gup_test drives. */
+static int is_gup(int w)
+{
+	return w >= W_GUP_GET && w <= W_GUP_FAST_PIN;
+}
+
 /*
- * The GUP slow path, through the kernel's gup_test (CONFIG_GUP_TEST,
- * /sys/kernel/debug/gup_test; mm/gup_test.h): get_user_pages() and
- * pin_user_pages(FOLL_LONGTERM), FOLL_WRITE, 512 pages per call, timed by
- * the kernel around the calls alone (in us; the put is not counted).
+ * GUP, through the kernel's gup_test (CONFIG_GUP_TEST,
+ * /sys/kernel/debug/gup_test; mm/gup_test.h): the slow path,
+ * get_user_pages() and pin_user_pages(FOLL_LONGTERM), and GUP-fast,
+ * get_user_pages_fast() and pin_user_pages_fast() (gup_test -u and -a),
+ * FOLL_WRITE, 512 pages per call, timed by the kernel around the calls
+ * alone (in us; the put is not counted).
  */
 struct gup_test {
 	u64 get_delta_usec;
@@ -157,6 +171,8 @@ struct gup_test {
 	u32 which_pages[8];
 };
 
+#define GUP_FAST_BENCHMARK	_IOWR('g', 1, struct gup_test)
+#define PIN_FAST_BENCHMARK	_IOWR('g', 2, struct gup_test)
 #define PIN_LONGTERM_BENCHMARK	_IOWR('g', 3, struct gup_test)
 #define GUP_BASIC_TEST		_IOWR('g', 4, struct gup_test)
 #define GUP_FOLL_WRITE		0x01
@@ -183,7 +199,14 @@ static int gup_run(int w, char *map, unsigned long size, unsigned long *pages,
 		.gup_flags = GUP_FOLL_WRITE,
 	};
 
-	if (ioctl(gup_fd, w == W_GUP_GET ? GUP_BASIC_TEST : PIN_LONGTERM_BENCHMARK, &g))
+	static const unsigned long cmd[NR_WALKERS] = {
+		[W_GUP_GET]	 = GUP_BASIC_TEST,
+		[W_GUP_PIN]	 = PIN_LONGTERM_BENCHMARK,
+		[W_GUP_FAST_GET] = GUP_FAST_BENCHMARK,
+		[W_GUP_FAST_PIN] = PIN_FAST_BENCHMARK,
+	};
+
+	if (ioctl(gup_fd, cmd[w], &g))
 		return -1;
 	*pages = g.size / PAGE_SIZE;
 	*ns = g.get_delta_usec * 1000;
@@ -529,7 +552,7 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 			ssize_t n = 0;
 			int err = 0;
 
-			if ((w == W_GUP_GET || w == W_GUP_PIN) && gup_fd < 0)
+			if (is_gup(w) && gup_fd < 0)
 				continue;
 			if (insn_mode && r == 0) {
 				printf("USERS-INSN %s|%s|%lu\n", sc->name,
@@ -562,6 +585,8 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 				break;
 			case W_GUP_GET:
 			case W_GUP_PIN:
+			case W_GUP_FAST_GET:
+			case W_GUP_FAST_PIN:
 				err = gup_run(w, map, sc->size, &counted[w], &gup_ns);
 				break;
 			}
@@ -596,7 +621,7 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 	counted[W_SMAPS_ROLLUP] = npages;	/* the whole process: not counted */
 
 	for (w = 0; w < NR_WALKERS; w++) {
-		if ((w == W_GUP_GET || w == W_GUP_PIN) && gup_fd < 0)
+		if (is_gup(w) && gup_fd < 0)
 			continue;
 		whole_ms = 1;
 		for (r = 0; r < REPS; r++)

@@ -567,13 +567,24 @@ static inline bool mm_walk_first(struct mm_walk_state *s)
 	return __mm_walk_next(s);
 }
 
-/* mm_walk_begin() for for_each_pt_leaf(), which takes its cursor once. */
-static inline struct mm_walk_state *
-__mm_walk_start(struct mm_walk_state *s, struct mm_struct *mm,
-		unsigned long start, unsigned long end, unsigned int flags)
+/*
+ * The loop variables of for_each_pt_leaf(), whose cursor mm_walk_begin()
+ * sets up, and of mm_walk_for_each(), whose cursor the caller set up: the
+ * loop's flags are a constant in the first, so that its inline steps are
+ * built for the walk's mode.
+ */
+static __always_inline struct __pt_leaf_loop
+__pt_leaf_loop_begin(struct mm_walk_state *s, struct mm_struct *mm,
+		     unsigned long start, unsigned long end, unsigned int flags)
 {
 	mm_walk_begin(s, mm, start, end, flags);
-	return s;
+	return (struct __pt_leaf_loop){ .cur = s, .flags = flags };
+}
+
+static __always_inline struct __pt_leaf_loop
+__pt_leaf_loop_init(struct mm_walk_state *s)
+{
+	return (struct __pt_leaf_loop){ .cur = s, .flags = s->flags };
 }
 
 /*
@@ -619,8 +630,9 @@ static __always_inline bool __pt_leaf_loop_next(struct __pt_leaf_loop *l,
  * loop, the body calls mm_walk_pause(@leaf), never mm_walk_end().
  */
 #define for_each_pt_leaf(leaf, s, mm, start, end, flags)		\
-	__mm_walk_for_each(leaf, __mm_walk_start(s, mm, start, end, flags), \
-			   flags)
+	for (struct __pt_leaf_loop __pt =				\
+		__pt_leaf_loop_begin(s, mm, start, end, flags);		\
+	     __pt_leaf_loop_next(&__pt, &(leaf));)
 
 /**
  * mm_walk_for_each() - iterate over the stops of a walk already set up
@@ -631,14 +643,10 @@ static __always_inline bool __pt_leaf_loop_next(struct __pt_leaf_loop *l,
  * one VMA, with mm_walk_begin_vma()).  The same rules: leaving the loop
  * with break (or return) requires mm_walk_end(@s).  To let go of the locks
  * and go on (to reschedule), the body calls mm_walk_pause(@leaf), never
- * mm_walk_end().  @s is evaluated twice.
+ * mm_walk_end().
  */
 #define mm_walk_for_each(leaf, s)					\
-	__mm_walk_for_each(leaf, s, (s)->flags)
-
-/* The cursor, and its flags as the loop's own (see struct __pt_leaf_loop). */
-#define __mm_walk_for_each(leaf, s, walk_flags)			\
-	for (struct __pt_leaf_loop __pt = { .cur = (s), .flags = (walk_flags) }; \
+	for (struct __pt_leaf_loop __pt = __pt_leaf_loop_init(s);	\
 	     __pt_leaf_loop_next(&__pt, &(leaf));)
 
 /**

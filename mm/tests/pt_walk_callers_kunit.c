@@ -2030,10 +2030,9 @@ static void gup_fast_stops(struct kunit *test)
 	/* 0-2 written, 3 read (the zero page), 4-6 written, 7 a hole. */
 	start = map_ptes(test, 8 * PAGE_SIZE, PROT_READ | PROT_WRITE);
 	for (i = 0; i < 7; i++) {
-		if (i == 3)
-			KUNIT_ASSERT_EQ(test, get_user(val, (u8 __user *)(start + i * PAGE_SIZE)), 0);
-		else
-			KUNIT_ASSERT_EQ(test, put_user(i, (u8 __user *)(start + i * PAGE_SIZE)), 0);
+		u8 __user *p = (u8 __user *)(start + i * PAGE_SIZE);
+
+		KUNIT_ASSERT_EQ(test, i == 3 ? get_user(val, p) : put_user(i, p), 0);
 	}
 	check_fast(test, start, 8, 0, 3);
 	check_fast(test, start + 4 * PAGE_SIZE, 4, 0, 3);
@@ -2207,8 +2206,328 @@ static struct kunit_suite pt_walk_gup_suite = {
 	.test_cases = pt_walk_gup_cases,
 };
 
+/*
+ * folio_walk_start() and follow_pfnmap_start() on the cursor, against
+ * 6.12's per-level descents (pt_walk_legacy.h): the same folio, page,
+ * level, entry (pointer and value) and lock, for every kind of entry.
+ */
+struct fw_seen {
+	struct folio *folio;
+	struct page *page;
+	enum folio_walk_level level;
+	void *entp;
+	pud_t entry;	/* the pte_t, pmd_t or pud_t, in the bytes of a pud_t */
+	spinlock_t *ptl;
+};
+
+static void fw_look(struct vm_area_struct *vma, unsigned long addr,
+		    folio_walk_flags_t flags, bool legacy, struct fw_seen *seen)
+{
+	struct folio_walk fw;
+
+	memset(&fw, 0, sizeof(fw));
+	memset(seen, 0, sizeof(*seen));
+	seen->folio = legacy ? legacy_folio_walk_start(&fw, vma, addr, flags) :
+			       folio_walk_start(&fw, vma, addr, flags);
+	if (!seen->folio)
+		return;
+	seen->page = fw.page;
+	seen->level = fw.level;
+	seen->entp = fw.ptep;
+	seen->ptl = fw.ptl;
+	if (fw.level == FW_LEVEL_PTE)
+		memcpy(&seen->entry, &fw.pte, sizeof(fw.pte));
+	else if (fw.level == FW_LEVEL_PMD)
+		memcpy(&seen->entry, &fw.pmd, sizeof(fw.pmd));
+	else
+		seen->entry = fw.pud;
+	folio_walk_end(&fw, vma);
+}
+
+/*
+ * Each page of [@start, @start + @nr pages) with every combination of
+ * flags: what folio_walk_start() finds, as 6.12 found it.  Returns the
+ * number of lookups that found a folio.
+ */
+static unsigned long check_folio_walk(struct kunit *test, unsigned long start,
+				      unsigned long nr)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long addr, found = 0;
+	struct vm_area_struct *vma;
+	struct fw_seen got, ref;
+	int flags;
+
+	mmap_read_lock(mm);
+	for (addr = start; addr < start + nr * PAGE_SIZE; addr += PAGE_SIZE) {
+		unsigned long i = (addr - start) / PAGE_SIZE;
+
+		vma = vma_lookup(mm, addr);
+		if (!vma) {
+			KUNIT_FAIL(test, "no VMA at %#lx", addr);
+			break;
+		}
+		for (flags = 0; flags < 4; flags++) {
+			folio_walk_flags_t fwf = (__force folio_walk_flags_t)flags;
+
+			fw_look(vma, addr, fwf, false, &got);
+			fw_look(vma, addr, fwf, true, &ref);
+			KUNIT_EXPECT_PTR_EQ_MSG(test, got.folio, ref.folio,
+						"page %lu, flags %d", i, flags);
+			if (!got.folio || got.folio != ref.folio)
+				continue;
+			found++;
+			KUNIT_EXPECT_PTR_EQ_MSG(test, got.page, ref.page,
+						"page %lu, flags %d", i, flags);
+			KUNIT_EXPECT_EQ_MSG(test, got.level, ref.level,
+					    "page %lu, flags %d", i, flags);
+			KUNIT_EXPECT_PTR_EQ_MSG(test, got.entp, ref.entp,
+						"page %lu, flags %d", i, flags);
+			KUNIT_EXPECT_PTR_EQ_MSG(test, got.ptl, ref.ptl,
+						"page %lu, flags %d", i, flags);
+			KUNIT_EXPECT_EQ_MSG(test, memcmp(&got.entry, &ref.entry,
+							 sizeof(got.entry)), 0,
+					    "page %lu, flags %d", i, flags);
+		}
+	}
+	mmap_read_unlock(mm);
+	return found;
+}
+
+/* A VM_PFNMAP mapping of one page of its own at *@addr; NULL on failure. */
+static struct page *map_pfnmap(struct kunit *test, unsigned long len,
+			       unsigned long *addr)
+{
+	struct page *mapped;
+	struct file *file;
+
+	mapped = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, mapped);
+	file = anon_inode_getfile("ptwalk-pfnmap", &pfnmap_fops, mapped, O_RDWR);
+	if (IS_ERR(file)) {
+		__free_page(mapped);
+		KUNIT_FAIL(test, "anon_inode_getfile: %ld", PTR_ERR(file));
+		return NULL;
+	}
+	/* pfnmap_mmap() maps the first page. */
+	*addr = kunit_vm_mmap(test, file, 0, len, PROT_READ | PROT_WRITE,
+			      MAP_SHARED, 0);
+	fput(file);
+	if (IS_ERR_VALUE(*addr)) {
+		__free_page(mapped);
+		KUNIT_FAIL(test, "mmap of the PFNMAP file: %ld", (long)*addr);
+		return NULL;
+	}
+	return mapped;
+}
+
+/*
+ * Anonymous memory: written pages, the zero page, a hole, a migration
+ * entry and a marker; shared memory; a VM_PFNMAP page (no folio).
+ */
+static void folio_walk_kinds(struct kunit *test)
+{
+	unsigned long start, addr, i;
+	struct page *mapped;
+	struct file *file;
+	pte_t orig[2];
+	u8 val;
+
+	/* 0-2 written, 3 the zero page, 4 a hole, 5 migration, 6 marker, 7. */
+	start = map_ptes(test, 8 * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	for (i = 0; i < 8; i++) {
+		u8 __user *p = (u8 __user *)(start + i * PAGE_SIZE);
+
+		if (i != 4)
+			KUNIT_ASSERT_EQ(test, i == 3 ? get_user(val, p) : put_user(i, p), 0);
+	}
+	KUNIT_ASSERT_TRUE(test, set_migration_and_marker(current->mm,
+							 start + 5 * PAGE_SIZE, orig));
+	/*
+	 * The 4 written pages, 4 ways each; the zero page with FW_ZEROPAGE,
+	 * the migration entry with FW_MIGRATION (2 ways each).
+	 */
+	KUNIT_EXPECT_EQ(test, check_folio_walk(test, start, 8), 4 * 4 + 2 + 2);
+	restore_ptes(current->mm, start + 5 * PAGE_SIZE, orig, 2);
+
+	file = shmem_file_setup("ptwalk-folio-walk", 2 * PAGE_SIZE, VM_NORESERVE);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	addr = kunit_vm_mmap(test, file, 0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			     MAP_SHARED, 0);
+	fput(file);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)addr), 0);
+	KUNIT_EXPECT_EQ(test, check_folio_walk(test, addr, 2), 4);
+
+	mapped = map_pfnmap(test, PAGE_SIZE, &addr);
+	if (!mapped)
+		return;
+	KUNIT_EXPECT_EQ(test, check_folio_walk(test, addr, 1), 0);
+	vm_munmap(addr, PAGE_SIZE);
+	__free_page(mapped);
+}
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/* The THP at @thp made a migration entry (@set), or put back as *@saved. */
+static void thp_migration_entry(unsigned long thp, pmd_t *saved, bool set)
+{
+#ifdef CONFIG_ARCH_ENABLE_THP_MIGRATION
+	struct mm_struct *mm = current->mm;
+	spinlock_t *ptl;	/* the THP's lock */
+	pmd_t *pmdp;
+
+	mmap_write_lock(mm);
+	pmdp = pmd_off(mm, thp);
+	ptl = pmd_lock(mm, pmdp);
+	if (set) {
+		*saved = pmdp_get(pmdp);
+		set_pmd_at(mm, thp, pmdp,
+			   swp_entry_to_pmd(make_readable_migration_entry(pmd_pfn(*saved))));
+	} else {
+		set_pmd_at(mm, thp, pmdp, *saved);
+	}
+	spin_unlock(ptl);
+	mmap_write_unlock(mm);
+#endif
+}
+
+/* A THP (a PMD leaf), and the same THP under migration. */
+static void folio_walk_thp(struct kunit *test)
+{
+	unsigned long thp;
+	pmd_t saved;
+
+	thp = map_thp_range(test);
+	fault_thp(test, thp);
+	/* A hole, then 3 pages of the THP, 4 ways each. */
+	KUNIT_EXPECT_EQ(test, check_folio_walk(test, thp - PAGE_SIZE, 4), 3 * 4);
+	/* The last 2 pages of the THP, then a hole. */
+	KUNIT_EXPECT_EQ(test, check_folio_walk(test, thp + PMD_SIZE - 2 * PAGE_SIZE, 3),
+			2 * 4);
+	if (!IS_ENABLED(CONFIG_ARCH_ENABLE_THP_MIGRATION))
+		return;
+	thp_migration_entry(thp, &saved, true);
+	/* Found with FW_MIGRATION only. */
+	KUNIT_EXPECT_EQ(test, check_folio_walk(test, thp, 2), 2 * 2);
+	thp_migration_entry(thp, &saved, false);
+}
+#endif
+
+#ifdef CONFIG_HUGETLB_PAGE
+/* A hugetlb page at its own level, and the hole after it. */
+static void folio_walk_hugetlb_size(struct kunit *test, unsigned int shift)
+{
+	unsigned long size = 1UL << shift, addr;
+
+	addr = map_hugetlb(test, 2 * size, shift);
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)addr), 0);
+	KUNIT_EXPECT_EQ(test, check_folio_walk(test, addr + size - 2 * PAGE_SIZE, 4),
+			2 * 4);
+}
+
+static void folio_walk_hugetlb_pmd(struct kunit *test)
+{
+	folio_walk_hugetlb_size(test, PMD_SHIFT);
+}
+
+#ifdef PT_TEST_HUGETLB_PUD
+static void folio_walk_hugetlb_pud(struct kunit *test)
+{
+	folio_walk_hugetlb_size(test, PUD_SHIFT);
+}
+#endif
+#endif /* CONFIG_HUGETLB_PAGE */
+
+/* follow_pfnmap_start() at @addr, new and 6.12's: the same answer. */
+static void check_pfnmap(struct kunit *test, unsigned long addr, int expected)
+{
+	struct follow_pfnmap_args got = {}, ref = {};
+	struct mm_struct *mm = current->mm;
+	int err, ref_err;
+
+	mmap_read_lock(mm);
+	got.vma = vma_lookup(mm, addr);
+	if (!got.vma) {
+		mmap_read_unlock(mm);
+		KUNIT_FAIL(test, "no VMA at %#lx", addr);
+		return;
+	}
+	ref.vma = got.vma;
+	got.address = addr;
+	ref.address = addr;
+	err = follow_pfnmap_start(&got);
+	if (!err)
+		follow_pfnmap_end(&got);
+	ref_err = legacy_follow_pfnmap_start(&ref);
+	if (!ref_err)
+		follow_pfnmap_end(&ref);
+	mmap_read_unlock(mm);
+	KUNIT_EXPECT_EQ(test, ref_err, expected);
+	KUNIT_EXPECT_EQ(test, err, expected);
+	if (err || ref_err)
+		return;
+	KUNIT_EXPECT_EQ(test, got.pfn, ref.pfn);
+	KUNIT_EXPECT_EQ(test, pgprot_val(got.pgprot), pgprot_val(ref.pgprot));
+	KUNIT_EXPECT_EQ(test, got.writable, ref.writable);
+	KUNIT_EXPECT_EQ(test, got.special, ref.special);
+	KUNIT_EXPECT_PTR_EQ(test, got.lock, ref.lock);
+	KUNIT_EXPECT_PTR_EQ(test, got.ptep, ref.ptep);
+}
+
+/*
+ * A VM_PFNMAP page (its pfn: the page the test mapped), the hole after it
+ * in its VMA, and memory that is not VM_IO or VM_PFNMAP.
+ */
+static void follow_pfnmap(struct kunit *test)
+{
+	struct follow_pfnmap_args args = {};
+	struct page *mapped;
+	unsigned long addr;
+
+	mapped = map_pfnmap(test, 2 * PAGE_SIZE, &addr);
+	if (!mapped)
+		return;
+	check_pfnmap(test, addr, 0);
+	check_pfnmap(test, addr + PAGE_SIZE, -EINVAL);
+	mmap_read_lock(current->mm);
+	args.vma = vma_lookup(current->mm, addr);
+	args.address = addr;
+	KUNIT_ASSERT_NOT_NULL(test, args.vma);
+	KUNIT_ASSERT_EQ(test, follow_pfnmap_start(&args), 0);
+	KUNIT_EXPECT_EQ(test, args.pfn, page_to_pfn(mapped));
+	KUNIT_EXPECT_TRUE(test, args.writable);
+	follow_pfnmap_end(&args);
+	mmap_read_unlock(current->mm);
+	vm_munmap(addr, 2 * PAGE_SIZE);
+	__free_page(mapped);
+
+	addr = map_anon(test, PAGE_SIZE, PROT_READ | PROT_WRITE);
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)addr), 0);
+	check_pfnmap(test, addr, -EINVAL);
+}
+
+static struct kunit_case pt_walk_lookup_cases[] = {
+	KUNIT_CASE(folio_walk_kinds),
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	KUNIT_CASE(folio_walk_thp),
+#endif
+#ifdef CONFIG_HUGETLB_PAGE
+	KUNIT_CASE(folio_walk_hugetlb_pmd),
+#ifdef PT_TEST_HUGETLB_PUD
+	KUNIT_CASE(folio_walk_hugetlb_pud),
+#endif
+#endif
+	KUNIT_CASE(follow_pfnmap),
+	{}
+};
+
+static struct kunit_suite pt_walk_lookup_suite = {
+	.name = "pt_walk_lookup",
+	.test_cases = pt_walk_lookup_cases,
+};
+
 kunit_test_suites(&pt_walk_mincore_suite, &pt_walk_leaf_entry_suite,
-		  &pt_walk_gup_suite);
+		  &pt_walk_gup_suite, &pt_walk_lookup_suite);
 
 MODULE_DESCRIPTION("KUnit tests of mincore() and GUP on the ptwalk cursor");
 MODULE_LICENSE("GPL");
