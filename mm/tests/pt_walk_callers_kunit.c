@@ -2327,8 +2327,8 @@ static struct page *map_pfnmap(struct kunit *test, unsigned long len,
  */
 static void folio_walk_kinds(struct kunit *test)
 {
+	struct page *mapped, *migrating;
 	unsigned long start, addr, i;
-	struct page *mapped;
 	struct file *file;
 	pte_t orig[2];
 	u8 val;
@@ -2341,14 +2341,23 @@ static void folio_walk_kinds(struct kunit *test)
 		if (i != 4)
 			KUNIT_ASSERT_EQ(test, i == 3 ? get_user(val, p) : put_user(i, p), 0);
 	}
-	KUNIT_ASSERT_TRUE(test, set_migration_and_marker(current->mm,
-							 start + 5 * PAGE_SIZE, orig));
+	/* A page under migration is locked (pfn_swap_entry_to_page()). */
+	KUNIT_ASSERT_EQ(test, gup(start + 5 * PAGE_SIZE, 1, FOLL_GET, &migrating), 1);
+	lock_page(migrating);
+	if (!set_migration_and_marker(current->mm, start + 5 * PAGE_SIZE, orig)) {
+		unlock_page(migrating);
+		put_page(migrating);
+		KUNIT_FAIL(test, "no PTE table for the range");
+		return;
+	}
 	/*
 	 * The 4 written pages, 4 ways each; the zero page with FW_ZEROPAGE,
 	 * the migration entry with FW_MIGRATION (2 ways each).
 	 */
 	KUNIT_EXPECT_EQ(test, check_folio_walk(test, start, 8), 4 * 4 + 2 + 2);
 	restore_ptes(current->mm, start + 5 * PAGE_SIZE, orig, 2);
+	unlock_page(migrating);
+	put_page(migrating);
 
 	file = shmem_file_setup("ptwalk-folio-walk", 2 * PAGE_SIZE, VM_NORESERVE);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
@@ -2395,6 +2404,7 @@ static void thp_migration_entry(unsigned long thp, pmd_t *saved, bool set)
 static void folio_walk_thp(struct kunit *test)
 {
 	unsigned long thp;
+	struct page *page;
 	pmd_t saved;
 
 	thp = map_thp_range(test);
@@ -2406,10 +2416,15 @@ static void folio_walk_thp(struct kunit *test)
 			2 * 4);
 	if (!IS_ENABLED(CONFIG_ARCH_ENABLE_THP_MIGRATION))
 		return;
+	/* A folio under migration is locked (pfn_swap_entry_to_page()). */
+	KUNIT_ASSERT_EQ(test, gup(thp, 1, FOLL_GET, &page), 1);
+	folio_lock(page_folio(page));
 	thp_migration_entry(thp, &saved, true);
 	/* Found with FW_MIGRATION only. */
 	KUNIT_EXPECT_EQ(test, check_folio_walk(test, thp, 2), 2 * 2);
 	thp_migration_entry(thp, &saved, false);
+	folio_unlock(page_folio(page));
+	put_page(page);
 }
 #endif
 
