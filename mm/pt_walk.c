@@ -458,7 +458,8 @@ static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
 			goto stop;
 		}
 		pud = s->entry.pud;
-		s->pt[PT_LEVEL_PUD].entry = s->entry;	/* as locked, if it was */
+		if (!locked)	/* for the rechecks of lockless callers */
+			s->pt[PT_LEVEL_PUD].entry = s->entry;
 		step = false;
 		fallthrough;
 	case PT_LEVEL_PMD:
@@ -491,10 +492,13 @@ read_pmd:
 		}
 		pmd = s->entry.pmd;
 		/*
-		 * Kept for mm_walk_leaf_unchanged(): the value the PTE table
-		 * was reached through (read again under the lock, if locked).
+		 * Kept for mm_walk_table_unchanged(): the value a lockless walk
+		 * reached the PTE table through.  A locked walk, which holds
+		 * the table by its locks, has no use for it: not stored, as
+		 * GUP's slow path descends with it for every page.
 		 */
-		s->pt[PT_LEVEL_PMD].entry = s->entry;
+		if (!locked)
+			s->pt[PT_LEVEL_PMD].entry = s->entry;
 		fallthrough;
 	default:
 		break;

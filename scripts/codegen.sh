@@ -166,6 +166,42 @@ for arch in $archs; do
 			     END { printf "| **all of these** | %d | %d | %+d |\n", b, p, p - b }'
 		echo
 	} >> "$report"
+
+	# GUP-fast: gup_fast_fallback() and the functions only it calls (in
+	# the base, the per-level range functions; patched, the walk), no
+	# larger than the base; the walk's calls: the cursor's out-of-line
+	# steps at table ends and the folio helpers GUP-fast called before,
+	# no indirect call.
+	fast='^(gup_fast.*|record_subpages.*|undo_dev_pagemap.*)$'
+	fb=$(sizes "$b/mm/gup.o" "$arch" | grep -E "${fast/\$/ }" | grep -v unpin_user_pages |
+		awk '{ s += $2 } END { print s + 0 }')
+	fp=$(sizes "$p/mm/gup.o" "$arch" | grep -E "${fast/\$/ }" | grep -v unpin_user_pages |
+		awk '{ s += $2 } END { print s + 0 }')
+	od=objdump
+	[ "$arch" = arm64 ] && od=aarch64-linux-gnu-objdump
+	fn=$($od -dr --no-show-raw-insn "$p/mm/gup.o" |
+		awk '/<gup_fast_walk>:$/ { on = 1; next } on && /^$/ { exit } on')
+	calls=$(echo "$fn" | grep -oE 'R_(X86_64_PLT32|AARCH64_CALL26|AARCH64_JUMP26)[[:space:]]+[^-+ ]+' |
+		awk '{ print $2 }' | grep -vE '^(__x86_return_thunk|__fentry__|__stack_chk_fail)$' |
+		sort -u | tr '\n' ' ')
+	stray=$(for c in $calls; do
+		case "$c" in
+		mm_walk_begin | __mm_walk_next | mm_walk_end | try_grab_folio_fast | \
+			gup_fast_folio_allowed | gup_put_folio | gup_must_unshare* | \
+			gup_fast_devmap_leaf | gup_fast_undo_dev_pagemap | get_dev_pagemap | \
+			percpu_ref_* | record_subpages* | .text*) ;;
+		*) printf '%s ' "$c" ;;
+		esac
+	done)
+	indirect=$(echo "$fn" | grep -cE '(call|blr)[[:space:]]+\*|__x86_indirect_thunk|[[:space:]]blr[[:space:]]' || true)
+	verdict=met
+	{ [ "$fp" -gt "$fb" ] || [ -n "$stray" ] || [ "$indirect" != 0 ] || [ -z "$fn" ]; } && verdict=missed
+	{
+		echo "GUP-fast: gup_fast_fallback() and its own helpers, $fb B base, $fp B patched"
+		echo "($((fp - fb)) B); gup_fast_walk() calls: ${calls:-none}; other calls: ${stray:-none};"
+		echo "indirect calls: $indirect.  Target (no larger, no per-entry walk call): $verdict."
+		echo
+	} >> "$report"
 done
 # The for_each_pt_leaf() loop of the x86_64 benchmark (scripts/bench.sh
 # x86_64 builds it): what it calls.  Expected: the out-of-line step and

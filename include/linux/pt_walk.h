@@ -121,7 +121,9 @@ struct pt_leaf {
  *	computed from it when asked for (mm_walk_table(), mm_walk_ptdesc()).
  *	A level folded into the one above, at compile time or at run time,
  *	has the entry of that level (the same @pt[l].entp): every entry
- *	pointer the cursor keeps points into a live page table
+ *	pointer the cursor keeps points into a live page table.  A lockless
+ *	walk also keeps the value it read of the PUD and PMD entries it went
+ *	through (@pt[l].entry), for mm_walk_table_unchanged()
  * @ptl: the page table lock held, or NULL
  * @pte_mapped: the PTE table of @pt[PT_LEVEL_PTE] is mapped
  *	(pte_offset_map()) and must be unmapped
@@ -158,7 +160,7 @@ struct mm_walk_state {
 	int err;
 	struct {
 		void *entp;
-		/* PUD and PMD: the value the descent read (lockless rechecks) */
+		/* PUD and PMD, lockless walks: the value the descent read */
 		union pt_entry entry;
 	} pt[PT_NR_LEVELS];
 	spinlock_t *ptl;	/* the page table lock held, or NULL */
@@ -432,6 +434,24 @@ static __always_inline void mm_walk_pause(const struct pt_leaf *leaf)
 }
 
 /**
+ * mm_walk_table_unchanged() - is a lockless walk's PTE table still its PMD's
+ * @s: the cursor of a lockless walk at a PTE-level stop, before
+ *	mm_walk_end()
+ *
+ * The PMD half of mm_walk_leaf_unchanged(), for a caller that reads the
+ * PTEs of a stop itself (MM_WALK_TABLE) and checks each PTE it took a
+ * reference through, as gup_fast does.
+ *
+ * Return: true while the PMD entry the walk went through to the stop's PTE
+ * table holds the value the walk read.
+ */
+static inline bool mm_walk_table_unchanged(const struct mm_walk_state *s)
+{
+	return pmd_same(pmdp_get_lockless(s->pt[PT_LEVEL_PMD].entp),
+			s->pt[PT_LEVEL_PMD].entry.pmd);
+}
+
+/**
  * mm_walk_leaf_unchanged() - does a lockless stop still hold what was read
  * @s: the cursor of a lockless walk, before mm_walk_end()
  * @leaf: its stop (the loop's, or @s->leaf after mm_walk_seek_leaf())
@@ -456,8 +476,7 @@ static inline bool mm_walk_leaf_unchanged(const struct mm_walk_state *s,
 	switch (leaf->level) {
 	case PT_LEVEL_PTE:
 		/* The PMD first: a changed PMD is the answer, whatever the PTE. */
-		if (!pmd_same(pmdp_get_lockless(s->pt[PT_LEVEL_PMD].entp),
-			      s->pt[PT_LEVEL_PMD].entry.pmd))
+		if (!mm_walk_table_unchanged(s))
 			return false;
 		return pte_same(ptep_get_lockless(leaf->entp), leaf->entry.pte);
 	case PT_LEVEL_PMD:
