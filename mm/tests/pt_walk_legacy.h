@@ -68,7 +68,7 @@ static inline struct folio *legacy_folio_walk_start(struct folio_walk *fw,
 	pud_t *pudp, pud;
 	pmd_t *pmdp, pmd;
 	pte_t *ptep, pte;
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the lock of the entry found */
 	pgd_t *pgdp;
 	p4d_t *p4dp;
 
@@ -185,7 +185,7 @@ static inline int legacy_follow_pfnmap_start(struct follow_pfnmap_args *args)
 	struct vm_area_struct *vma = args->vma;
 	unsigned long address = args->address, mask;
 	struct mm_struct *mm = vma->vm_mm;
-	spinlock_t *lock;
+	spinlock_t *lock;	/* the lock of the leaf found */
 	pgd_t *pgdp;
 	p4d_t *p4dp, p4d;
 	pud_t *pudp, pud;

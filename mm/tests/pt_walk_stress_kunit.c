@@ -62,6 +62,7 @@
 #include <linux/sched/mm.h>
 #include <linux/shmem_fs.h>
 #include <linux/swap.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/vmstat.h>
 
@@ -743,18 +744,20 @@ static bool stress_fast_table_gone(struct mm_walk_state *s)
 {
 	pmd_t *pmdp = s->pt[PT_LEVEL_PMD].entp;
 	pmd_t pmd = pmdp_get_lockless(pmdp);
-	int t;
+	u64 until;
 
 	if (stress_fast_waits >= STRESS_FAST_WAITS)
 		return false;
 	stress_fast_waits++;
 	WRITE_ONCE(stress_wait_addr, s->next & PMD_MASK);
-	for (t = 0; t < STRESS_FAST_WAIT_US / 10; t++) {
+	/* Interrupts are off: spin. */
+	until = ktime_get_ns() + STRESS_FAST_WAIT_US * NSEC_PER_USEC;
+	while (ktime_get_ns() < until) {
 		if (!pmd_same(pmdp_get_lockless(pmdp), pmd)) {
 			stress_fast_changed++;
 			break;
 		}
-		udelay(10);
+		cpu_relax();
 	}
 	WRITE_ONCE(stress_wait_addr, 0);
 	return false;
