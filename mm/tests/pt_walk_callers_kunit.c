@@ -2023,7 +2023,7 @@ static void gup_fast_stops(struct kunit *test)
 {
 	unsigned long start, i;
 	pte_t orig[2];
-	u8 val;
+	u8 val = 0xff;
 
 	if (!IS_ENABLED(CONFIG_HAVE_GUP_FAST))
 		kunit_skip(test, "no GUP-fast on this architecture");
@@ -2034,6 +2034,7 @@ static void gup_fast_stops(struct kunit *test)
 
 		KUNIT_ASSERT_EQ(test, i == 3 ? get_user(val, p) : put_user(i, p), 0);
 	}
+	KUNIT_ASSERT_EQ(test, val, 0);
 	check_fast(test, start, 8, 0, 3);
 	check_fast(test, start + 4 * PAGE_SIZE, 4, 0, 3);
 	check_fast(test, start + 7 * PAGE_SIZE, 1, 0, 0);
@@ -2231,6 +2232,7 @@ static void fw_look(struct vm_area_struct *vma, unsigned long addr,
 			       folio_walk_start(&fw, vma, addr, flags);
 	if (!seen->folio)
 		return;
+	__acquire(fw.ptl);	/* held by folio_walk_start(), for folio_walk_end() */
 	seen->page = fw.page;
 	seen->level = fw.level;
 	seen->entp = fw.ptep;
@@ -2331,7 +2333,7 @@ static void folio_walk_kinds(struct kunit *test)
 	unsigned long start, addr, i;
 	struct file *file;
 	pte_t orig[2];
-	u8 val;
+	u8 val = 0xff;
 
 	/* 0-2 written, 3 the zero page, 4 a hole, 5 migration, 6 marker, 7. */
 	start = map_ptes(test, 8 * PAGE_SIZE, PROT_READ | PROT_WRITE);
@@ -2341,6 +2343,7 @@ static void folio_walk_kinds(struct kunit *test)
 		if (i != 4)
 			KUNIT_ASSERT_EQ(test, i == 3 ? get_user(val, p) : put_user(i, p), 0);
 	}
+	KUNIT_ASSERT_EQ(test, val, 0);
 	/* A page under migration is locked (pfn_swap_entry_to_page()). */
 	KUNIT_ASSERT_EQ(test, gup(start + 5 * PAGE_SIZE, 1, FOLL_GET, &migrating), 1);
 	lock_page(migrating);
