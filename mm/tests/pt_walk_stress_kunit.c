@@ -62,7 +62,6 @@
 #include <linux/sched/mm.h>
 #include <linux/shmem_fs.h>
 #include <linux/swap.h>
-#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/vmstat.h>
 
@@ -744,20 +743,24 @@ static bool stress_fast_table_gone(struct mm_walk_state *s)
 {
 	pmd_t *pmdp = s->pt[PT_LEVEL_PMD].entp;
 	pmd_t pmd = pmdp_get_lockless(pmdp);
-	u64 until;
+	unsigned int t;
 
 	if (stress_fast_waits >= STRESS_FAST_WAITS)
 		return false;
 	stress_fast_waits++;
 	WRITE_ONCE(stress_wait_addr, s->next & PMD_MASK);
-	/* Interrupts are off: spin. */
-	until = ktime_get_ns() + STRESS_FAST_WAIT_US * NSEC_PER_USEC;
-	while (ktime_get_ns() < until) {
+	/*
+	 * Interrupts are off: spin, with udelay(), never on the clock
+	 * (ktime_get_ns() retries for as long as timekeeping is updated,
+	 * which a clocksource change does with every CPU stopped: this one
+	 * never stops).
+	 */
+	for (t = 0; t < STRESS_FAST_WAIT_US / 5; t++) {
 		if (!pmd_same(pmdp_get_lockless(pmdp), pmd)) {
 			stress_fast_changed++;
 			break;
 		}
-		cpu_relax();
+		udelay(5);
 	}
 	WRITE_ONCE(stress_wait_addr, 0);
 	return false;
