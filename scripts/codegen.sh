@@ -169,9 +169,9 @@ for arch in $archs; do
 
 	# GUP-fast: gup_fast_fallback() and the functions only it calls (in
 	# the base, the per-level range functions; patched, the walk), no
-	# larger than the base; the walk's calls: the cursor's out-of-line
-	# steps at table ends and the folio helpers GUP-fast called before,
-	# no indirect call.
+	# larger than the base; their calls: those 6.12's GUP-fast made (the
+	# folio helpers, the arch's PTE readers) and the cursor's out-of-line
+	# steps, no indirect call or jump (a switch made a jump table).
 	fast='^(gup_fast.*|record_subpages.*|undo_dev_pagemap.*)$'
 	fb=$(sizes "$b/mm/gup.o" "$arch" | grep -E "${fast/\$/ }" | grep -v unpin_user_pages |
 		awk '{ s += $2 } END { print s + 0 }')
@@ -179,27 +179,34 @@ for arch in $archs; do
 		awk '{ s += $2 } END { print s + 0 }')
 	od=objdump
 	[ "$arch" = arm64 ] && od=aarch64-linux-gnu-objdump
-	fn=$($od -dr --no-show-raw-insn "$p/mm/gup.o" |
-		awk '/<gup_fast_walk>:$/ { on = 1; next } on && /^$/ { exit } on')
-	calls=$(echo "$fn" | grep -oE 'R_(X86_64_PLT32|AARCH64_CALL26|AARCH64_JUMP26)[[:space:]]+[^-+ ]+' |
-		awk '{ print $2 }' | grep -vE '^(__x86_return_thunk|__fentry__|__stack_chk_fail)$' |
-		sort -u | tr '\n' ' ')
-	stray=$(for c in $calls; do
-		case "$c" in
-		mm_walk_begin | __mm_walk_next | mm_walk_end | try_grab_folio_fast | \
-			gup_fast_folio_allowed | gup_put_folio | gup_must_unshare* | \
-			gup_fast_devmap_leaf | gup_fast_undo_dev_pagemap | get_dev_pagemap | \
-			percpu_ref_* | record_subpages* | .text*) ;;
-		*) printf '%s ' "$c" ;;
-		esac
-	done)
-	indirect=$(echo "$fn" | grep -cE '(call|blr)[[:space:]]+\*|__x86_indirect_thunk|[[:space:]]blr[[:space:]]' || true)
+	# The functions called from the bodies of functions matching $2 in $1.
+	calls_of() {
+		$od -dr --no-show-raw-insn "$1" |
+			awk -v re="$2" '/^[0-9a-f]+ <[^>]+>:$/ { n = $2; gsub(/[<>:]/, "", n); on = n ~ re; next }
+				on' |
+			grep -oE 'R_(X86_64_PLT32|AARCH64_CALL26|AARCH64_JUMP26)[[:space:]]+[^-+ ]+' |
+			awk '{ print $2 }' | grep -vE '^(__x86_return_thunk|__fentry__|__stack_chk_fail|\.text.*|\.altinstr.*)$' |
+			sort -u
+	}
+	fn=$($od -d "$p/mm/gup.o" | grep -c '<gup_fast_walk>:' || true)
+	calls=$(calls_of "$p/mm/gup.o" '^gup_fast' | tr '\n' ' ')
+	# What 6.12's GUP-fast called, the cursor's out-of-line steps, and the
+	# set-up of the cursor (memset): anything else is new.
+	stray=$(comm -23 <(calls_of "$p/mm/gup.o" '^gup_fast') \
+		<({ calls_of "$b/mm/gup.o" '^(gup_fast|record_subpages)'
+		    printf '%s\n' mm_walk_begin __mm_walk_next mm_walk_end memset; } | sort -u) |
+		tr '\n' ' ')
+	indirect=$($od -d --no-show-raw-insn "$p/mm/gup.o" |
+		awk '/^[0-9a-f]+ <gup_fast[^>]*>:$/ { on = 1; next } /^[0-9a-f]+ <[^>]+>:$/ { on = 0 } on' |
+		grep -cE '(call|jmp)[[:space:]]+\*|__x86_indirect_thunk|[[:space:]]blr[[:space:]]' || true)
 	verdict=met
-	{ [ "$fp" -gt "$fb" ] || [ -n "$stray" ] || [ "$indirect" != 0 ] || [ -z "$fn" ]; } && verdict=missed
+	{ [ "$fp" -gt "$fb" ] || [ -n "$stray" ] || [ "$indirect" != 0 ] || [ "$fn" = 0 ]; } && verdict=missed
 	{
 		echo "GUP-fast: gup_fast_fallback() and its own helpers, $fb B base, $fp B patched"
-		echo "($((fp - fb)) B); gup_fast_walk() calls: ${calls:-none}; other calls: ${stray:-none};"
-		echo "indirect calls: $indirect.  Target (no larger, no per-entry walk call): $verdict."
+		echo "($((fp - fb)) B); GUP-fast's functions call: ${calls:-none}; calls 6.12's GUP-fast did"
+		echo "not make, besides the cursor's mm_walk_begin(), __mm_walk_next() (at a table's end) and"
+		echo "mm_walk_end(): ${stray:-none}; indirect calls and jumps: $indirect.  Target (no larger, no"
+		echo "new call, none indirect): $verdict."
 		echo
 	} >> "$report"
 done
