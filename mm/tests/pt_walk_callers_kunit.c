@@ -2232,7 +2232,11 @@ static void fw_look(struct vm_area_struct *vma, unsigned long addr,
 			       folio_walk_start(&fw, vma, addr, flags);
 	if (!seen->folio)
 		return;
-	__acquire(fw.ptl);	/* held by folio_walk_start(), for folio_walk_end() */
+	/*
+	 * Held by the lookup, which sparse cannot see (pt_walk_legacy.h): the
+	 * lock and, for a PTE, the RCU read lock of the table's mapping.
+	 */
+	__acquire(fw.ptl);
 	seen->page = fw.page;
 	seen->level = fw.level;
 	seen->entp = fw.ptep;
@@ -2243,7 +2247,14 @@ static void fw_look(struct vm_area_struct *vma, unsigned long addr,
 		memcpy(&seen->entry, &fw.pmd, sizeof(fw.pmd));
 	else
 		seen->entry = fw.pud;
-	folio_walk_end(&fw, vma);
+	/* folio_walk_end(), each way on a path of its own for sparse. */
+	if (fw.level == FW_LEVEL_PTE) {
+		__acquire(RCU);
+		pte_unmap_unlock(fw.ptep, fw.ptl);
+	} else {
+		spin_unlock(fw.ptl);
+	}
+	vma_pgtable_walk_end(vma);
 }
 
 /*
