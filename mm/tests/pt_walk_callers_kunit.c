@@ -17,9 +17,11 @@
 #include <linux/huge_mm.h>
 #include <linux/hugetlb.h>
 #include <linux/mm.h>
+#include <linux/memremap.h>
 #include <linux/mman.h>
 #include <linux/pagemap.h>
 #include <linux/pagewalk.h>
+#include <linux/pfn_t.h>
 #include <linux/pt_walk.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
@@ -1870,6 +1872,311 @@ static void gup_batch_fatal_signal(struct kunit *test)
 	}
 }
 
+/*
+ * What fork() does to the parent's PTEs of @nr private anonymous pages from
+ * @addr: each is write-protected and its page is no longer exclusive.  The
+ * reference the child's mapping would hold goes to @child[], so that
+ * unsharing copies the page (the parent cannot reuse it).
+ */
+static bool share_like_fork(struct mm_struct *mm, unsigned long addr,
+			    unsigned long nr, struct page **child)
+{
+	struct vm_area_struct *vma;
+	spinlock_t *ptl;	/* the PTE table's lock */
+	unsigned long i;
+	pte_t *ptep;
+
+	mmap_write_lock(mm);
+	vma = vma_lookup(mm, addr);
+	for (i = 0; vma && i < nr; i++) {
+		unsigned long a = addr + i * PAGE_SIZE;
+
+		ptep = test_pte(mm, a, &ptl);
+		if (!ptep)
+			break;
+		spin_lock(ptl);
+		child[i] = vm_normal_page(vma, a, ptep_get(ptep));
+		if (child[i]) {
+			get_page(child[i]);
+			ptep_set_wrprotect(mm, a, ptep);
+			ClearPageAnonExclusive(child[i]);
+		}
+		spin_unlock(ptl);
+		test_pte_unmap(ptep);
+		if (!child[i])
+			break;
+	}
+	if (vma)
+		flush_tlb_range(vma, addr, addr + nr * PAGE_SIZE);
+	mmap_write_unlock(mm);
+	if (i == nr)
+		return true;
+	while (i--)
+		put_page(child[i]);
+	return false;
+}
+
+/*
+ * A read pin (FOLL_PIN without FOLL_WRITE) of anonymous pages shared after
+ * fork must unshare them first (-EMLINK, then a FAULT_FLAG_UNSHARE fault):
+ * such a PTE ends the batch, untouched; a FOLL_GET batch takes it.  Without
+ * FOLL_NOFAULT the pin goes on with private copies of the shared pages.
+ */
+static void gup_batch_unshare(struct kunit *test)
+{
+	struct page *pages[BATCH_PAGES], *child[4];
+	unsigned long start, i;
+
+	start = map_ptes(test, BATCH_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	write_pages(test, start, BATCH_PAGES);
+	KUNIT_ASSERT_TRUE(test, share_like_fork(current->mm, start + 5 * PAGE_SIZE,
+						ARRAY_SIZE(child), child));
+
+	check_batch(test, start, BATCH_PAGES, FOLL_PIN | FOLL_NOFAULT, 5);
+	check_batch(test, start + 9 * PAGE_SIZE, BATCH_PAGES - 9,
+		    FOLL_PIN | FOLL_NOFAULT, BATCH_PAGES - 9);
+	check_batch(test, start, BATCH_PAGES, FOLL_GET | FOLL_NOFAULT, BATCH_PAGES);
+
+	KUNIT_EXPECT_EQ(test, gup(start, BATCH_PAGES, FOLL_PIN, pages), BATCH_PAGES);
+	for (i = 0; i < BATCH_PAGES; i++) {
+		bool shared = i >= 5 && i < 5 + ARRAY_SIZE(child);
+
+		KUNIT_EXPECT_EQ_MSG(test, page_byte(pages[i]), 0x20 + i, "page %lu", i);
+		KUNIT_EXPECT_TRUE_MSG(test, PageAnonExclusive(pages[i]), "page %lu", i);
+		if (shared)
+			KUNIT_EXPECT_PTR_NE_MSG(test, pages[i], child[i - 5],
+						"page %lu not copied", i);
+	}
+	unpin_user_pages(pages, BATCH_PAGES);
+	for (i = 0; i < ARRAY_SIZE(child); i++)
+		put_page(child[i]);
+}
+
+#define MIXED_PAGES	12
+#define MIXED_SPECIAL	7
+
+/*
+ * A VM_MIXEDMAP mapping of the test's pages: each a normal page
+ * (vm_insert_page()) but page MIXED_SPECIAL, inserted by PFN, which is a
+ * special PTE where the arch has them.
+ */
+static int mixedmap_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct page **mapped = file->private_data;
+	unsigned long i, addr;
+	vm_fault_t fault;
+	int err;
+
+	vm_flags_set(vma, VM_MIXEDMAP);
+	for (i = 0; i < MIXED_PAGES; i++) {
+		addr = vma->vm_start + i * PAGE_SIZE;
+		if (i != MIXED_SPECIAL) {
+			err = vm_insert_page(vma, addr, mapped[i]);
+			if (err)
+				return err;
+			continue;
+		}
+		fault = vmf_insert_mixed(vma, addr,
+					 pfn_to_pfn_t(page_to_pfn(mapped[i])));
+		if (fault != VM_FAULT_NOPAGE)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static const struct file_operations mixedmap_fops = {
+	.mmap = mixedmap_mmap,
+};
+
+/*
+ * A special PTE inside a batch (VM_MIXEDMAP): it has no page to give, so it
+ * ends a FOLL_GET batch and GUP says -EFAULT there, as page by page; a
+ * populate (no pages asked for) steps over it.  Where the arch has no
+ * special PTEs, the PFN's page is mapped as a normal one and is taken.
+ */
+static void gup_batch_mixedmap(struct kunit *test)
+{
+	const long expect = IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL) ?
+			    MIXED_SPECIAL : MIXED_PAGES;
+	struct page *mapped[MIXED_PAGES], *pages[MIXED_PAGES];
+	struct file *file;
+	unsigned long addr, i;
+	long got;
+
+	for (i = 0; i < MIXED_PAGES; i++) {
+		mapped[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!mapped[i])
+			goto free;
+		memset_page(mapped[i], 0, 0x60 + i, 1);
+	}
+	file = anon_inode_getfile("ptwalk-mixedmap", &mixedmap_fops, mapped, O_RDWR);
+	if (IS_ERR(file)) {
+		KUNIT_FAIL(test, "anon_inode_getfile: %ld", PTR_ERR(file));
+		goto free;
+	}
+	addr = kunit_vm_mmap(test, file, 0, MIXED_PAGES * PAGE_SIZE, PROT_READ,
+			     MAP_SHARED, 0);
+	fput(file);
+	if (IS_ERR_VALUE(addr)) {
+		KUNIT_FAIL(test, "mmap of the MIXEDMAP file: %ld", (long)addr);
+		goto free;
+	}
+
+	check_batch(test, addr, MIXED_PAGES, FOLL_GET, expect);
+	check_batch(test, addr, MIXED_PAGES, FOLL_PIN, expect);
+	got = gup(addr, MIXED_PAGES, FOLL_GET, pages);
+	KUNIT_EXPECT_EQ(test, got, expect);
+	for (i = 0; i < got; i++) {
+		KUNIT_EXPECT_PTR_EQ_MSG(test, pages[i], mapped[i], "page %lu", i);
+		put_page(pages[i]);
+	}
+	/* No pages asked for: every PTE is stepped over, the special one too. */
+	mmap_read_lock(current->mm);
+	got = get_user_pages_remote(current->mm, addr, MIXED_PAGES, 0, NULL, NULL);
+	mmap_read_unlock(current->mm);
+	KUNIT_EXPECT_EQ(test, got, MIXED_PAGES);
+	vm_munmap(addr, MIXED_PAGES * PAGE_SIZE);
+	i = MIXED_PAGES;
+free:
+	while (i--)
+		__free_page(mapped[i]);
+}
+
+/*
+ * Whether the page mapped at @addr, writable and not the zero page, is
+ * marked accessed: 1 if so, 0 if not, -1 if no such page is mapped there.
+ * Read from the PTE, not with GUP, which would mark it.
+ */
+static int pte_page_referenced(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+	struct page *page = NULL;
+	spinlock_t *ptl;	/* the PTE table's lock */
+	int ret = -1;
+	pte_t *ptep;
+	pte_t pte;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	ptep = vma ? test_pte(mm, addr, &ptl) : NULL;
+	if (ptep) {
+		spin_lock(ptl);
+		pte = ptep_get(ptep);
+		if (pte_present(pte) && pte_write(pte))
+			page = vm_normal_page(vma, addr, pte);
+		if (page)
+			ret = folio_test_referenced(page_folio(page));
+		spin_unlock(ptl);
+		test_pte_unmap(ptep);
+	}
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+/*
+ * No pages asked for (MADV_POPULATE_*, mlock(), MAP_POPULATE): every page
+ * of the range is faulted in and touched (FOLL_TOUCH marks it accessed), in
+ * batches as when pages are asked for, and the count is of all of them.
+ * Written pages, holes and zero-page reads, anonymous.
+ */
+static void gup_batch_populate(struct kunit *test)
+{
+	struct page *pages[BATCH_PAGES];
+	unsigned long start, i;
+	u8 val;
+
+	start = map_ptes(test, BATCH_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	write_pages(test, start, BATCH_PAGES);
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, start + 4 * PAGE_SIZE,
+					 3 * PAGE_SIZE, MADV_DONTNEED), 0);
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, start + 15 * PAGE_SIZE,
+					 PAGE_SIZE, MADV_DONTNEED), 0);
+	KUNIT_ASSERT_EQ(test, get_user(val, (u8 __user *)(start + 15 * PAGE_SIZE)), 0);
+	KUNIT_EXPECT_EQ(test, val, 0);	/* the zero page */
+
+	/* Not yet accessed, as far as reclaim knows. */
+	KUNIT_ASSERT_EQ(test, gup(start, 4, FOLL_GET, pages), 4);
+	KUNIT_ASSERT_EQ(test, gup(start + 7 * PAGE_SIZE, BATCH_PAGES - 7, FOLL_GET,
+				  pages + 7), BATCH_PAGES - 7);
+	for (i = 0; i < BATCH_PAGES; i++) {
+		if (i >= 4 && i < 7)
+			continue;
+		if (!is_zero_page(pages[i]))
+			folio_clear_referenced(page_folio(pages[i]));
+		put_page(pages[i]);
+	}
+
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, start, BATCH_PAGES * PAGE_SIZE,
+					 MADV_POPULATE_WRITE), 0);
+	/* All present, written to and marked accessed, seen in the PTEs. */
+	for (i = 0; i < BATCH_PAGES; i++) {
+		bool hole = (i >= 4 && i < 7) || i == 15;
+		int referenced = pte_page_referenced(current->mm, start + i * PAGE_SIZE);
+
+		KUNIT_EXPECT_EQ_MSG(test, referenced, 1, "page %lu (hole: %d)", i, hole);
+	}
+	/* One reference each to the pages, which hold what was written. */
+	check_batch(test, start, BATCH_PAGES, FOLL_GET | FOLL_WRITE | FOLL_NOFAULT,
+		    BATCH_PAGES);
+	KUNIT_ASSERT_EQ(test, gup(start, BATCH_PAGES, FOLL_GET | FOLL_NOFAULT, pages),
+			BATCH_PAGES);
+	for (i = 0; i < BATCH_PAGES; i++) {
+		bool hole = (i >= 4 && i < 7) || i == 15;
+
+		KUNIT_EXPECT_EQ_MSG(test, page_byte(pages[i]), hole ? 0 : 0x20 + i,
+				    "page %lu", i);
+		put_page(pages[i]);
+	}
+}
+
+/*
+ * mlock() (here MAP_LOCKED) of a shmem mapping whose pages are in the page
+ * cache: the fault maps some around the first, the populate takes the rest
+ * in batches; every page ends up mapped, locked in memory, the cache's.
+ */
+static void gup_batch_mlock(struct kunit *test)
+{
+	const unsigned long pages = 3 * BATCH_PAGES;
+	unsigned long shared, locked, i;
+	struct page *page, *mapped;
+	struct file *file;
+
+	file = shmem_file_setup("ptwalk-mlock", pages * PAGE_SIZE, VM_NORESERVE);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	shared = kunit_vm_mmap(test, file, 0, pages * PAGE_SIZE,
+			       PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(shared));
+	/* In the cache, all but pages 30 to 33; none mapped by @shared. */
+	for (i = 0; i < pages; i++) {
+		u8 __user *p = (u8 __user *)(shared + i * PAGE_SIZE);
+
+		if (i < 30 || i > 33)
+			KUNIT_ASSERT_EQ(test, put_user(i, p), 0);
+	}
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, shared, pages * PAGE_SIZE,
+					 MADV_DONTNEED), 0);
+	locked = kunit_vm_mmap(test, file, 0, pages * PAGE_SIZE, PROT_READ,
+			       MAP_SHARED | MAP_LOCKED, 0);
+	fput(file);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(locked));
+
+	for (i = 0; i < pages; i++) {
+		if (gup(locked + i * PAGE_SIZE, 1, FOLL_GET | FOLL_NOFAULT, &page) != 1) {
+			KUNIT_FAIL(test, "page %lu not mapped", i);
+			continue;
+		}
+		KUNIT_EXPECT_TRUE_MSG(test, folio_test_mlocked(page_folio(page)),
+				      "page %lu", i);
+		KUNIT_EXPECT_EQ_MSG(test, page_byte(page), i < 30 || i > 33 ? i : 0,
+				    "page %lu", i);
+		if (gup(shared + i * PAGE_SIZE, 1, FOLL_GET, &mapped) == 1) {
+			KUNIT_EXPECT_PTR_EQ_MSG(test, page, mapped, "page %lu", i);
+			put_page(mapped);
+		}
+		put_page(page);
+	}
+}
+
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 /*
  * A batch across the end of a large folio: a THP mapped by PTEs (split with
@@ -2167,6 +2474,102 @@ static void gup_fast_hugetlb_pud(struct kunit *test)
 #endif
 #endif /* CONFIG_HUGETLB_PAGE */
 
+#if defined(CONFIG_ZONE_DEVICE) && defined(CONFIG_GET_FREE_REGION)
+#define DEVMAP_PAGES	16
+#define DEVMAP_HOLE	9
+
+/*
+ * A VM_MIXEDMAP mapping of device memory, each page a devmap PTE (what a
+ * device-dax or fsdax mapping has) but page DEVMAP_HOLE, left unmapped.
+ */
+static int devmap_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct dev_pagemap *pgmap = file->private_data;
+	unsigned long i, pfn = PHYS_PFN(pgmap->range.start);
+	vm_fault_t fault;
+
+	vm_flags_set(vma, VM_MIXEDMAP);
+	for (i = 0; i < DEVMAP_PAGES; i++) {
+		if (i == DEVMAP_HOLE)
+			continue;
+		fault = vmf_insert_mixed(vma, vma->vm_start + i * PAGE_SIZE,
+					 __pfn_to_pfn_t(pfn + i, PFN_DEV | PFN_MAP));
+		if (fault != VM_FAULT_NOPAGE)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static const struct file_operations devmap_fops = {
+	.mmap = devmap_mmap,
+};
+
+/*
+ * A run of devmap PTEs: each page is taken with a reference on its
+ * dev_pagemap too, got or pinned, in one batch up to the hole, as page by
+ * page.  The memory behind the pages is never
+ * touched (there is none: the range is hot-plugged struct pages only).
+ * memunmap_pages() waits for every dev_pagemap reference: GUP must have
+ * given back all it took.
+ */
+static void gup_batch_devmap(struct kunit *test)
+{
+	struct page *pages[DEVMAP_PAGES];
+	struct dev_pagemap *pgmap;
+	struct resource *res;
+	struct file *file;
+	unsigned long addr, i;
+	void *mem;
+
+	pgmap = kunit_kzalloc(test, sizeof(*pgmap), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pgmap);
+	res = request_free_mem_region(&iomem_resource, SZ_2M, "ptwalk-devmap");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(res));
+	pgmap->type = MEMORY_DEVICE_GENERIC;
+	pgmap->range.start = res->start;
+	pgmap->range.end = res->end;
+	pgmap->nr_range = 1;
+	mem = memremap_pages(pgmap, NUMA_NO_NODE);
+	if (IS_ERR(mem)) {
+		KUNIT_FAIL(test, "memremap_pages: %ld", PTR_ERR(mem));
+		goto release;
+	}
+	file = anon_inode_getfile("ptwalk-devmap", &devmap_fops, pgmap, O_RDWR);
+	if (IS_ERR(file)) {
+		KUNIT_FAIL(test, "anon_inode_getfile: %ld", PTR_ERR(file));
+		goto unmap;
+	}
+	addr = kunit_vm_mmap(test, file, 0, DEVMAP_PAGES * PAGE_SIZE,
+			     PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	fput(file);
+	if (IS_ERR_VALUE(addr)) {
+		KUNIT_FAIL(test, "mmap of the devmap file: %ld", (long)addr);
+		goto unmap;
+	}
+
+	check_batch(test, addr, DEVMAP_PAGES, FOLL_GET | FOLL_NOFAULT, DEVMAP_HOLE);
+	check_batch(test, addr, DEVMAP_PAGES, FOLL_PIN | FOLL_WRITE | FOLL_NOFAULT,
+		    DEVMAP_HOLE);
+	check_batch(test, addr + (DEVMAP_HOLE + 1) * PAGE_SIZE,
+		    DEVMAP_PAGES - DEVMAP_HOLE - 1, FOLL_PIN | FOLL_LONGTERM,
+		    DEVMAP_PAGES - DEVMAP_HOLE - 1);
+	KUNIT_EXPECT_EQ(test, gup(addr, DEVMAP_PAGES, FOLL_GET | FOLL_NOFAULT, pages),
+			DEVMAP_HOLE);
+	for (i = 0; i < DEVMAP_HOLE; i++) {
+		KUNIT_EXPECT_PTR_EQ_MSG(test, pages[i],
+					pfn_to_page(PHYS_PFN(res->start) + i),
+					"page %lu", i);
+		KUNIT_EXPECT_TRUE(test, is_zone_device_page(pages[i]));
+		put_page(pages[i]);
+	}
+	vm_munmap(addr, DEVMAP_PAGES * PAGE_SIZE);
+unmap:
+	memunmap_pages(pgmap);
+release:
+	release_mem_region(res->start, resource_size(res));
+}
+#endif
+
 static struct kunit_case pt_walk_gup_cases[] = {
 	KUNIT_CASE(gup_anon),
 	KUNIT_CASE(gup_zero_page),
@@ -2183,6 +2586,13 @@ static struct kunit_case pt_walk_gup_cases[] = {
 	KUNIT_CASE(gup_batch_numa),
 #endif
 	KUNIT_CASE(gup_batch_fatal_signal),
+	KUNIT_CASE(gup_batch_unshare),
+	KUNIT_CASE(gup_batch_mixedmap),
+#if defined(CONFIG_ZONE_DEVICE) && defined(CONFIG_GET_FREE_REGION)
+	KUNIT_CASE(gup_batch_devmap),
+#endif
+	KUNIT_CASE(gup_batch_populate),
+	KUNIT_CASE(gup_batch_mlock),
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	KUNIT_CASE(gup_thp),
 	KUNIT_CASE(gup_batch_folio_end),
