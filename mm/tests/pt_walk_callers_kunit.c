@@ -1952,6 +1952,30 @@ static void gup_batch_unshare(struct kunit *test)
 		put_page(child[i]);
 }
 
+/*
+ * A shared mapping of an anonymous-inode file whose mmap() is @fops's, with
+ * @priv as its private data: the address, or 0 after a failed expectation.
+ */
+static unsigned long map_test_file(struct kunit *test, const char *name,
+				   const struct file_operations *fops, void *priv,
+				   unsigned long len, unsigned long prot)
+{
+	struct file *file = anon_inode_getfile(name, fops, priv, O_RDWR);
+	unsigned long addr;
+
+	if (IS_ERR(file)) {
+		KUNIT_FAIL(test, "anon_inode_getfile: %ld", PTR_ERR(file));
+		return 0;
+	}
+	addr = kunit_vm_mmap(test, file, 0, len, prot, MAP_SHARED, 0);
+	fput(file);
+	if (IS_ERR_VALUE(addr)) {
+		KUNIT_FAIL(test, "mmap of %s: %ld", name, (long)addr);
+		return 0;
+	}
+	return addr;
+}
+
 #define MIXED_PAGES	12
 #define MIXED_SPECIAL	7
 
@@ -1999,7 +2023,6 @@ static void gup_batch_mixedmap(struct kunit *test)
 	const long expect = IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL) ?
 			    MIXED_SPECIAL : MIXED_PAGES;
 	struct page *mapped[MIXED_PAGES], *pages[MIXED_PAGES];
-	struct file *file;
 	unsigned long addr, i;
 	long got;
 
@@ -2009,18 +2032,10 @@ static void gup_batch_mixedmap(struct kunit *test)
 			goto free;
 		memset_page(mapped[i], 0, 0x60 + i, 1);
 	}
-	file = anon_inode_getfile("ptwalk-mixedmap", &mixedmap_fops, mapped, O_RDWR);
-	if (IS_ERR(file)) {
-		KUNIT_FAIL(test, "anon_inode_getfile: %ld", PTR_ERR(file));
+	addr = map_test_file(test, "ptwalk-mixedmap", &mixedmap_fops, mapped,
+			     MIXED_PAGES * PAGE_SIZE, PROT_READ);
+	if (!addr)
 		goto free;
-	}
-	addr = kunit_vm_mmap(test, file, 0, MIXED_PAGES * PAGE_SIZE, PROT_READ,
-			     MAP_SHARED, 0);
-	fput(file);
-	if (IS_ERR_VALUE(addr)) {
-		KUNIT_FAIL(test, "mmap of the MIXEDMAP file: %ld", (long)addr);
-		goto free;
-	}
 
 	check_batch(test, addr, MIXED_PAGES, FOLL_GET, expect);
 	check_batch(test, addr, MIXED_PAGES, FOLL_PIN, expect);
@@ -2517,7 +2532,6 @@ static void gup_batch_devmap(struct kunit *test)
 	struct page *pages[DEVMAP_PAGES];
 	struct dev_pagemap *pgmap;
 	struct resource *res;
-	struct file *file;
 	unsigned long addr, i;
 	void *mem;
 
@@ -2534,18 +2548,10 @@ static void gup_batch_devmap(struct kunit *test)
 		KUNIT_FAIL(test, "memremap_pages: %ld", PTR_ERR(mem));
 		goto release;
 	}
-	file = anon_inode_getfile("ptwalk-devmap", &devmap_fops, pgmap, O_RDWR);
-	if (IS_ERR(file)) {
-		KUNIT_FAIL(test, "anon_inode_getfile: %ld", PTR_ERR(file));
+	addr = map_test_file(test, "ptwalk-devmap", &devmap_fops, pgmap,
+			     DEVMAP_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	if (!addr)
 		goto unmap;
-	}
-	addr = kunit_vm_mmap(test, file, 0, DEVMAP_PAGES * PAGE_SIZE,
-			     PROT_READ | PROT_WRITE, MAP_SHARED, 0);
-	fput(file);
-	if (IS_ERR_VALUE(addr)) {
-		KUNIT_FAIL(test, "mmap of the devmap file: %ld", (long)addr);
-		goto unmap;
-	}
 
 	check_batch(test, addr, DEVMAP_PAGES, FOLL_GET | FOLL_NOFAULT, DEVMAP_HOLE);
 	check_batch(test, addr, DEVMAP_PAGES, FOLL_PIN | FOLL_WRITE | FOLL_NOFAULT,
