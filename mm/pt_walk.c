@@ -7,11 +7,13 @@
  * the first entry that is not a table, stepping to the next entry of an
  * upper-level table, taking and releasing locks, and batching.
  *
- * The descent is written out level by level, with the level a constant in
- * each block, so that the decoders fold to the bit tests of that level and
- * levels folded at compile time cost nothing.  Levels folded at run time
- * (x86 without LA57, arm64 without LPA2) are folded by the pXd_offset() and
- * pXd_none() helpers of the arch, as for every other walker.
+ * The descent is one per-level body, pt_walk_level(), generated for every
+ * level with the level a constant, so that the decoders fold to the bit
+ * tests of that level and levels folded at compile time cost nothing.
+ * Levels folded at run time (x86 without LA57, arm64 without LPA2) are
+ * folded by the pXd_offset() and pXd_none() helpers of the arch, as for
+ * every other walker, and tested for only where the arch says they can be
+ * (arch_pt_run_time_folds).
  */
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
@@ -148,18 +150,23 @@ static __always_inline void pt_walk_set_entry(struct mm_walk_state *s,
  * the entry above: pXd_offset() from the live parent entry in a locked walk,
  * as the legacy chains do, or pXd_offset_lockless() from the parent's value
  * as read, as gup_fast does.  Where the level is folded into the one above,
- * at compile time or at run time (x86 without LA57, riscv Sv39/Sv48, arm64
- * without LPA2, s390 by address space size), these helpers hand back their
- * argument: the parent entry, or, for the generic lockless helpers, the
- * address of the caller's copy of its value.  The value is read through
- * @readp (the copy, when lockless: never read twice); what the cursor keeps
- * is the live parent entry, never the copy, which dies with the descent.
+ * at compile time or at run time (see pt_level_may_fold()), these helpers
+ * hand back their argument: the parent entry, or, for the generic lockless
+ * helpers, the address of the caller's copy of its value.  The value is read
+ * through @readp (the copy, when lockless: never read twice); what the
+ * cursor keeps is the live parent entry, never the copy, which dies with the
+ * descent.  A level that never folds is not tested: @readp is its entry.
  *
  * Return: the entry the cursor records, @parentp for a folded level.
  */
-static __always_inline void *pt_walk_unfold(void *readp, void *parentp,
-					    const void *copyp)
+static __always_inline void *pt_walk_unfold(enum pt_level level, void *readp,
+					    void *parentp, const void *copyp)
 {
+	if (!pt_level_may_fold(level)) {
+		/* The arch's arch_pt_run_time_folds left this level out. */
+		VM_WARN_ON_ONCE(readp == copyp || readp == parentp);
+		return readp;
+	}
 	return readp == copyp || readp == parentp ? parentp : readp;
 }
 
@@ -372,177 +379,247 @@ static inline bool pt_walk_table_gone(struct mm_walk_state *s)
 }
 #endif
 
+/* The bytes of one entry of a level. */
+static __always_inline size_t pt_entry_bytes(enum pt_level level)
+{
+	switch (level) {
+	case PT_LEVEL_PTE:
+		return sizeof(pte_t);
+	case PT_LEVEL_PMD:
+		return sizeof(pmd_t);
+	case PT_LEVEL_PUD:
+		return sizeof(pud_t);
+	case PT_LEVEL_P4D:
+		return sizeof(p4d_t);
+	default:
+		return sizeof(pgd_t);
+	}
+}
+
+/*
+ * The entry of @level for @addr, found from the entry of the level above:
+ * its live entry @parentp in a locked walk (the mmap lock held, upper
+ * tables stay), as the legacy chains do; lockless, from the value of that
+ * entry as read and classified, @parent (the *_offset_lockless() helpers),
+ * never by reading the entry again: it may have changed since, as gup_fast
+ * knows.
+ */
+static __always_inline void *pt_walk_offset(struct mm_walk_state *s,
+					    enum pt_level level,
+					    void *parentp, union pt_entry *parent,
+					    unsigned long addr, bool locked)
+{
+	switch (level) {
+	case PT_LEVEL_PGD:
+		return pgd_offset(s->mm, addr);
+	case PT_LEVEL_P4D:
+		return locked ? p4d_offset(parentp, addr) :
+				p4d_offset_lockless((pgd_t *)parentp, parent->pgd,
+						    addr);
+	case PT_LEVEL_PUD:
+		return locked ? pud_offset(parentp, addr) :
+				pud_offset_lockless((p4d_t *)parentp, parent->p4d,
+						    addr);
+	case PT_LEVEL_PMD:
+		return locked ? pmd_offset(parentp, addr) :
+				pmd_offset_lockless((pud_t *)parentp, parent->pud,
+						    addr);
+	default:
+		BUILD_BUG();	/* PTE tables are mapped: see __pt_walk_descend() */
+		return NULL;
+	}
+}
+
+/* Read the entry of an upper level into the cursor, once. */
+static __always_inline void pt_walk_read_upper(struct mm_walk_state *s,
+					       enum pt_level level, void *readp)
+{
+	switch (level) {
+	case PT_LEVEL_PGD:
+		s->entry.pgd = pgdp_get(readp);
+		break;
+	case PT_LEVEL_P4D:
+		s->entry.p4d = p4dp_get(readp);
+		break;
+	case PT_LEVEL_PUD:
+		s->entry.pud = pudp_get(readp);
+		break;
+	case PT_LEVEL_PMD:
+		s->entry.pmd = pmdp_get_lockless(readp);
+		break;
+	default:
+		BUILD_BUG();
+	}
+}
+
+/* How one level of the descent finds its entry. */
+enum pt_walk_how {
+	PT_WALK_DOWN,	/* from the entry of the level above */
+	PT_WALK_STEP,	/* the next entry of the same table */
+	PT_WALK_AGAIN,	/* the same entry, read again */
+};
+
+/*
+ * One level of the descent, above the PTE tables: the one body every level
+ * is generated from, with @level, @how and @locked constants in each copy,
+ * so that the decoder, the offset and the fold test fold to the code of that
+ * level (and of that mode) alone.
+ *
+ * Find the entry, record it and read it.  An entry that is a table leaves
+ * its value in @parent for the level below and returns true; anything else
+ * is the stop, returns false.  On the way in, @parent is the value of the
+ * entry above (lockless walks descend from it).
+ */
+static __always_inline enum pt_entry_type
+pt_walk_level(struct mm_walk_state *s, enum pt_level level, unsigned long addr,
+	      enum pt_walk_how how, bool locked, union pt_entry *parent)
+{
+	enum pt_entry_type type;
+	void *entp, *readp;
+
+	if (how == PT_WALK_DOWN) {
+		void *parentp = level == PT_LEVEL_PGD ? NULL :
+				s->pt[level + 1].entp;
+
+		readp = pt_walk_offset(s, level, parentp, parent, addr, locked);
+		entp = pt_walk_unfold(level, readp, parentp, parent);
+	} else {
+		/*
+		 * A step is never taken at a folded level (see
+		 * __mm_walk_next()); a read again reads the live entry, not
+		 * the copy of a folded level's value, which is the value the
+		 * table below went away under.
+		 */
+		entp = s->pt[level].entp;
+		if (how == PT_WALK_STEP)
+			entp += pt_entry_bytes(level);
+		readp = entp;
+	}
+	if (how != PT_WALK_AGAIN)
+		pt_walk_set_entry(s, level, entp, how == PT_WALK_DOWN);
+	pt_walk_read_upper(s, level, readp);
+	type = pt_generic_entry_type(level, &s->entry);
+	if (locked && (level == PT_LEVEL_PUD || level == PT_LEVEL_PMD))
+		type = pt_walk_lock_leaf(s, level, entp, type);
+	if (type != PT_ENTRY_TABLE)
+		return type;
+	*parent = s->entry;
+	/*
+	 * Kept for mm_walk_table_unchanged() and the rechecks of lockless
+	 * callers: the values a lockless walk reached the PTE table through.
+	 * A locked walk, which holds the table by its locks, has no use for
+	 * them: not stored, as GUP's slow path descends for every page.
+	 */
+	if (!locked && (level == PT_LEVEL_PUD || level == PT_LEVEL_PMD))
+		s->pt[level].entry = s->entry;
+	return PT_ENTRY_TABLE;
+}
+
+/*
+ * Map (and lock, in a locked walk) the PTE table of the PMD entry the
+ * descent reached, whose value is @pmd.  NULL when it went away or became
+ * a huge leaf since the PMD was read.
+ */
+static __always_inline pte_t *pt_walk_map_pte(struct mm_walk_state *s,
+					      unsigned long addr, pmd_t *pmd,
+					      bool locked)
+{
+	pmd_t *pmdp = s->pt[PT_LEVEL_PMD].entp;
+	struct mm_struct *mm = s->mm;
+	spinlock_t *ptl;	/* the lock of the entry taken */
+	pte_t *ptep;
+
+	s->ptl = NULL;
+	if (pt_walk_table_gone(s))
+		return NULL;
+	if (locked && unlikely(s->hugetlb_vma)) {
+		/*
+		 * Contiguous hugetlb PTEs (arm64): their lock is the hugetlb
+		 * one.  Their table stays while the hugetlb VMA lock is held.
+		 */
+		ptep = pte_offset_map_nolock(mm, pmdp, addr, &ptl);
+		if (ptep) {
+			ptl = pt_walk_hugetlb_lockptr(s, ptep);
+			spin_lock(ptl);
+			s->ptl = ptl;
+			__release(ptl);
+		}
+	} else if (locked) {
+		/*
+		 * pte_offset_map_lock() without its __cond_lock(): the lock
+		 * goes to the state (see pt_walk_unlock()), which sparse
+		 * cannot follow.
+		 */
+		ptep = __pte_offset_map_lock(mm, pmdp, addr, &ptl);
+		if (ptep)
+			s->ptl = ptl;
+	} else {
+		/*
+		 * Map from the PMD value as read, as gup_fast does:
+		 * __pte_offset_map() may clear what it finds bad, which must
+		 * not be the live entry without its lock.
+		 */
+		ptep = pte_offset_map(pmd, addr);
+	}
+	return ptep;
+}
+
 /*
  * Move the cursor to the first entry at or below @from that is not a table,
  * for @addr.  With @step, the entry of @from is the one after the current
  * entry of that level (the same table, which the caller has checked);
- * otherwise it is found from the entry of the level above.
+ * otherwise @from is the top and the descent starts at pgd_offset().
+ *
+ * The levels above the PTE tables are one body, pt_walk_level(), made once
+ * per level with the level a constant: forced unrolling, as the switch
+ * enters it at @from and falls through to the levels below.
  */
 static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
 					      unsigned long addr,
 					      enum pt_level from, bool step,
 					      bool locked)
 {
-	struct mm_struct *mm = s->mm;
+	enum pt_walk_how how = step ? PT_WALK_STEP : PT_WALK_DOWN;
+	union pt_entry parent;	/* the value of the entry above, as read */
 	enum pt_entry_type type;
 	unsigned int tries = 0;
 	enum pt_level level;
-	spinlock_t *ptl;	/* the lock of the entry taken */
-	pgd_t *pgdp, pgd;
-	p4d_t *p4dp, *readp4d, p4d;
-	pud_t *pudp, *readpud, pud;
-	pmd_t *pmdp, *readpmd, pmd;
 	pte_t *ptep;
 
 	switch (from) {
 	case PT_LEVEL_PGD:
-		pgdp = step ? (pgd_t *)s->pt[PT_LEVEL_PGD].entp + 1 :
-			      pgd_offset(mm, addr);
-		pt_walk_set_entry(s, PT_LEVEL_PGD, pgdp, !step);
-		s->entry.pgd = pgdp_get(pgdp);
-		pgd = s->entry.pgd;
-		type = pt_generic_entry_type(PT_LEVEL_PGD, &s->entry);
+		type = pt_walk_level(s, PT_LEVEL_PGD, addr, how, locked, &parent);
 		if (type != PT_ENTRY_TABLE) {
 			level = PT_LEVEL_PGD;
 			goto stop;
 		}
-		step = false;
+		how = PT_WALK_DOWN;
 		fallthrough;
 	case PT_LEVEL_P4D:
-		/*
-		 * Lockless, below the top the table is found from the value
-		 * of the entry above as read and classified (the
-		 * *_offset_lockless() helpers), never by reading that entry
-		 * again: it may have changed since, as gup_fast knows.  Locked
-		 * (the mmap lock held: upper tables stay), from the live entry
-		 * above, as the legacy chains do.  Folded levels: see
-		 * pt_walk_unfold().  A step is never taken at a folded level
-		 * (see __mm_walk_next()).
-		 */
-		if (step) {
-			p4dp = (p4d_t *)s->pt[PT_LEVEL_P4D].entp + 1;
-			readp4d = p4dp;
-		} else {
-			pgdp = s->pt[PT_LEVEL_PGD].entp;
-			readp4d = locked ? p4d_offset(pgdp, addr) :
-					   p4d_offset_lockless(pgdp, pgd, addr);
-			p4dp = pt_walk_unfold(readp4d, pgdp, &pgd);
-		}
-		pt_walk_set_entry(s, PT_LEVEL_P4D, p4dp, !step);
-		s->entry.p4d = p4dp_get(readp4d);
-		p4d = s->entry.p4d;
-		type = pt_generic_entry_type(PT_LEVEL_P4D, &s->entry);
+		type = pt_walk_level(s, PT_LEVEL_P4D, addr, how, locked, &parent);
 		if (type != PT_ENTRY_TABLE) {
 			level = PT_LEVEL_P4D;
 			goto stop;
 		}
-		step = false;
+		how = PT_WALK_DOWN;
 		fallthrough;
 	case PT_LEVEL_PUD:
-		if (step) {
-			pudp = (pud_t *)s->pt[PT_LEVEL_PUD].entp + 1;
-			readpud = pudp;
-		} else {
-			p4dp = s->pt[PT_LEVEL_P4D].entp;
-			readpud = locked ? pud_offset(p4dp, addr) :
-					   pud_offset_lockless(p4dp, p4d, addr);
-			pudp = pt_walk_unfold(readpud, p4dp, &p4d);
-		}
-		pt_walk_set_entry(s, PT_LEVEL_PUD, pudp, !step);
-		s->entry.pud = pudp_get(readpud);
-		type = pt_generic_entry_type(PT_LEVEL_PUD, &s->entry);
-		if (locked)
-			type = pt_walk_lock_leaf(s, PT_LEVEL_PUD, pudp, type);
+		type = pt_walk_level(s, PT_LEVEL_PUD, addr, how, locked, &parent);
 		if (type != PT_ENTRY_TABLE) {
 			level = PT_LEVEL_PUD;
 			goto stop;
 		}
-		pud = s->entry.pud;
-		if (!locked)	/* for the rechecks of lockless callers */
-			s->pt[PT_LEVEL_PUD].entry = s->entry;
-		step = false;
+		how = PT_WALK_DOWN;
 		fallthrough;
 	case PT_LEVEL_PMD:
-		if (step) {
-			pmdp = (pmd_t *)s->pt[PT_LEVEL_PMD].entp + 1;
-			readpmd = pmdp;
-		} else {
-			pudp = s->pt[PT_LEVEL_PUD].entp;
-			readpmd = locked ? pmd_offset(pudp, addr) :
-					   pmd_offset_lockless(pudp, pud, addr);
-			pmdp = pt_walk_unfold(readpmd, pudp, &pud);
-		}
-		pt_walk_set_entry(s, PT_LEVEL_PMD, pmdp, !step);
-		step = false;
-		/*
-		 * A retry reads the live entry: the copy of a folded level's
-		 * value, read once, is the value the PTE table went away under.
-		 */
-		s->entry.pmd = pmdp_get_lockless(readpmd);
-		goto read_pmd;
-retry_pmd:
-		s->entry.pmd = pmdp_get_lockless(pmdp);
-read_pmd:
-		type = pt_generic_entry_type(PT_LEVEL_PMD, &s->entry);
-		if (locked)
-			type = pt_walk_lock_leaf(s, PT_LEVEL_PMD, pmdp, type);
-		if (type != PT_ENTRY_TABLE) {
-			level = PT_LEVEL_PMD;
-			goto stop;
-		}
-		pmd = s->entry.pmd;
-		/*
-		 * Kept for mm_walk_table_unchanged(): the value a lockless walk
-		 * reached the PTE table through.  A locked walk, which holds
-		 * the table by its locks, has no use for it: not stored, as
-		 * GUP's slow path descends with it for every page.
-		 */
-		if (!locked)
-			s->pt[PT_LEVEL_PMD].entry = s->entry;
-		fallthrough;
-	default:
-		break;
-	}
-
-	/* PTE level: the table is mapped, and locked in a locked walk. */
-	if (from == PT_LEVEL_PTE && step) {
-		ptep = (pte_t *)s->pt[PT_LEVEL_PTE].entp + s->nr;
-	} else {
-		pmdp = s->pt[PT_LEVEL_PMD].entp;
-		s->ptl = NULL;
-		if (pt_walk_table_gone(s)) {
-			ptep = NULL;
-		} else if (locked && unlikely(s->hugetlb_vma)) {
-			/*
-			 * Contiguous hugetlb PTEs (arm64): their lock is the
-			 * hugetlb one.  Their table stays while the hugetlb
-			 * VMA lock is held.
-			 */
-			ptep = pte_offset_map_nolock(mm, pmdp, addr, &ptl);
-			if (ptep) {
-				ptl = pt_walk_hugetlb_lockptr(s, ptep);
-				spin_lock(ptl);
-				s->ptl = ptl;
-				__release(ptl);
+		/* The PTE table: mapped, and locked in a locked walk. */
+		while ((type = pt_walk_level(s, PT_LEVEL_PMD, addr, how, locked,
+					     &parent)) == PT_ENTRY_TABLE) {
+			ptep = pt_walk_map_pte(s, addr, &parent.pmd, locked);
+			if (likely(ptep)) {
+				s->pte_mapped = true;
+				goto pte;
 			}
-		} else if (locked) {
-			/*
-			 * pte_offset_map_lock() without its __cond_lock(): the
-			 * lock goes to the state (see pt_walk_unlock()), which
-			 * sparse cannot follow.
-			 */
-			ptep = __pte_offset_map_lock(mm, pmdp, addr, &ptl);
-			if (ptep)
-				s->ptl = ptl;
-		} else {
-			/*
-			 * Map from the PMD value as read, as gup_fast does:
-			 * __pte_offset_map() may clear what it finds bad, which
-			 * must not be the live entry without its lock.
-			 */
-			ptep = pte_offset_map(&pmd, addr);
-		}
-		if (!ptep) {
 			/*
 			 * The PTE table went away or became a huge leaf since
 			 * the PMD was read: read the PMD again.  A locked walk
@@ -553,19 +630,23 @@ read_pmd:
 			s->retries++;
 			if (locked) {
 				cond_resched();
-				goto retry_pmd;
+			} else if (++tries >= PT_WALK_RETRIES) {
+				/* Changing faster than it can be read. */
+				s->err = -EAGAIN;
+				type = PT_ENTRY_NONE;
+				break;
 			}
-			if (++tries < PT_WALK_RETRIES)
-				goto retry_pmd;
-			/* Changing faster than it can be read: give up. */
-			s->err = -EAGAIN;
-			type = PT_ENTRY_NONE;
-			level = PT_LEVEL_PMD;
-			goto stop;
+			how = PT_WALK_AGAIN;
 		}
-		s->pte_mapped = true;
+		level = PT_LEVEL_PMD;
+		goto stop;
+	default:
+		/* A step to the next PTE of the same table. */
+		ptep = (pte_t *)s->pt[PT_LEVEL_PTE].entp + s->nr;
+		break;
 	}
-	pt_walk_set_entry(s, PT_LEVEL_PTE, ptep, !(from == PT_LEVEL_PTE && step));
+pte:
+	pt_walk_set_entry(s, PT_LEVEL_PTE, ptep, from != PT_LEVEL_PTE);
 	s->entry.pte = locked ? ptep_get(ptep) : ptep_get_lockless(ptep);
 	type = pt_generic_entry_type(PT_LEVEL_PTE, &s->entry);
 	level = PT_LEVEL_PTE;

@@ -85,6 +85,50 @@ enum pt_entry_type {
 #endif
 
 /*
+ * The levels the arch may fold at run time: the top of a level's
+ * pXd_offset() then hands back its argument, the entry of the level above,
+ * depending on the machine or the mm (x86 without LA57, riscv Sv39 and Sv48,
+ * arm64 without LPA2, s390 by address space size).  By default every level
+ * between the top and the PTE tables may; an arch that knows better says so
+ * in <asm/pt_walk.h>, and the descent then tests none of the others.  Levels
+ * folded at compile time are not in it: they are known from the
+ * __PAGETABLE_*_FOLDED definitions of <asm-generic/pgtable-nop?d.h>.
+ */
+#ifndef arch_pt_run_time_folds
+#define arch_pt_run_time_folds \
+	(BIT(PT_LEVEL_P4D) | BIT(PT_LEVEL_PUD) | BIT(PT_LEVEL_PMD))
+#endif
+
+/**
+ * pt_level_may_fold() - whether a level can be folded into the one above
+ * @level: a level, a compile-time constant in the callers that matter
+ *
+ * Return: true for a level folded at compile time, or one the arch may fold
+ * at run time (arch_pt_run_time_folds); false for a level that has tables
+ * of its own in every mm this kernel runs, and for the top and PTE levels.
+ */
+static __always_inline bool pt_level_may_fold(enum pt_level level)
+{
+	switch (level) {
+	case PT_LEVEL_P4D:
+		if (IS_ENABLED(__PAGETABLE_P4D_FOLDED))
+			return true;
+		break;
+	case PT_LEVEL_PUD:
+		if (IS_ENABLED(__PAGETABLE_PUD_FOLDED))
+			return true;
+		break;
+	case PT_LEVEL_PMD:
+		if (IS_ENABLED(__PAGETABLE_PMD_FOLDED))
+			return true;
+		break;
+	default:
+		return false;
+	}
+	return arch_pt_run_time_folds & BIT(level);
+}
+
+/*
  * A PUD leaf in the PTE format: hugetlb writes its PUD entries with
  * set_huge_pte_at(), as PTEs, on every arch but s390.
  */

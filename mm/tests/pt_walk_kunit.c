@@ -283,6 +283,16 @@ static void check_ptrs(struct kunit *test, struct mm_struct *mm,
 	legacy[PT_LEVEL_PMD] = pmd_offset(legacy[PT_LEVEL_PUD], addr);
 	legacy[PT_LEVEL_PTE] = NULL;
 	legacy_pte_ptdesc = page_ptdesc(pmd_page(pmdp_get(legacy[PT_LEVEL_PMD])));
+	/*
+	 * The descent tests for a folded level only where the arch says one
+	 * may be (arch_pt_run_time_folds): a level the legacy helpers fold
+	 * here must be one of them.
+	 */
+	for (l = PT_LEVEL_PMD; l < PT_LEVEL_PGD; l++)
+		KUNIT_EXPECT_TRUE_MSG(test, legacy[l] != legacy[l + 1] ||
+				      pt_level_may_fold(l),
+				      "%lx: level %d folded, not in arch_pt_run_time_folds",
+				      addr, l);
 
 	for (l = r->level; l < PT_NR_LEVELS; l++) {
 		void *entp = r->entp[l], *table;

@@ -20,6 +20,13 @@
 
 #include <linux/pgtable.h>
 
+/*
+ * Only the P4D level folds at run time (5-level paging off, no5lvl or no
+ * LA57): PUD and PMD tables exist in every x86_64 mm, and are folded at
+ * compile time on 32-bit.
+ */
+#define arch_pt_run_time_folds BIT(PT_LEVEL_P4D)
+
 static __always_inline pteval_t __pt_x86_val(const union pt_entry *e)
 {
 	/* pte_t, pmd_t, pud_t, p4d_t and pgd_t all wrap one 64-bit word. */
