@@ -5,8 +5,10 @@
  * Times what user space sees of the walkers the series changes: mincore()
  * over a whole mapping, one pread() of /proc/self/pagemap for a whole
  * mapping (8 bytes per page), one PAGEMAP_SCAN ioctl for the present pages
- * of a whole mapping, and full reads of /proc/self/smaps, smaps_rollup and
- * numa_maps (every VMA: open, read to the end, close), over four mappings,
+ * of a whole mapping, full reads of /proc/self/smaps, smaps_rollup and
+ * numa_maps (every VMA: open, read to the end, close), and one move_pages()
+ * that asks for the node of every page of a whole mapping (no nodes given:
+ * do_pages_stat(), a folio_walk_start() per page), over four mappings,
  * one at a time,
  * each populated by writing every page before it is timed:
  *
@@ -54,6 +56,7 @@
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #ifdef __x86_64__
@@ -126,6 +129,7 @@ enum walker {
 	W_SMAPS_ROLLUP,
 	W_PAGEMAP_SCAN,
 	W_NUMA_MAPS,
+	W_MOVE_PAGES,
 	W_GUP_GET,
 	W_GUP_PIN,
 	W_GUP_FAST_GET,
@@ -140,6 +144,7 @@ static const char *const walker_name[NR_WALKERS] = {
 	[W_SMAPS_ROLLUP] = "smaps_rollup read",
 	[W_PAGEMAP_SCAN] = "PAGEMAP_SCAN",
 	[W_NUMA_MAPS]	= "numa_maps read",
+	[W_MOVE_PAGES]	= "move_pages() status",
 	[W_GUP_GET]	= "get_user_pages",
 	[W_GUP_PIN]	= "pin_user_pages(LONGTERM)",
 	[W_GUP_FAST_GET] = "get_user_pages_fast",
@@ -429,6 +434,24 @@ static int pagemap_scan(int pm_fd, char *map, unsigned long size,
 	return 0;
 }
 
+/*
+ * One move_pages() without target nodes over the @npages pages at
+ * @addrs: the node of each page into @status.  The pages with a node
+ * (status >= 0: mapped, present) in *@pages.
+ */
+static int pages_status(void **addrs, int *status, unsigned long npages,
+			unsigned long *pages)
+{
+	unsigned long i;
+
+	if (syscall(SYS_move_pages, 0, npages, addrs, NULL, status, 0))
+		return -1;
+	*pages = 0;
+	for (i = 0; i < npages; i++)
+		*pages += status[i] >= 0;
+	return 0;
+}
+
 /* The 4K pages numa_maps shows on node 0 for the VMA at @start. */
 static unsigned long numa_maps_pages(const struct text *t, unsigned long start)
 {
@@ -464,10 +487,12 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 	unsigned long nrgn = npages / 2 + 1;
 	struct page_region *rgn;
 	unsigned char *vec;
+	void **addrs;
+	int *status;
 	struct text numa = { 0 };
 	struct vma_stat st;
 	u64 *pm;
-	int pm_fd, r, w, whole_ms;
+	int pm_fd, r, w, whole_ms, ret = -1;
 	unsigned long i;
 	char *map, *p;
 
@@ -487,24 +512,21 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 	vec = malloc(npages);
 	pm = malloc(npages * sizeof(*pm));
 	rgn = malloc(nrgn * sizeof(*rgn));
-	if (!vec || !pm || !rgn) {
+	addrs = malloc(npages * sizeof(*addrs));
+	status = malloc(npages * sizeof(*status));
+	if (!vec || !pm || !rgn || !addrs || !status) {
 		printf("USERS-WARN %s: out of memory for the buffers\n", sc->name);
-		free(vec);
-		free(pm);
-		free(rgn);
-		return -1;
+		goto out_free;
 	}
 	memset(vec, 0, npages);
 	memset(pm, 0, npages * sizeof(*pm));
 	memset(rgn, 0, nrgn * sizeof(*rgn));
+	memset(status, 0, npages * sizeof(*status));
 	pm_fd = open("/proc/self/pagemap", O_RDONLY);
 	if (pm_fd < 0) {
 		printf("USERS-WARN %s: /proc/self/pagemap: %s\n", sc->name,
 		       strerror(errno));
-		free(vec);
-		free(pm);
-		free(rgn);
-		return -1;
+		goto out_free;
 	}
 
 	map = map_scenario(sc, PMD_SIZE);
@@ -512,6 +534,8 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 		printf("USERS-SKIP %s: mmap: %s\n", sc->name, strerror(errno));
 		goto out;
 	}
+	for (i = 0; i < npages; i++)
+		addrs[i] = map + i * PAGE_SIZE;
 	t0 = now_ns();
 	for (p = map; p < map + sc->size; p += PAGE_SIZE)
 		*p = 1;
@@ -583,6 +607,10 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 			case W_NUMA_MAPS:
 				err = read_text("/proc/self/numa_maps", &numa);
 				break;
+			case W_MOVE_PAGES:
+				err = pages_status(addrs, status, npages,
+						   &counted[w]);
+				break;
 			case W_GUP_GET:
 			case W_GUP_PIN:
 			case W_GUP_FAST_GET:
@@ -644,11 +672,15 @@ unmap:
 	munmap(map, sc->size);
 out:
 	close(pm_fd);
+	ret = 0;
+out_free:
 	free(vec);
 	free(pm);
 	free(rgn);
+	free(addrs);
+	free(status);
 	free(numa.buf);
-	return 0;
+	return ret;
 }
 
 #ifdef __x86_64__
