@@ -1138,6 +1138,28 @@ static void pt_walk_assert_vma_locked(struct vm_area_struct *vma)
 	mmap_assert_locked(vma->vm_mm);
 }
 
+/* mm_walk_begin_vma(), inline in the seek of one address of a VMA too. */
+static __always_inline int __mm_walk_begin_vma(struct mm_walk_state *s,
+					       struct vm_area_struct *vma,
+					       unsigned long start,
+					       unsigned long end,
+					       unsigned int flags)
+{
+	/*
+	 * No user limit to check: the VMA is the limit (a compat task may
+	 * have VMAs above its task_size).
+	 */
+	pt_walk_init(s, vma->vm_mm, start, end, flags | MM_WALK_LOCKED);
+	if (start >= end || start < vma->vm_start || end > vma->vm_end) {
+		s->err = -EINVAL;
+		return s->err;
+	}
+	pt_walk_assert_vma_locked(vma);
+	might_sleep();	/* the hugetlb VMA lock */
+	pt_walk_use_vma(s, vma);
+	return 0;
+}
+
 /**
  * mm_walk_begin_vma() - set up a locked walk over a range of one VMA
  * @s: the cursor
@@ -1161,19 +1183,7 @@ int mm_walk_begin_vma(struct mm_walk_state *s, struct vm_area_struct *vma,
 		      unsigned long start, unsigned long end,
 		      unsigned int flags)
 {
-	/*
-	 * No user limit to check: the VMA is the limit (a compat task may
-	 * have VMAs above its task_size).
-	 */
-	pt_walk_init(s, vma->vm_mm, start, end, flags | MM_WALK_LOCKED);
-	if (start >= end || start < vma->vm_start || end > vma->vm_end) {
-		s->err = -EINVAL;
-		return s->err;
-	}
-	pt_walk_assert_vma_locked(vma);
-	might_sleep();	/* the hugetlb VMA lock */
-	pt_walk_use_vma(s, vma);
-	return 0;
+	return __mm_walk_begin_vma(s, vma, start, end, flags);
 }
 EXPORT_SYMBOL_GPL(mm_walk_begin_vma);
 
@@ -1198,7 +1208,7 @@ EXPORT_SYMBOL_GPL(mm_walk_begin_vma);
 bool mm_walk_seek_vma_leaf(struct mm_walk_state *s, struct vm_area_struct *vma,
 			   unsigned long addr)
 {
-	if (mm_walk_begin_vma(s, vma, addr, addr + 1, MM_WALK_LOCKED))
+	if (__mm_walk_begin_vma(s, vma, addr, addr + 1, MM_WALK_LOCKED))
 		return false;
 	pt_walk_seek_locked(s, addr);
 	return s->type == PT_ENTRY_LEAF;

@@ -1409,30 +1409,59 @@ static const struct file_operations pfnmap_fops = {
 	.mmap = pfnmap_mmap,
 };
 
+/*
+ * A shared mapping of an anonymous-inode file whose mmap() is @fops's, with
+ * @priv as its private data: the address, or 0 after a failed expectation.
+ */
+static unsigned long map_test_file(struct kunit *test, const char *name,
+				   const struct file_operations *fops, void *priv,
+				   unsigned long len, unsigned long prot)
+{
+	struct file *file = anon_inode_getfile(name, fops, priv, O_RDWR);
+	unsigned long addr;
+
+	if (IS_ERR(file)) {
+		KUNIT_FAIL(test, "anon_inode_getfile: %ld", PTR_ERR(file));
+		return 0;
+	}
+	addr = kunit_vm_mmap(test, file, 0, len, prot, MAP_SHARED, 0);
+	fput(file);
+	if (IS_ERR_VALUE(addr)) {
+		KUNIT_FAIL(test, "mmap of %s: %ld", name, (long)addr);
+		return 0;
+	}
+	return addr;
+}
+
+/* A VM_PFNMAP mapping of one page of its own at *@addr; NULL on failure. */
+static struct page *map_pfnmap(struct kunit *test, unsigned long len,
+			       unsigned long prot, unsigned long *addr)
+{
+	struct page *mapped;
+
+	mapped = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, mapped);
+	/* pfnmap_mmap() maps the first page. */
+	*addr = map_test_file(test, "ptwalk-pfnmap", &pfnmap_fops, mapped, len,
+			      prot);
+	if (!*addr) {
+		__free_page(mapped);
+		return NULL;
+	}
+	return mapped;
+}
+
 /* A VM_PFNMAP mapping has no pages to give: -EFAULT (GUP-fast: none). */
 static void gup_pfnmap(struct kunit *test)
 {
 	struct page *page = NULL, *mapped;
-	struct file *file;
 	unsigned long addr;
 	u8 val;
 
-	mapped = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	KUNIT_ASSERT_NOT_NULL(test, mapped);
+	mapped = map_pfnmap(test, PAGE_SIZE, PROT_READ, &addr);
+	if (!mapped)
+		return;
 	memset_page(mapped, 0, 0x5a, 1);
-	file = anon_inode_getfile("ptwalk-pfnmap", &pfnmap_fops, mapped, O_RDWR);
-	if (IS_ERR(file)) {
-		__free_page(mapped);
-		KUNIT_FAIL(test, "anon_inode_getfile: %ld", PTR_ERR(file));
-		return;
-	}
-	addr = kunit_vm_mmap(test, file, 0, PAGE_SIZE, PROT_READ, MAP_SHARED, 0);
-	fput(file);
-	if (IS_ERR_VALUE(addr)) {
-		__free_page(mapped);
-		KUNIT_FAIL(test, "mmap of the PFNMAP file: %ld", (long)addr);
-		return;
-	}
 	KUNIT_EXPECT_EQ(test, get_user(val, (u8 __user *)addr), 0);
 	KUNIT_EXPECT_EQ(test, val, 0x5a);
 	KUNIT_EXPECT_EQ(test, gup(addr, 1, FOLL_GET, &page), -EFAULT);
@@ -1950,30 +1979,6 @@ static void gup_batch_unshare(struct kunit *test)
 	unpin_user_pages(pages, BATCH_PAGES);
 	for (i = 0; i < ARRAY_SIZE(child); i++)
 		put_page(child[i]);
-}
-
-/*
- * A shared mapping of an anonymous-inode file whose mmap() is @fops's, with
- * @priv as its private data: the address, or 0 after a failed expectation.
- */
-static unsigned long map_test_file(struct kunit *test, const char *name,
-				   const struct file_operations *fops, void *priv,
-				   unsigned long len, unsigned long prot)
-{
-	struct file *file = anon_inode_getfile(name, fops, priv, O_RDWR);
-	unsigned long addr;
-
-	if (IS_ERR(file)) {
-		KUNIT_FAIL(test, "anon_inode_getfile: %ld", PTR_ERR(file));
-		return 0;
-	}
-	addr = kunit_vm_mmap(test, file, 0, len, prot, MAP_SHARED, 0);
-	fput(file);
-	if (IS_ERR_VALUE(addr)) {
-		KUNIT_FAIL(test, "mmap of %s: %ld", name, (long)addr);
-		return 0;
-	}
-	return addr;
 }
 
 #define MIXED_PAGES	12
@@ -2568,6 +2573,15 @@ static void gup_batch_devmap(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, is_zone_device_page(pages[i]));
 		put_page(pages[i]);
 	}
+	/*
+	 * GUP-fast, as 6.12's rules have it: gup_fast_folio_allowed() looks
+	 * for secretmem in the mapping of every order-0 folio, and a device
+	 * page has none, so with CONFIG_SECRETMEM it takes nothing and leaves
+	 * the range to the slow path; without, the pages before the hole.
+	 */
+	if (IS_ENABLED(CONFIG_HAVE_GUP_FAST))
+		check_fast(test, addr, DEVMAP_PAGES, 0,
+			   IS_ENABLED(CONFIG_SECRETMEM) ? 0 : DEVMAP_HOLE);
 	vm_munmap(addr, DEVMAP_PAGES * PAGE_SIZE);
 unmap:
 	memunmap_pages(pgmap);
@@ -2730,33 +2744,6 @@ static unsigned long check_folio_walk(struct kunit *test, unsigned long start,
 	return found;
 }
 
-/* A VM_PFNMAP mapping of one page of its own at *@addr; NULL on failure. */
-static struct page *map_pfnmap(struct kunit *test, unsigned long len,
-			       unsigned long *addr)
-{
-	struct page *mapped;
-	struct file *file;
-
-	mapped = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	KUNIT_ASSERT_NOT_NULL(test, mapped);
-	file = anon_inode_getfile("ptwalk-pfnmap", &pfnmap_fops, mapped, O_RDWR);
-	if (IS_ERR(file)) {
-		__free_page(mapped);
-		KUNIT_FAIL(test, "anon_inode_getfile: %ld", PTR_ERR(file));
-		return NULL;
-	}
-	/* pfnmap_mmap() maps the first page. */
-	*addr = kunit_vm_mmap(test, file, 0, len, PROT_READ | PROT_WRITE,
-			      MAP_SHARED, 0);
-	fput(file);
-	if (IS_ERR_VALUE(*addr)) {
-		__free_page(mapped);
-		KUNIT_FAIL(test, "mmap of the PFNMAP file: %ld", (long)*addr);
-		return NULL;
-	}
-	return mapped;
-}
-
 /*
  * Anonymous memory: written pages, the zero page, a hole, a migration
  * entry and a marker; shared memory; a VM_PFNMAP page (no folio).
@@ -2805,7 +2792,7 @@ static void folio_walk_kinds(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)addr), 0);
 	KUNIT_EXPECT_EQ(test, check_folio_walk(test, addr, 2), 4);
 
-	mapped = map_pfnmap(test, PAGE_SIZE, &addr);
+	mapped = map_pfnmap(test, PAGE_SIZE, PROT_READ | PROT_WRITE, &addr);
 	if (!mapped)
 		return;
 	KUNIT_EXPECT_EQ(test, check_folio_walk(test, addr, 1), 0);
@@ -2936,7 +2923,8 @@ static void follow_pfnmap(struct kunit *test)
 	struct page *mapped;
 	unsigned long addr;
 
-	mapped = map_pfnmap(test, 2 * PAGE_SIZE, &addr);
+	mapped = map_pfnmap(test, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			    &addr);
 	if (!mapped)
 		return;
 	check_pfnmap(test, addr, 0);
