@@ -305,7 +305,7 @@ pt_walk_hugetlb_lockptr(struct mm_walk_state *s, void *entp)
  */
 static __always_inline enum pt_entry_type
 pt_walk_lock_leaf(struct mm_walk_state *s, enum pt_level level, void *entp,
-		  enum pt_entry_type type)
+		  enum pt_entry_type type, union pt_entry *e)
 {
 	spinlock_t *ptl;	/* the leaf's lock */
 
@@ -318,10 +318,10 @@ pt_walk_lock_leaf(struct mm_walk_state *s, enum pt_level level, void *entp,
 	spin_lock(ptl);
 	/* Read again under the lock: it may have changed since. */
 	if (level == PT_LEVEL_PUD)
-		s->entry.pud = pudp_get(entp);
+		e->pud = pudp_get(entp);
 	else
-		s->entry.pmd = pmdp_get(entp);
-	type = pt_generic_entry_type(level, &s->entry);
+		e->pmd = pmdp_get(entp);
+	type = pt_generic_entry_type(level, e);
 	if (type == PT_ENTRY_TABLE) {
 		spin_unlock(ptl);
 	} else {
@@ -430,22 +430,22 @@ static __always_inline void *pt_walk_offset(struct mm_walk_state *s,
 	}
 }
 
-/* Read the entry of an upper level into the cursor, once. */
-static __always_inline void pt_walk_read_upper(struct mm_walk_state *s,
+/* Read the entry of an upper level, once. */
+static __always_inline void pt_walk_read_upper(union pt_entry *e,
 					       enum pt_level level, void *readp)
 {
 	switch (level) {
 	case PT_LEVEL_PGD:
-		s->entry.pgd = pgdp_get(readp);
+		e->pgd = pgdp_get(readp);
 		break;
 	case PT_LEVEL_P4D:
-		s->entry.p4d = p4dp_get(readp);
+		e->p4d = p4dp_get(readp);
 		break;
 	case PT_LEVEL_PUD:
-		s->entry.pud = pudp_get(readp);
+		e->pud = pudp_get(readp);
 		break;
 	case PT_LEVEL_PMD:
-		s->entry.pmd = pmdp_get_lockless(readp);
+		e->pmd = pmdp_get_lockless(readp);
 		break;
 	default:
 		BUILD_BUG();
@@ -465,17 +465,21 @@ enum pt_walk_how {
  * so that the decoder, the offset and the fold test fold to the code of that
  * level (and of that mode) alone.
  *
- * Find the entry, record it and read it.  An entry that is a table leaves
- * its value in @parent for the level below and returns true; anything else
- * is the stop, returns false.  On the way in, @parent is the value of the
- * entry above (lockless walks descend from it).
+ * Find the entry, record where it is and read it into @val, which on the
+ * way in is the value of the entry above (lockless walks descend from it):
+ * the value of a table for the level below, or of the stop, which the
+ * cursor records once, at the stop (see __pt_walk_descend()).
+ *
+ * Return: the type of the entry: PT_ENTRY_TABLE to go on below.
  */
 static __always_inline enum pt_entry_type
 pt_walk_level(struct mm_walk_state *s, enum pt_level level, unsigned long addr,
-	      enum pt_walk_how how, bool locked, union pt_entry *parent)
+	      enum pt_walk_how how, bool locked, union pt_entry *val)
 {
+	union pt_entry *parent = val;
 	enum pt_entry_type type;
 	void *entp, *readp;
+	union pt_entry e;
 
 	if (how == PT_WALK_DOWN) {
 		void *parentp = level == PT_LEVEL_PGD ? NULL :
@@ -497,13 +501,14 @@ pt_walk_level(struct mm_walk_state *s, enum pt_level level, unsigned long addr,
 	}
 	if (how != PT_WALK_AGAIN)
 		pt_walk_set_entry(s, level, entp, how == PT_WALK_DOWN);
-	pt_walk_read_upper(s, level, readp);
-	type = pt_generic_entry_type(level, &s->entry);
+	/* Into @e: @readp may be @parent, a lockless walk's copy. */
+	pt_walk_read_upper(&e, level, readp);
+	type = pt_generic_entry_type(level, &e);
 	if (locked && (level == PT_LEVEL_PUD || level == PT_LEVEL_PMD))
-		type = pt_walk_lock_leaf(s, level, entp, type);
+		type = pt_walk_lock_leaf(s, level, entp, type, &e);
+	*val = e;
 	if (type != PT_ENTRY_TABLE)
 		return type;
-	*parent = s->entry;
 	/*
 	 * Kept for mm_walk_table_unchanged() and the rechecks of lockless
 	 * callers: the values a lockless walk reached the PTE table through.
@@ -511,7 +516,7 @@ pt_walk_level(struct mm_walk_state *s, enum pt_level level, unsigned long addr,
 	 * them: not stored, as GUP's slow path descends for every page.
 	 */
 	if (!locked && (level == PT_LEVEL_PUD || level == PT_LEVEL_PMD))
-		s->pt[level].entry = s->entry;
+		s->pt[level].entry = e;
 	return PT_ENTRY_TABLE;
 }
 
@@ -580,7 +585,7 @@ static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
 					      bool locked)
 {
 	enum pt_walk_how how = step ? PT_WALK_STEP : PT_WALK_DOWN;
-	union pt_entry parent;	/* the value of the entry above, as read */
+	union pt_entry val;	/* the value of the last entry read */
 	enum pt_entry_type type;
 	unsigned int tries = 0;
 	enum pt_level level;
@@ -588,7 +593,7 @@ static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
 
 	switch (from) {
 	case PT_LEVEL_PGD:
-		type = pt_walk_level(s, PT_LEVEL_PGD, addr, how, locked, &parent);
+		type = pt_walk_level(s, PT_LEVEL_PGD, addr, how, locked, &val);
 		if (type != PT_ENTRY_TABLE) {
 			level = PT_LEVEL_PGD;
 			goto stop;
@@ -596,7 +601,7 @@ static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
 		how = PT_WALK_DOWN;
 		fallthrough;
 	case PT_LEVEL_P4D:
-		type = pt_walk_level(s, PT_LEVEL_P4D, addr, how, locked, &parent);
+		type = pt_walk_level(s, PT_LEVEL_P4D, addr, how, locked, &val);
 		if (type != PT_ENTRY_TABLE) {
 			level = PT_LEVEL_P4D;
 			goto stop;
@@ -604,7 +609,7 @@ static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
 		how = PT_WALK_DOWN;
 		fallthrough;
 	case PT_LEVEL_PUD:
-		type = pt_walk_level(s, PT_LEVEL_PUD, addr, how, locked, &parent);
+		type = pt_walk_level(s, PT_LEVEL_PUD, addr, how, locked, &val);
 		if (type != PT_ENTRY_TABLE) {
 			level = PT_LEVEL_PUD;
 			goto stop;
@@ -614,8 +619,8 @@ static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
 	case PT_LEVEL_PMD:
 		/* The PTE table: mapped, and locked in a locked walk. */
 		while ((type = pt_walk_level(s, PT_LEVEL_PMD, addr, how, locked,
-					     &parent)) == PT_ENTRY_TABLE) {
-			ptep = pt_walk_map_pte(s, addr, &parent.pmd, locked);
+					     &val)) == PT_ENTRY_TABLE) {
+			ptep = pt_walk_map_pte(s, addr, &val.pmd, locked);
 			if (likely(ptep)) {
 				s->pte_mapped = true;
 				goto pte;
@@ -647,10 +652,11 @@ static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
 	}
 pte:
 	pt_walk_set_entry(s, PT_LEVEL_PTE, ptep, from != PT_LEVEL_PTE);
-	s->entry.pte = locked ? ptep_get(ptep) : ptep_get_lockless(ptep);
-	type = pt_generic_entry_type(PT_LEVEL_PTE, &s->entry);
+	val.pte = locked ? ptep_get(ptep) : ptep_get_lockless(ptep);
+	type = pt_generic_entry_type(PT_LEVEL_PTE, &val);
 	level = PT_LEVEL_PTE;
 stop:
+	s->entry = val;
 	pt_walk_stop(s, level, type, addr);
 }
 
