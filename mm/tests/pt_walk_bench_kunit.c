@@ -9,8 +9,10 @@
  * Walkers over the range: the raw loop (locked, as a real user would be),
  * for_each_pt_leaf() locked and lockless, walk_page_range() with leaf_entry,
  * with a pte_entry callback, and with a pmd_entry that open-codes the PTE
- * loop.  Walkers per address: folio_walk_start(), and mm_walk_seek_leaf()
- * locked (looking the VMA up, and in a known VMA) and lockless.
+ * loop.  Walkers per address: 6.12's folio_walk_start() (the copy in
+ * pt_walk_legacy.h: the series puts the kernel's own on the cursor), and
+ * mm_walk_seek_leaf() locked (looking the VMA up, and in a known VMA) and
+ * lockless.
  */
 #include <kunit/test.h>
 #include <linux/hugetlb.h>
@@ -345,7 +347,7 @@ static unsigned long run_walker(int w, struct mm_struct *mm,
 		mmap_read_lock(mm);
 		vma = find_vma(mm, start);
 		for (addr = start; addr < end; addr += PAGE_SIZE) {
-			if (folio_walk_start(&fw, vma, addr, 0)) {
+			if (legacy_folio_walk_start(&fw, vma, addr, 0)) {
 				n++;
 				folio_walk_end(&fw, vma);
 			}
