@@ -576,8 +576,8 @@ static __always_inline pte_t *pt_walk_map_pte(struct mm_walk_state *s,
  * otherwise @from is the top and the descent starts at pgd_offset().
  *
  * The levels above the PTE tables are one body, pt_walk_level(), made once
- * per level with the level a constant: forced unrolling, as the switch
- * enters it at @from and falls through to the levels below.
+ * per level with the level a constant: forced unrolling.  The switch enters
+ * at @from and goes on down, level by level.
  */
 static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
 					      unsigned long addr,

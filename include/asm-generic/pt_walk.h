@@ -99,6 +99,23 @@ enum pt_entry_type {
 	(BIT(PT_LEVEL_P4D) | BIT(PT_LEVEL_PUD) | BIT(PT_LEVEL_PMD))
 #endif
 
+/* The levels folded at compile time (<asm-generic/pgtable-nop?d.h>). */
+#ifdef __PAGETABLE_P4D_FOLDED
+#define __PT_P4D_FOLDED	BIT(PT_LEVEL_P4D)
+#else
+#define __PT_P4D_FOLDED	0
+#endif
+#ifdef __PAGETABLE_PUD_FOLDED
+#define __PT_PUD_FOLDED	BIT(PT_LEVEL_PUD)
+#else
+#define __PT_PUD_FOLDED	0
+#endif
+#ifdef __PAGETABLE_PMD_FOLDED
+#define __PT_PMD_FOLDED	BIT(PT_LEVEL_PMD)
+#else
+#define __PT_PMD_FOLDED	0
+#endif
+
 /**
  * pt_level_may_fold() - whether a level can be folded into the one above
  * @level: a level, a compile-time constant in the callers that matter
@@ -109,23 +126,10 @@ enum pt_entry_type {
  */
 static __always_inline bool pt_level_may_fold(enum pt_level level)
 {
-	switch (level) {
-	case PT_LEVEL_P4D:
-		if (IS_ENABLED(__PAGETABLE_P4D_FOLDED))
-			return true;
-		break;
-	case PT_LEVEL_PUD:
-		if (IS_ENABLED(__PAGETABLE_PUD_FOLDED))
-			return true;
-		break;
-	case PT_LEVEL_PMD:
-		if (IS_ENABLED(__PAGETABLE_PMD_FOLDED))
-			return true;
-		break;
-	default:
+	if (level == PT_LEVEL_PGD || level == PT_LEVEL_PTE)
 		return false;
-	}
-	return arch_pt_run_time_folds & BIT(level);
+	return (__PT_P4D_FOLDED | __PT_PUD_FOLDED | __PT_PMD_FOLDED |
+		arch_pt_run_time_folds) & BIT(level);
 }
 
 /*
