@@ -174,12 +174,13 @@ static __always_inline void *pt_walk_unfold(enum pt_level level, void *readp,
  * The current stop is an entry of @level at @addr, clipped to the walk and,
  * locked, to the VMA: an upper-level hole (a missing table) of a VMA
  * smaller than the entry's range must not cover the next VMA, or the gap
- * before it.  Leaves never cross a VMA's end.
+ * before it.  Leaves never cross a VMA's end.  @locked is the walk's mode
+ * (MM_WALK_LOCKED), a constant where the caller has one.
  */
 static __always_inline void pt_walk_stop(struct mm_walk_state *s,
 					 enum pt_level level,
 					 enum pt_entry_type type,
-					 unsigned long addr)
+					 unsigned long addr, bool locked)
 {
 	unsigned long last = addr | ((1UL << mm_walk_level_shift(level)) - 1);
 
@@ -187,7 +188,7 @@ static __always_inline void pt_walk_stop(struct mm_walk_state *s,
 	s->type = type;
 	s->addr = addr;
 	s->next = min(last, s->end - 1) + 1;
-	if (level > PT_LEVEL_PTE && (s->flags & MM_WALK_LOCKED))
+	if (level > PT_LEVEL_PTE && locked)
 		s->next = min(s->next, s->vm_end);
 	s->nr = 1;
 	s->entp = s->pt[level].entp;
@@ -657,7 +658,7 @@ pte:
 	level = PT_LEVEL_PTE;
 stop:
 	s->entry = val;
-	pt_walk_stop(s, level, type, addr);
+	pt_walk_stop(s, level, type, addr, locked);
 }
 
 /*
@@ -675,15 +676,11 @@ static noinline void pt_walk_descend(struct mm_walk_state *s,
 }
 
 /*
- * The descent of a seek, from the top: a copy of its own, with the level
- * to start from, the step and the mode all constants.
+ * The lockless descent from the top, GUP-fast's: a copy of its own, with
+ * the level to start from, the step and the mode all constants.  The
+ * locked one is inline in mm_walk_seek_vma_range(), which the per-address
+ * lookups call.
  */
-static noinline void pt_walk_seek_locked(struct mm_walk_state *s,
-					 unsigned long addr)
-{
-	__pt_walk_descend(s, addr, PT_LEVEL_PGD, false, true);
-}
-
 static noinline void pt_walk_seek_lockless(struct mm_walk_state *s,
 					   unsigned long addr)
 {
@@ -856,7 +853,7 @@ static bool pt_walk_multi_step(struct mm_walk_state *s)
 			continue;
 		pt_walk_set_entry(s, PT_LEVEL_PTE, ptep, false);
 		s->entry = e;
-		pt_walk_stop(s, PT_LEVEL_PTE, type, addr);
+		pt_walk_stop(s, PT_LEVEL_PTE, type, addr, s->flags & MM_WALK_LOCKED);
 		pt_walk_extend(s);
 		return true;
 	}
@@ -891,7 +888,7 @@ static __always_inline bool pt_walk_next_pmd(struct mm_walk_state *s,
 		return false;
 	pt_walk_set_entry(s, PT_LEVEL_PMD, pmdp, false);	/* the same table */
 	s->entry = e;
-	pt_walk_stop(s, PT_LEVEL_PMD, type, addr);
+	pt_walk_stop(s, PT_LEVEL_PMD, type, addr, s->flags & MM_WALK_LOCKED);
 	return true;
 }
 
@@ -962,11 +959,9 @@ bool __mm_walk_next(struct mm_walk_state *s)
 			}
 			if ((s->flags & MM_WALK_LOCKED) && !s->in_vma)
 				pt_walk_gap(s, addr);
-			else if (step)
+			else if (step || (s->flags & MM_WALK_LOCKED))
 				pt_walk_descend(s, addr, from, step);
-			else if (s->flags & MM_WALK_LOCKED)	/* from the top */
-				pt_walk_seek_locked(s, addr);
-			else
+			else	/* lockless, from the top */
 				pt_walk_seek_lockless(s, addr);
 		}
 		if (s->err)
@@ -982,21 +977,33 @@ bool __mm_walk_next(struct mm_walk_state *s)
 }
 EXPORT_SYMBOL_GPL(__mm_walk_next);
 
-/* Every field of a cursor, before any check. */
-static __always_inline void pt_walk_init(struct mm_walk_state *s,
-					 struct mm_struct *mm,
-					 unsigned long start, unsigned long end,
-					 unsigned int flags)
+/* No stop yet: a walk that has not started, or a seek that failed. */
+static __always_inline void pt_walk_no_stop(struct mm_walk_state *s,
+					    unsigned long start)
 {
-	s->mm = mm;
 	s->addr = start;
 	s->next = start;
-	s->end = end;
-	s->flags = flags;
 	s->level = PT_LEVEL_PGD;
 	s->type = PT_ENTRY_NONE;
 	s->nr = 0;
 	s->entp = NULL;
+}
+
+/*
+ * Every field of a cursor, before any check.  A seek (@seek, a constant)
+ * leaves the stop to its descent, which writes all of it, or to its error
+ * path (pt_walk_no_stop()).
+ */
+static __always_inline void pt_walk_init(struct mm_walk_state *s,
+					 struct mm_struct *mm,
+					 unsigned long start, unsigned long end,
+					 unsigned int flags, bool seek)
+{
+	if (!seek)
+		pt_walk_no_stop(s, start);
+	s->mm = mm;
+	s->end = end;
+	s->flags = flags;
 	s->err = 0;
 	s->ptl = NULL;
 	s->pte_mapped = false;
@@ -1037,7 +1044,7 @@ int mm_walk_begin(struct mm_walk_state *s, struct mm_struct *mm,
 {
 	unsigned long limit;
 
-	pt_walk_init(s, mm, start, end, flags);
+	pt_walk_init(s, mm, start, end, flags, false);
 	if (!mm || start >= end) {
 		s->err = -EINVAL;
 		return s->err;
@@ -1124,7 +1131,7 @@ bool mm_walk_seek_leaf(struct mm_walk_state *s, struct mm_struct *mm,
 	else if (!s->in_vma)
 		pt_walk_gap(s, addr);
 	else
-		pt_walk_seek_locked(s, addr);
+		pt_walk_descend(s, addr, PT_LEVEL_PGD, false);
 	return s->type == PT_ENTRY_LEAF;
 }
 EXPORT_SYMBOL_GPL(mm_walk_seek_leaf);
@@ -1149,14 +1156,16 @@ static __always_inline int __mm_walk_begin_vma(struct mm_walk_state *s,
 					       struct vm_area_struct *vma,
 					       unsigned long start,
 					       unsigned long end,
-					       unsigned int flags)
+					       unsigned int flags, bool seek)
 {
 	/*
 	 * No user limit to check: the VMA is the limit (a compat task may
 	 * have VMAs above its task_size).
 	 */
-	pt_walk_init(s, vma->vm_mm, start, end, flags | MM_WALK_LOCKED);
+	pt_walk_init(s, vma->vm_mm, start, end, flags | MM_WALK_LOCKED, seek);
 	if (start >= end || start < vma->vm_start || end > vma->vm_end) {
+		if (seek)
+			pt_walk_no_stop(s, start);
 		s->err = -EINVAL;
 		return s->err;
 	}
@@ -1189,34 +1198,49 @@ int mm_walk_begin_vma(struct mm_walk_state *s, struct vm_area_struct *vma,
 		      unsigned long start, unsigned long end,
 		      unsigned int flags)
 {
-	return __mm_walk_begin_vma(s, vma, start, end, flags);
+	return __mm_walk_begin_vma(s, vma, start, end, flags, false);
 }
 EXPORT_SYMBOL_GPL(mm_walk_begin_vma);
 
 /**
- * mm_walk_seek_vma_leaf() - locked mm_walk_seek_leaf() in a known VMA
+ * mm_walk_seek_vma_range() - set up a locked walk of one VMA at its first entry
  * @s: the cursor
- * @vma: the VMA that contains @addr, found by the caller under the mmap lock
- *	it holds (or, for a file VMA, its mapping's i_mmap_rwsem: see
+ * @vma: the VMA that contains @start, found by the caller under the mmap
+ *	lock it holds (or, for a file VMA, its mapping's i_mmap_rwsem: see
  *	mm_walk_begin_vma())
- * @addr: the address
+ * @start: the address to seek, and the first of the walk
+ * @end: end of the walk (exclusive), at most @vma->vm_end
+ * @flags: MM_WALK_* flags for the walk after the first stop;
+ *	MM_WALK_LOCKED is implied
  *
- * As mm_walk_seek_leaf() with MM_WALK_LOCKED, without looking the VMA up
- * again: for callers that look up many addresses of one VMA (GUP,
- * folio_walk_start(), follow_pfnmap_start()).  The caller ends with
- * mm_walk_end() in every case, or hands the lock it holds (@s->ptl), the
- * PTE table's mapping and the hugetlb VMA lock over to an end of its own
- * that releases them the same way (folio_walk_end()).
+ * mm_walk_begin_vma() and a seek in one call: the cursor stops at the entry
+ * that maps @start, whatever it is (a present or non-present leaf, or a
+ * none entry at the level of a missing table), with its lock held, as
+ * mm_walk_seek_leaf() stops.  mm_walk_next() then goes on over the rest of
+ * [@start, @end) as @flags ask.  For callers that look up many addresses
+ * of one VMA, one at a time (folio_walk_start(), follow_pfnmap_start(),
+ * through mm_walk_seek_vma_leaf()) or with the entries that follow (the
+ * GUP slow path's batches).  The caller ends with mm_walk_end() in every
+ * case, or hands the lock it holds (@s->ptl), the PTE table's mapping and
+ * the hugetlb VMA lock over to an end of its own that releases them the
+ * same way (folio_walk_end()).
  *
- * Return: true when @addr is mapped by a present leaf; false otherwise, with
- * @s->err set (-EINVAL) for an address outside @vma.
+ * Return: true when @start is mapped by a present leaf; false otherwise,
+ * with @s->err set (-EINVAL) for an empty or inverted range, or one that
+ * is not inside @vma.
  */
-bool mm_walk_seek_vma_leaf(struct mm_walk_state *s, struct vm_area_struct *vma,
-			   unsigned long addr)
+bool mm_walk_seek_vma_range(struct mm_walk_state *s,
+			    struct vm_area_struct *vma, unsigned long start,
+			    unsigned long end, unsigned int flags)
 {
-	if (__mm_walk_begin_vma(s, vma, addr, addr + 1, MM_WALK_LOCKED))
+	if (__mm_walk_begin_vma(s, vma, start, end, flags, true))
 		return false;
-	pt_walk_seek_locked(s, addr);
+	/*
+	 * The descent inline: one call from the caller to the entry, which
+	 * folio_walk_start() makes for every page of move_pages(), and
+	 * follow_page_mask() for every huge leaf or batch of PTEs.
+	 */
+	__pt_walk_descend(s, start, PT_LEVEL_PGD, false, true);
 	return s->type == PT_ENTRY_LEAF;
 }
-EXPORT_SYMBOL_GPL(mm_walk_seek_vma_leaf);
+EXPORT_SYMBOL_GPL(mm_walk_seek_vma_range);

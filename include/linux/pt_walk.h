@@ -197,11 +197,35 @@ bool mm_walk_seek_leaf(struct mm_walk_state *s, struct mm_struct *mm,
 int mm_walk_begin_vma(struct mm_walk_state *s, struct vm_area_struct *vma,
 		      unsigned long start, unsigned long end,
 		      unsigned int flags);
-bool mm_walk_seek_vma_leaf(struct mm_walk_state *s, struct vm_area_struct *vma,
-			   unsigned long addr);
+bool mm_walk_seek_vma_range(struct mm_walk_state *s,
+			    struct vm_area_struct *vma, unsigned long start,
+			    unsigned long end, unsigned int flags);
 void *mm_walk_table(const struct mm_walk_state *s, enum pt_level level);
 struct ptdesc *mm_walk_ptdesc(const struct mm_walk_state *s,
 			      enum pt_level level);
+
+/**
+ * mm_walk_seek_vma_leaf() - locked mm_walk_seek_leaf() in a known VMA
+ * @s: the cursor
+ * @vma: the VMA that contains @addr, found by the caller under the mmap lock
+ *	it holds (or, for a file VMA, its mapping's i_mmap_rwsem: see
+ *	mm_walk_begin_vma())
+ * @addr: the address
+ *
+ * As mm_walk_seek_leaf() with MM_WALK_LOCKED, without looking the VMA up
+ * again: mm_walk_seek_vma_range() over @addr alone.  The caller ends with
+ * mm_walk_end() in every case, or hands what the cursor holds over to an
+ * end of its own (see mm_walk_seek_vma_range()).
+ *
+ * Return: true when @addr is mapped by a present leaf; false otherwise, with
+ * @s->err set (-EINVAL) for an address outside @vma.
+ */
+static inline bool mm_walk_seek_vma_leaf(struct mm_walk_state *s,
+					 struct vm_area_struct *vma,
+					 unsigned long addr)
+{
+	return mm_walk_seek_vma_range(s, vma, addr, addr + 1, 0);
+}
 
 /**
  * mm_walk_level_shift() - log2 of the size an entry of a level maps

@@ -1088,6 +1088,108 @@ static void pt_walk_holes_in_vmas(struct kunit *test)
 	}
 }
 
+/*
+ * mm_walk_seek_vma_range(): the first stop is the entry that maps @start,
+ * whatever it is, as a seek stops (a hole or a none PTE too, which a walk
+ * without MM_WALK_HOLES would not report), held under its lock; then
+ * mm_walk_next() goes on over the rest of the range as the flags ask.  The
+ * VMA is one PMD range and two pages: pages 0 and 2 written, the rest of
+ * the first PTE table none, no PTE table for the last two pages.
+ */
+static void pt_walk_seek_vma_range(struct kunit *test)
+{
+	const unsigned long p = PAGE_SIZE, ptes = PMD_SIZE / PAGE_SIZE;
+	static const struct {
+		unsigned long start;	/* pages from the VMA's start */
+		unsigned int flags;
+		bool table;		/* a PTE stop, or a missing table */
+		enum pt_entry_type type;
+		long more;		/* stops after the first; -1: ptes - 1 */
+	} cases[] = {
+		{ 0, 0, true, PT_ENTRY_LEAF, 1 },
+		{ 1, 0, true, PT_ENTRY_NONE, 1 },
+		{ 2, 0, true, PT_ENTRY_LEAF, 0 },
+		{ 1, MM_WALK_HOLES, true, PT_ENTRY_NONE, -1 },
+		{ ~0UL, 0, false, PT_ENTRY_NONE, 0 },	/* the PMD range after */
+	};
+	struct vm_area_struct *vma;
+	struct mm_walk_state s;
+	struct mm_struct *mm;
+	unsigned long b, e, ret, start;
+	spinlock_t *held, *expected;
+	unsigned int i;
+	bool found;
+	long more;
+
+	b = ALIGN(map_anon(test, 3 * PMD_SIZE), PMD_SIZE);
+	e = b + PMD_SIZE + 2 * p;
+	mm = current->mm;
+	ret = kunit_vm_mmap(test, NULL, b, e - b, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
+	KUNIT_ASSERT_EQ(test, ret, b);
+	if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		KUNIT_ASSERT_EQ(test, do_madvise(mm, b, e - b, MADV_NOHUGEPAGE), 0);
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)b), 0);
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(b + 2 * p)), 0);
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		start = cases[i].start == ~0UL ? b + PMD_SIZE :
+			b + cases[i].start * p;
+		mmap_read_lock(mm);
+		vma = vma_lookup(mm, start);
+		KUNIT_ASSERT_NOT_NULL(test, vma);
+		KUNIT_ASSERT_EQ(test, vma->vm_end, e);
+		found = mm_walk_seek_vma_range(&s, vma, start, e, cases[i].flags);
+		held = s.ptl;
+		expected = cases[i].table ?
+			   pte_lockptr(mm, s.pt[PT_LEVEL_PMD].entp) : NULL;
+		KUNIT_EXPECT_EQ_MSG(test, s.err, 0, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, found, cases[i].type == PT_ENTRY_LEAF,
+				    "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, s.type, cases[i].type, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, s.addr, start, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, s.nr, 1, "case %u", i);
+		if (cases[i].table) {
+			KUNIT_EXPECT_EQ_MSG(test, s.level, PT_LEVEL_PTE, "case %u", i);
+			KUNIT_EXPECT_EQ_MSG(test, s.next, start + p, "case %u", i);
+			KUNIT_EXPECT_PTR_EQ_MSG(test, held, expected, "case %u", i);
+		} else {
+			/* A missing table, clipped to the range (the VMA). */
+			KUNIT_EXPECT_GT_MSG(test, s.level, PT_LEVEL_PTE, "case %u", i);
+			KUNIT_EXPECT_EQ_MSG(test, s.next, e, "case %u", i);
+		}
+		more = 0;
+		while (mm_walk_next(&s))
+			more++;
+		mmap_read_unlock(mm);
+		KUNIT_EXPECT_EQ_MSG(test, s.err, 0, "case %u", i);
+		KUNIT_EXPECT_NULL(test, s.ptl);
+		/* With holes: page 2, then each none PTE, then the PMD hole. */
+		KUNIT_EXPECT_EQ_MSG(test, more,
+				    cases[i].more < 0 ? (long)ptes - 1 : cases[i].more,
+				    "case %u", i);
+	}
+
+	/* Refused: empty, inverted, beyond the VMA; nothing is held. */
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, b);
+	KUNIT_ASSERT_NOT_NULL(test, vma);
+	for (i = 0; i < 3; i++) {
+		static const long from[] = { 0, 2, 0 }, to[] = { 0, 1, 1 };
+
+		found = mm_walk_seek_vma_range(&s, vma, b + from[i] * p,
+					       i == 2 ? e + p : b + to[i] * p, 0);
+		KUNIT_EXPECT_FALSE_MSG(test, found, "refusal %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, s.err, -EINVAL, "refusal %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, s.type, PT_ENTRY_NONE, "refusal %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, s.nr, 0, "refusal %u", i);
+		KUNIT_EXPECT_NULL(test, s.ptl);
+		KUNIT_EXPECT_FALSE(test, mm_walk_next(&s));
+		mm_walk_end(&s);
+	}
+	mmap_read_unlock(mm);
+}
+
 /* Leaving a locked loop early with mm_walk_end() releases the lock. */
 static void pt_walk_early_exit(struct kunit *test)
 {
@@ -1893,6 +1995,7 @@ static struct kunit_case pt_walk_cases[] = {
 	KUNIT_CASE(pt_walk_bad_input),
 	KUNIT_CASE(pt_walk_vma_edges),
 	KUNIT_CASE(pt_walk_holes_in_vmas),
+	KUNIT_CASE(pt_walk_seek_vma_range),
 	KUNIT_CASE(pt_walk_seek),
 	KUNIT_CASE(pt_walk_entry_pointers),
 #ifdef CONFIG_64BIT
