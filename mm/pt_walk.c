@@ -241,6 +241,25 @@ static void pt_walk_vma_unlock(struct mm_walk_state *s)
 	s->in_vma = false;
 }
 
+#ifdef CONFIG_HUGETLB_PAGE
+/*
+ * The level of the entries of an hstate: where hugetlb_walk() finds them.
+ * Contiguous sizes (arm64) are at the level of the entries they are made
+ * of; a level folded into the one above has the size of that one, and the
+ * entry is then found at the lower of the two.
+ */
+static u8 pt_walk_hugetlb_level(struct hstate *h)
+{
+	unsigned long size = huge_page_size(h);
+
+	if (PUD_SIZE > PMD_SIZE && size >= PUD_SIZE)
+		return PT_LEVEL_PUD;
+	if (size >= PMD_SIZE)
+		return PT_LEVEL_PMD;
+	return PT_LEVEL_PTE;
+}
+#endif
+
 /*
  * Locked walks hold the hugetlb VMA lock while in a hugetlb VMA, so that a
  * shared PMD table cannot be unshared (and freed) under them.  They also
@@ -259,6 +278,7 @@ static void pt_walk_use_vma(struct mm_walk_state *s,
 	if (is_vm_hugetlb_page(vma)) {
 		hugetlb_vma_lock_read(vma);
 		s->hugetlb_vma = vma;
+		s->hugetlb_level = pt_walk_hugetlb_level(hstate_vma(vma));
 	}
 #endif
 }
@@ -299,14 +319,43 @@ pt_walk_hugetlb_lockptr(struct mm_walk_state *s, void *entp)
 }
 
 /*
+ * The type of an upper-level entry of a locked walk.  In a hugetlb VMA, an
+ * entry at the level of its hstate is a hugetlb entry, written with
+ * set_huge_pte_at() in the format hugetlb reads with huge_ptep_get(): that
+ * is how it is read, and it is never a table.  The pXd_*() helpers may not
+ * know that format: some arches (mips, loongarch) call a non-present
+ * hugetlb entry (a migration or hwpoison entry, a marker) present and not
+ * a leaf, which would make it a table to map.
+ */
+static __always_inline enum pt_entry_type
+pt_walk_upper_type(struct mm_walk_state *s, enum pt_level level,
+		   unsigned long addr, void *entp, const union pt_entry *e)
+{
+	enum pt_entry_type type = pt_generic_entry_type(level, e);
+#ifdef CONFIG_HUGETLB_PAGE
+	pte_t pte;
+
+	if (likely(!s->hugetlb_vma) || level != s->hugetlb_level)
+		return type;
+	pte = huge_ptep_get(s->mm, addr, entp);
+	if (huge_pte_none(pte))
+		return PT_ENTRY_NONE;
+	return pte_present(pte) ? PT_ENTRY_LEAF : PT_ENTRY_NONPRESENT;
+#else
+	return type;
+#endif
+}
+
+/*
  * A locked walk at a PMD or PUD leaf (present or not): take the leaf's lock
  * (the one huge_pte_lockptr() also gives for hugetlb) and read the entry
  * again under it.  If it became a table meanwhile (a split), drop the lock
  * and let the walk descend; otherwise the lock goes to the state.
  */
 static __always_inline enum pt_entry_type
-pt_walk_lock_leaf(struct mm_walk_state *s, enum pt_level level, void *entp,
-		  enum pt_entry_type type, union pt_entry *e)
+pt_walk_lock_leaf(struct mm_walk_state *s, enum pt_level level,
+		  unsigned long addr, void *entp, enum pt_entry_type type,
+		  union pt_entry *e)
 {
 	spinlock_t *ptl;	/* the leaf's lock */
 
@@ -322,7 +371,7 @@ pt_walk_lock_leaf(struct mm_walk_state *s, enum pt_level level, void *entp,
 		e->pud = pudp_get(entp);
 	else
 		e->pmd = pmdp_get(entp);
-	type = pt_generic_entry_type(level, e);
+	type = pt_walk_upper_type(s, level, addr, entp, e);
 	if (type == PT_ENTRY_TABLE) {
 		spin_unlock(ptl);
 	} else {
@@ -504,9 +553,12 @@ pt_walk_level(struct mm_walk_state *s, enum pt_level level, unsigned long addr,
 		pt_walk_set_entry(s, level, entp, how == PT_WALK_DOWN);
 	/* Into @e: @readp may be @parent, a lockless walk's copy. */
 	pt_walk_read_upper(&e, level, readp);
-	type = pt_generic_entry_type(level, &e);
-	if (locked && (level == PT_LEVEL_PUD || level == PT_LEVEL_PMD))
-		type = pt_walk_lock_leaf(s, level, entp, type, &e);
+	if (locked && (level == PT_LEVEL_PUD || level == PT_LEVEL_PMD)) {
+		type = pt_walk_upper_type(s, level, addr, entp, &e);
+		type = pt_walk_lock_leaf(s, level, addr, entp, type, &e);
+	} else {
+		type = pt_generic_entry_type(level, &e);
+	}
 	*val = e;
 	if (type != PT_ENTRY_TABLE)
 		return type;
@@ -882,8 +934,13 @@ static __always_inline bool pt_walk_next_pmd(struct mm_walk_state *s,
 
 	if (locked && (!s->ptl || addr >= s->vm_end))
 		return false;
-	e.pmd = locked ? pmdp_get(pmdp) : pmdp_get_lockless(pmdp);
-	type = pt_generic_entry_type(PT_LEVEL_PMD, &e);
+	if (locked) {
+		e.pmd = pmdp_get(pmdp);
+		type = pt_walk_upper_type(s, PT_LEVEL_PMD, addr, pmdp, &e);
+	} else {
+		e.pmd = pmdp_get_lockless(pmdp);
+		type = pt_generic_entry_type(PT_LEVEL_PMD, &e);
+	}
 	if (type != PT_ENTRY_LEAF && type != PT_ENTRY_NONPRESENT)
 		return false;
 	pt_walk_set_entry(s, PT_LEVEL_PMD, pmdp, false);	/* the same table */

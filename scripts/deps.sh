@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install what ptwalk needs from Debian: the base kernel source, the kernel
-# build dependencies, QEMU for x86_64, arm64, riscv64, s390x and ppc64
-# (qemu-system-misc, qemu-system-ppc; OpenSBI comes with qemu-system-data),
+# build dependencies, QEMU for x86_64, arm64, riscv64, s390x, ppc64
+# and mips64el (qemu-system-misc, qemu-system-ppc, qemu-system-mips; OpenSBI comes with qemu-system-data),
 # the cross compilers for them, sparse and ccache, libnuma-dev (the
 # migration selftest, static), and for the arm64 selftests kernel's
 # userspace a static arm64 libc (libc6-dev-arm64-cross) and Debian's
@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 pkgs="build-essential flex bison bc libelf-dev libssl-dev ccache sparse
       qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
       qemu-system-misc qemu-system-ppc gcc-riscv64-linux-gnu gcc-s390x-linux-gnu
-      gcc-powerpc64le-linux-gnu
+      gcc-powerpc64le-linux-gnu gcc-mips64el-linux-gnuabi64 qemu-system-mips
       python3 python3-ply python3-git perl git xz-utils rsync cpio kmod busybox-static gnuplot-nox
       libnuma-dev
       $package"

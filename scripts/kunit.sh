@@ -27,6 +27,11 @@
 #   s390x          qemu-system-s390x: region and segment tables, levels added
 #                  to an mm as it grows
 #   ppc64le        qemu-system-ppc64 -M pseries -cpu power9: radix, 64K pages
+#   mips64el-64k   qemu-system-mips64el -M malta, MIPS64R2: 64K pages, 2 levels,
+#                  PMD folded, hugetlb 512M: entries the pmd_*() helpers do
+#                  not read
+#   mips64el-4k    4K pages, 3 levels: the locked suites (GUP-fast and
+#                  lockless walks are refused on a CPU whose cache aliases)
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -127,6 +132,22 @@ ppc64le)
 	      --kunitconfig="$K/ppc64le.kunitconfig")
 	cross=powerpc64le-linux-gnu-
 	kargs=(pt_walk_base_kunit.expect_levels=4 hugepagesz=2M hugepages=4)
+	;;
+mips64el-64k | mips64el-4k)
+	args=(--arch=mips --qemu_config="$K/qemu/mips64el.py"
+	      --kunitconfig="$K/mips64el.kunitconfig" --kunitconfig="$K/$cfg.kunitconfig")
+	cross=mips64el-linux-gnuabi64-
+	# One size of hugetlb pages on mips: HPAGE_SIZE, the PMD's.
+	case "$cfg" in
+	mips64el-64k) kargs=(pt_walk_base_kunit.expect_levels=2 hugepages=1) ;;
+	mips64el-4k)
+		kargs=(pt_walk_base_kunit.expect_levels=3 hugepages=4)
+		# The suites of locked walks: base, decode, mincore,
+		# leaf_entry, lookup.  The others walk lockless too, which
+		# gup_fast_permitted() refuses on this CPU.
+		glob='pt_walk_[bdlm]*'
+		;;
+	esac
 	;;
 *)
 	die "unknown configuration '$cfg' ($ALL_CONFIGS)"

@@ -133,6 +133,28 @@ static __always_inline bool pt_level_may_fold(enum pt_level level)
 }
 
 /*
+ * Whether the level below @level is folded into it at compile time: the
+ * entries of @level are then those of the level below, which reads and
+ * classifies them, as the fold's own pXd_none(), pXd_bad() and pXd_leaf()
+ * (constants) have the walkers do.  An arch may define pud_leaf() from an
+ * entry's bits whatever the fold (mips, whose 64K-page PMD is folded into
+ * the PUD): asked at the upper level, it would make a PMD leaf a PUD one.
+ */
+static __always_inline bool pt_level_folds_below(enum pt_level level)
+{
+	switch (level) {
+	case PT_LEVEL_PUD:
+		return __PT_PMD_FOLDED;
+	case PT_LEVEL_P4D:
+		return __PT_PUD_FOLDED;
+	case PT_LEVEL_PGD:
+		return __PT_P4D_FOLDED;
+	default:
+		return false;
+	}
+}
+
+/*
  * A PUD leaf in the PTE format: hugetlb writes its PUD entries with
  * set_huge_pte_at(), as PTEs, on every arch but s390.
  */
@@ -151,6 +173,8 @@ static __always_inline pte_t __pt_pud_as_pte(pud_t pud)
 static __always_inline enum pt_entry_type
 pt_generic_entry_type(enum pt_level level, const union pt_entry *e)
 {
+	if (pt_level_folds_below(level))
+		return PT_ENTRY_TABLE;
 	switch (level) {
 	case PT_LEVEL_PTE:
 		if (pte_none(e->pte))
@@ -234,6 +258,34 @@ static __always_inline bool __pt_pud_young(pud_t pud)
 #endif
 }
 
+/*
+ * PMD leaves: with THP the arch has the full set of pmd_*() helpers.
+ * Without, PMD leaves are hugetlb pages, written in the PTE format with
+ * set_huge_pte_at() (s390 aside: its pmd_*() helpers, always there, read
+ * its segment format), and some arches define pmd_write(), pmd_dirty() and
+ * pmd_young() for THP only (mips: <linux/pgtable.h> then says false).
+ */
+#if defined(CONFIG_TRANSPARENT_HUGEPAGE) || defined(CONFIG_S390)
+#define __pt_pmd_write	pmd_write
+#define __pt_pmd_dirty	pmd_dirty
+#define __pt_pmd_young	pmd_young
+#else
+static __always_inline bool __pt_pmd_write(pmd_t pmd)
+{
+	return pte_write(__pte(pmd_val(pmd)));
+}
+
+static __always_inline bool __pt_pmd_dirty(pmd_t pmd)
+{
+	return pte_dirty(__pte(pmd_val(pmd)));
+}
+
+static __always_inline bool __pt_pmd_young(pmd_t pmd)
+{
+	return pte_young(__pte(pmd_val(pmd)));
+}
+#endif
+
 static __always_inline bool pt_generic_entry_write(enum pt_level level,
 						   const union pt_entry *e)
 {
@@ -241,7 +293,7 @@ static __always_inline bool pt_generic_entry_write(enum pt_level level,
 	case PT_LEVEL_PTE:
 		return pte_write(e->pte);
 	case PT_LEVEL_PMD:
-		return pmd_write(e->pmd);
+		return __pt_pmd_write(e->pmd);
 	case PT_LEVEL_PUD:
 		return __pt_pud_write(e->pud);
 	default:
@@ -256,7 +308,7 @@ static __always_inline bool pt_generic_entry_dirty(enum pt_level level,
 	case PT_LEVEL_PTE:
 		return pte_dirty(e->pte);
 	case PT_LEVEL_PMD:
-		return pmd_dirty(e->pmd);
+		return __pt_pmd_dirty(e->pmd);
 	case PT_LEVEL_PUD:
 		return __pt_pud_dirty(e->pud);
 	default:
@@ -271,7 +323,7 @@ static __always_inline bool pt_generic_entry_young(enum pt_level level,
 	case PT_LEVEL_PTE:
 		return pte_young(e->pte);
 	case PT_LEVEL_PMD:
-		return pmd_young(e->pmd);
+		return __pt_pmd_young(e->pmd);
 	case PT_LEVEL_PUD:
 		return __pt_pud_young(e->pud);
 	default:

@@ -132,6 +132,8 @@ struct pt_leaf {
  *	next step starts from it instead of reading it again
  * @ahead_valid: @ahead holds that PTE
  * @hugetlb_vma: the hugetlb VMA whose lock is held, or NULL
+ * @hugetlb_level: in @hugetlb_vma, the level of its hstate's entries, which
+ *	are read in the format hugetlb writes them in, never as a table
  * @in_vma: the locked walk is inside a VMA (not in a gap)
  * @vm_start: start of the VMA (or gap) the locked walk is in
  * @vm_end: end of the VMA (or gap) the locked walk is in
@@ -170,6 +172,7 @@ struct mm_walk_state {
 	pte_t ahead;
 	struct vm_area_struct *hugetlb_vma;
 	bool in_vma;
+	u8 hugetlb_level;
 	unsigned long vm_start;
 	unsigned long vm_end;
 	unsigned int retries;

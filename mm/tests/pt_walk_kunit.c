@@ -1121,7 +1121,11 @@ static void pt_walk_seek_vma_range(struct kunit *test)
 	bool found;
 	long more;
 
-	b = ALIGN(map_anon(test, 3 * PMD_SIZE), PMD_SIZE);
+	/* In a PROT_NONE mapping, which the VMA cannot merge with. */
+	b = kunit_vm_mmap(test, NULL, 0, 3 * PMD_SIZE, PROT_NONE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(b));
+	b = ALIGN(b, PMD_SIZE);
 	e = b + PMD_SIZE + 2 * p;
 	mm = current->mm;
 	ret = kunit_vm_mmap(test, NULL, b, e - b, PROT_READ | PROT_WRITE,
@@ -1368,6 +1372,10 @@ static void pt_walk_thp_run(struct kunit *test)
 
 	if (!has_transparent_hugepage())
 		kunit_skip(test, "no transparent huge pages on this machine");
+	/* 512M THPs (64K pages) on a 2G machine: no room for the run. */
+	if ((THP_RUN + 1) * PMD_SIZE > totalram_pages() << PAGE_SHIFT)
+		kunit_skip(test, "no room for %d THPs of %lu MiB", THP_RUN + 1,
+			   PMD_SIZE >> 20);
 	exp = kunit_kcalloc(test, THP_RUN_STOPS, sizeof(*exp), GFP_KERNEL);
 	got = kunit_kcalloc(test, THP_RUN_STOPS, sizeof(*got), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, exp);
