@@ -252,7 +252,7 @@ static u8 pt_walk_hugetlb_level(struct hstate *h)
 {
 	unsigned long size = huge_page_size(h);
 
-	if (PUD_SIZE > PMD_SIZE && size >= PUD_SIZE)
+	if (!__PT_PMD_FOLDED && size >= PUD_SIZE)
 		return PT_LEVEL_PUD;
 	if (size >= PMD_SIZE)
 		return PT_LEVEL_PMD;

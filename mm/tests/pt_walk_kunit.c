@@ -1105,7 +1105,7 @@ static void pt_walk_seek_vma_range(struct kunit *test)
 		bool table;		/* a PTE stop, or a missing table */
 		enum pt_entry_type type;
 		long more;		/* stops after the first; -1: ptes - 1 */
-	} cases[] = {
+	} want[] = {
 		{ 0, 0, true, PT_ENTRY_LEAF, 1 },
 		{ 1, 0, true, PT_ENTRY_NONE, 1 },
 		{ 2, 0, true, PT_ENTRY_LEAF, 0 },
@@ -1136,24 +1136,24 @@ static void pt_walk_seek_vma_range(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)b), 0);
 	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(b + 2 * p)), 0);
 
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		start = cases[i].start == ~0UL ? b + PMD_SIZE :
-			b + cases[i].start * p;
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		start = want[i].start == ~0UL ? b + PMD_SIZE :
+			b + want[i].start * p;
 		mmap_read_lock(mm);
 		vma = vma_lookup(mm, start);
 		KUNIT_ASSERT_NOT_NULL(test, vma);
 		KUNIT_ASSERT_EQ(test, vma->vm_end, e);
-		found = mm_walk_seek_vma_range(&s, vma, start, e, cases[i].flags);
+		found = mm_walk_seek_vma_range(&s, vma, start, e, want[i].flags);
 		held = s.ptl;
-		expected = cases[i].table ?
+		expected = want[i].table ?
 			   pte_lockptr(mm, s.pt[PT_LEVEL_PMD].entp) : NULL;
 		KUNIT_EXPECT_EQ_MSG(test, s.err, 0, "case %u", i);
-		KUNIT_EXPECT_EQ_MSG(test, found, cases[i].type == PT_ENTRY_LEAF,
+		KUNIT_EXPECT_EQ_MSG(test, found, want[i].type == PT_ENTRY_LEAF,
 				    "case %u", i);
-		KUNIT_EXPECT_EQ_MSG(test, s.type, cases[i].type, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, s.type, want[i].type, "case %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, s.addr, start, "case %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, s.nr, 1, "case %u", i);
-		if (cases[i].table) {
+		if (want[i].table) {
 			KUNIT_EXPECT_EQ_MSG(test, s.level, PT_LEVEL_PTE, "case %u", i);
 			KUNIT_EXPECT_EQ_MSG(test, s.next, start + p, "case %u", i);
 			KUNIT_EXPECT_PTR_EQ_MSG(test, held, expected, "case %u", i);
@@ -1170,7 +1170,7 @@ static void pt_walk_seek_vma_range(struct kunit *test)
 		KUNIT_EXPECT_NULL(test, s.ptl);
 		/* With holes: page 2, then each none PTE, then the PMD hole. */
 		KUNIT_EXPECT_EQ_MSG(test, more,
-				    cases[i].more < 0 ? (long)ptes - 1 : cases[i].more,
+				    want[i].more < 0 ? (long)ptes - 1 : want[i].more,
 				    "case %u", i);
 	}
 
