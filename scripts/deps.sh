@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 pkgs="build-essential flex bison bc libelf-dev libssl-dev ccache sparse
       qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
       qemu-system-misc qemu-system-ppc gcc-riscv64-linux-gnu gcc-s390x-linux-gnu
-      gcc-powerpc64le-linux-gnu gcc-mips64el-linux-gnuabi64 qemu-system-mips
+      gcc-powerpc64le-linux-gnu gcc-arm-linux-gnueabihf gcc-mips64el-linux-gnuabi64 qemu-system-mips
       python3 python3-ply python3-git perl git xz-utils rsync cpio kmod busybox-static gnuplot-nox
       libnuma-dev
       $package"

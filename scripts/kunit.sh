@@ -27,6 +27,8 @@
 #   s390x          qemu-system-s390x: region and segment tables, levels added
 #                  to an mm as it grows
 #   ppc64le        qemu-system-ppc64 -M pseries -cpu power9: radix, 64K pages
+#   arm-lpae       qemu-system-arm -M virt, 32-bit arm with LPAE: 3 levels, a
+#                  top table of 4 entries, hugetlb 2M
 #   mips64el-64k   qemu-system-mips64el -M malta, MIPS64R2: 64K pages, 2 levels,
 #                  PMD folded, hugetlb 512M: entries the pmd_*() helpers do
 #                  not read
@@ -132,6 +134,11 @@ ppc64le)
 	      --kunitconfig="$K/ppc64le.kunitconfig")
 	cross=powerpc64le-linux-gnu-
 	kargs=(pt_walk_base_kunit.expect_levels=4 hugepagesz=2M hugepages=4)
+	;;
+arm-lpae)
+	args=(--arch=arm --kunitconfig="$K/arm.kunitconfig" --kunitconfig="$K/arm-lpae.kunitconfig")
+	cross=arm-linux-gnueabihf-
+	kargs=(pt_walk_base_kunit.expect_levels=3 hugepages=4)
 	;;
 mips64el-64k | mips64el-4k)
 	args=(--arch=mips --qemu_config="$K/qemu/mips64el.py"

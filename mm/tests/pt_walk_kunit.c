@@ -627,6 +627,17 @@ static void pt_walk_seek(struct kunit *test)
 		far = ALIGN_DOWN(l->start, PUD_SIZE) - k * PUD_SIZE;
 		far_ok = far < l->start && !find_vma_intersection(mm, far, far + PUD_SIZE);
 	}
+	/*
+	 * Or above it, in the user address space, where mmap() goes bottom
+	 * up or little lies below (32-bit arm: three 1G PUD entries).
+	 */
+	for (k = 1; k <= 4 && !far_ok; k++) {
+		unsigned long limit = mm->task_size ? mm->task_size : TASK_SIZE;
+
+		far = ALIGN(l->start + l->npages * PAGE_SIZE, PUD_SIZE) + (k - 1) * PUD_SIZE;
+		far_ok = far > l->start && far < limit && limit - far >= PUD_SIZE &&
+			 !find_vma_intersection(mm, far, far + PUD_SIZE);
+	}
 	mmap_read_unlock(mm);
 	KUNIT_EXPECT_TRUE(test, far_ok);
 	if (far_ok) {
