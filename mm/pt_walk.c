@@ -333,11 +333,20 @@ pt_walk_upper_type(struct mm_walk_state *s, enum pt_level level,
 {
 	enum pt_entry_type type = pt_generic_entry_type(level, e);
 #ifdef CONFIG_HUGETLB_PAGE
+	unsigned long first;
 	pte_t pte;
 
 	if (likely(!s->hugetlb_vma) || level != s->hugetlb_level)
 		return type;
-	pte = huge_ptep_get(s->mm, addr, entp);
+	/*
+	 * From the first entry of the huge page, as hugetlb_walk() finds
+	 * it: arm64's huge_ptep_get() sizes a contiguous block by the page
+	 * the entry maps, which is a tail page past the first entry.
+	 */
+	first = addr & huge_page_mask(hstate_vma(s->hugetlb_vma));
+	entp -= ((addr - first) >> mm_walk_level_shift(level)) *
+		(level == PT_LEVEL_PUD ? sizeof(pud_t) : sizeof(pmd_t));
+	pte = huge_ptep_get(s->mm, first, entp);
 	if (huge_pte_none(pte))
 		return PT_ENTRY_NONE;
 	return pte_present(pte) ? PT_ENTRY_LEAF : PT_ENTRY_NONPRESENT;
