@@ -9,10 +9,10 @@
 #   make assemble     (re)assemble build/linux = base + new files + series
 #   make writeback    write edits made in build/linux back into this repo
 #   make kunit-CONFIG one KUnit configuration (see scripts/kunit.sh: um,
-#                     x86_64, x86_64-no5lvl, x86_64-debug, arm64, arm64-39,
-#                     arm64-16k, arm64-64k, riscv64, riscv64-sv48,
-#                     riscv64-sv39, i386, i386-pae, s390x, ppc64le,
-#                     arm-lpae, mips64el-64k, mips64el-4k)
+#                     x86_64, x86_64-no5lvl, x86_64-debug, arm64,
+#                     arm64-nolpa2, arm64-39, arm64-16k, arm64-64k, riscv64,
+#                     riscv64-sv48, riscv64-sv39, i386, i386-pae, s390x,
+#                     ppc64le, arm-lpae, mips64el-64k, mips64el-4k)
 #   make checkpatch   checkpatch --strict on the new files and the series
 #   make sparse       sparse on the project's objects (after a KUnit build)
 #   make bench        the KUnit benchmark on UML and x86_64/QEMU (build/bench)
@@ -31,8 +31,9 @@
 #   make distclean    remove build/ entirely
 
 MAIN_CONFIGS := um x86_64 arm64
-CONFIGS ?= um x86_64 x86_64-no5lvl arm64 x86_64-debug arm64-39 arm64-16k arm64-64k \
-	riscv64 riscv64-sv48 riscv64-sv39 i386 i386-pae s390x ppc64le arm-lpae mips64el-64k mips64el-4k
+CONFIGS ?= um x86_64 x86_64-no5lvl arm64 arm64-nolpa2 x86_64-debug arm64-39 arm64-16k \
+	arm64-64k riscv64 riscv64-sv48 riscv64-sv39 i386 i386-pae s390x ppc64le arm-lpae \
+	mips64el-64k mips64el-4k
 S := scripts
 
 .PHONY: all main check assemble writeback checkpatch sparse bench codegen users report selftests series clean distclean insn-profile insn-bench

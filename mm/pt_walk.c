@@ -58,12 +58,16 @@ static __always_inline unsigned long pt_table_bytes(enum pt_level level)
 
 /*
  * A level folded into the one above has that level's entry: the cursor
- * steps in the table of the lowest level above it that is not folded.
+ * steps in the table of the lowest level above it that is not folded.  Only
+ * a level that may fold (pt_level_may_fold()) is one: arm64's run-time
+ * folds read the table above at the folded level's index, whose entry is
+ * the one above at index 0 without being a fold (see <asm/pt_walk.h>).
  */
 static __always_inline bool pt_walk_folded(const struct mm_walk_state *s,
 					   enum pt_level level)
 {
-	return level < PT_LEVEL_PGD && s->pt[level].entp == s->pt[level + 1].entp;
+	return pt_level_may_fold(level) &&
+	       s->pt[level].entp == s->pt[level + 1].entp;
 }
 
 /**
@@ -163,8 +167,12 @@ static __always_inline void *pt_walk_unfold(enum pt_level level, void *readp,
 					    void *parentp, const void *copyp)
 {
 	if (!pt_level_may_fold(level)) {
-		/* The arch's arch_pt_run_time_folds left this level out. */
-		VM_WARN_ON_ONCE(readp == copyp || readp == parentp);
+		/*
+		 * The arch's arch_pt_run_time_folds left this level out: its
+		 * entry is never the copy.  It may be the entry above at
+		 * index 0 (arm64's run-time folds), which is live.
+		 */
+		VM_WARN_ON_ONCE(readp == copyp);
 		return readp;
 	}
 	return readp == copyp || readp == parentp ? parentp : readp;

@@ -15,6 +15,8 @@
 #   x86_64-no5lvl  the x86_64 kernel booted with no5lvl (4 levels)
 #   x86_64-debug   x86_64 with KASAN, PROVE_LOCKING, DEBUG_VM, DEBUG_VM_PGTABLE
 #   arm64          qemu-system-aarch64 -cpu max, 4K pages, 52-bit VA (5 levels)
+#   arm64-nolpa2   the arm64 kernel on a CPU without LPA2 (-cpu max,lpa2=off):
+#                  48-bit VA, 4 levels, the P4D folded at run time
 #   arm64-39       4K pages, 39-bit VA: 3 levels, PUD folded (1G leaves in the
 #                  top table)
 #   arm64-16k      16K pages, 48-bit VA: 4 levels, a top table of 2 entries
@@ -89,6 +91,15 @@ arm64)
 	      --kunitconfig="$K/stress.kunitconfig")
 	cross=aarch64-linux-gnu-
 	kargs=(pt_walk_base_kunit.expect_levels=5 "${arm64_pools[@]}")
+	;;
+arm64-nolpa2)
+	# Same kernel as arm64, on a CPU without LPA2: the top level folds.
+	args=(--arch=arm64 --qemu_config="$K/qemu/arm64-nolpa2.py"
+	      --kunitconfig="$K/arm64.kunitconfig" --kunitconfig="$K/arm64-52.kunitconfig"
+	      --kunitconfig="$K/stress.kunitconfig")
+	mode=exec
+	kargs=(pt_walk_base_kunit.expect_levels=4 "${arm64_pools[@]}")
+	dir=arm64
 	;;
 arm64-39 | arm64-16k | arm64-64k)
 	args=(--arch=arm64 --qemu_config="$K/qemu/arm64.py"

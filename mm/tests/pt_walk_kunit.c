@@ -286,11 +286,16 @@ static void check_ptrs(struct kunit *test, struct mm_struct *mm,
 	/*
 	 * The descent tests for a folded level only where the arch says one
 	 * may be (arch_pt_run_time_folds): a level the legacy helpers fold
-	 * here must be one of them.
+	 * here must be one of them.  arm64's run-time folds read the table
+	 * above at the folded level's index, the entry above at index 0
+	 * alone, and are not folds to the cursor (see <asm/pt_walk.h>).
 	 */
 	for (l = PT_LEVEL_PMD; l < PT_LEVEL_PGD; l++)
 		KUNIT_EXPECT_TRUE_MSG(test, legacy[l] != legacy[l + 1] ||
-				      pt_level_may_fold(l),
+				      pt_level_may_fold(l) ||
+				      (IS_ENABLED(CONFIG_ARM64) &&
+				       !((addr >> mm_walk_level_shift(l)) &
+					 (table_bytes(l) / sizeof(pte_t) - 1))),
 				      "%lx: level %d folded, not in arch_pt_run_time_folds",
 				      addr, l);
 
@@ -301,7 +306,7 @@ static void check_ptrs(struct kunit *test, struct mm_struct *mm,
 				       "%lx: level %d entry is on the stack", addr, l);
 		/* A folded level shares the entry of the level above. */
 		owner = l;
-		while (owner < PT_LEVEL_PGD && r->entp[owner] == r->entp[owner + 1])
+		while (pt_level_may_fold(owner) && r->entp[owner] == r->entp[owner + 1])
 			owner++;
 		table = r->table[owner];
 		KUNIT_EXPECT_PTR_EQ_MSG(test, r->table[l], table, "%lx: level %d", addr, l);
@@ -677,23 +682,19 @@ static unsigned long upper_span(void)
 
 /*
  * The cursor keeps only pointers into live page tables, on every geometry:
- * a walk and seeks across a PUD-size boundary (a PGD boundary where the PUD
- * is folded), locked and lockless, checked against the legacy chain.
+ * a walk and seeks across a boundary of @span, locked and lockless, checked
+ * against the legacy chain.
  */
-static void pt_walk_entry_pointers(struct kunit *test)
+static void entry_pointers_across(struct kunit *test, unsigned long span)
 {
-	unsigned long span = upper_span(), raw, b, addrs[4];
+	unsigned long raw, b, addrs[4];
 	struct ptr_rec recs[8];
 	const struct pt_leaf *leaf;
 	struct mm_walk_state s;
-	struct mm_struct *mm;
+	struct mm_struct *mm = current->mm;
 	unsigned int n, k, mode;
 
 	/* A window of 2 PMDs on each side of a free span boundary. */
-	mm = current->mm;
-	if (!mm)
-		map_anon(test, PAGE_SIZE);
-	mm = current->mm;
 	raw = -ENOMEM;
 	for (b = span; b && b + 2 * PMD_SIZE <= mm->task_size; b += span) {
 		/* Below mmap_min_addr or taken: the next one. */
@@ -767,6 +768,36 @@ static void pt_walk_entry_pointers(struct kunit *test)
 		check_ptrs(test, mm, &recs[0]);
 		mmap_read_unlock(mm);
 	}
+	kunit_info(test, "pages on both sides of %lx, a boundary of %lx", b, span);
+}
+
+/*
+ * Across a boundary of every upper level's entries the address space has
+ * room for: a PUD-size one (a PGD one where the PUD is folded), P4D-size and
+ * PGD-size ones.  A level folded at run time is among them: arm64 without
+ * LPA2 reads its top table as the P4D one (pgd_to_folded_p4d()), whose
+ * entries the walk steps at a P4D boundary.
+ */
+static void pt_walk_entry_pointers(struct kunit *test)
+{
+	unsigned long spans[] = { upper_span(), P4D_SIZE, PGDIR_SIZE };
+	unsigned int i, j, crossed = 0;
+
+	if (!current->mm)
+		map_anon(test, PAGE_SIZE);
+	for (i = 0; i < ARRAY_SIZE(spans); i++) {
+		unsigned long span = spans[i];
+
+		for (j = 0; j < i; j++)
+			if (spans[j] == span)
+				span = 0;
+		/* 32-bit: a span of 4G is 0; a top entry may map it all. */
+		if (!span || span <= PMD_SIZE || span > current->mm->task_size - 2 * PMD_SIZE)
+			continue;
+		entry_pointers_across(test, span);
+		crossed++;
+	}
+	KUNIT_EXPECT_GT(test, crossed, 0);
 }
 
 #ifdef CONFIG_64BIT

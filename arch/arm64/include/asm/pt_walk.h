@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * arm64 ptwalk decoder.
+ *
+ * Folded levels.  With LPA2 (52-bit VA with 4K or 16K pages) the number of
+ * levels is decided at boot: on a CPU without LPA2, pgtable_l5_enabled()
+ * (4K pages) or pgtable_l4_enabled() (16K pages) is false and the kernel
+ * runs with one level less.  arm64 does not fold that level by handing back
+ * the entry above, as x86 and riscv do: pgd_to_folded_p4d() and
+ * p4d_to_folded_pud() read the page of the table above as the folded
+ * level's table, at the folded level's index, and the level above becomes a
+ * pass-through whose pgd_none() and pgd_bad() (p4d_*() for the PUD) are
+ * false, reached at index 0 for every user address.  The entries the
+ * folded level's helpers return are the live entries that map the address,
+ * and the walk steps them in that table, as the legacy chain does; the
+ * level above keeps its one entry.
+ *
+ * The cursor therefore sees no level folded at run time on arm64: every
+ * level it passes has a table (the two levels of a run-time fold share the
+ * top page), and its entry pointers are those of the pgd_offset() ->
+ * p4d_offset() -> pud_offset() -> pmd_offset() chain at every index.  An
+ * entry pointer of the folded level that equals the one above (index 0)
+ * is not a fold: telling the cursor that it may be one would have it step
+ * the pass-through level's entry at the next index instead.  Levels folded
+ * at compile time (__PAGETABLE_*_FOLDED) are folds as everywhere else.
+ *
+ * The entry formats are those of the generic decoder, which reads them
+ * with the pXd helpers.
+ */
+#ifndef _ASM_ARM64_PT_WALK_H
+#define _ASM_ARM64_PT_WALK_H
+
+#define arch_pt_run_time_folds 0
+
+#endif /* _ASM_ARM64_PT_WALK_H */
