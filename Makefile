@@ -10,9 +10,10 @@
 #   make writeback    write edits made in build/linux back into this repo
 #   make kunit-CONFIG one KUnit configuration (see scripts/kunit.sh: um,
 #                     x86_64, x86_64-no5lvl, x86_64-debug, arm64,
-#                     arm64-nolpa2, arm64-39, arm64-16k, arm64-64k, riscv64,
-#                     riscv64-sv48, riscv64-sv39, i386, i386-pae, s390x,
-#                     ppc64le, arm-lpae, mips64el-64k, mips64el-4k)
+#                     arm64-nolpa2, arm64-39, arm64-16k, arm64-16k-52,
+#                     arm64-16k-52-nolpa2, arm64-64k, riscv64, riscv64-sv48,
+#                     riscv64-sv39, i386, i386-pae, s390x, ppc64le, arm-lpae,
+#                     mips64el-64k, mips64el-4k)
 #   make checkpatch   checkpatch --strict on the new files and the series
 #   make sparse       sparse on the project's objects (after a KUnit build)
 #   make bench        the KUnit benchmark on UML and x86_64/QEMU (build/bench)
@@ -32,8 +33,8 @@
 
 MAIN_CONFIGS := um x86_64 arm64
 CONFIGS ?= um x86_64 x86_64-no5lvl arm64 arm64-nolpa2 x86_64-debug arm64-39 arm64-16k \
-	arm64-64k riscv64 riscv64-sv48 riscv64-sv39 i386 i386-pae s390x ppc64le arm-lpae \
-	mips64el-64k mips64el-4k
+	arm64-16k-52 arm64-16k-52-nolpa2 arm64-64k riscv64 riscv64-sv48 riscv64-sv39 i386 \
+	i386-pae s390x ppc64le arm-lpae mips64el-64k mips64el-4k
 S := scripts
 
 .PHONY: all main check assemble writeback checkpatch sparse bench codegen users report selftests series clean distclean insn-profile insn-bench

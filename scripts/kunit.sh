@@ -17,6 +17,10 @@
 #   arm64          qemu-system-aarch64 -cpu max, 4K pages, 52-bit VA (5 levels)
 #   arm64-nolpa2   the arm64 kernel on a CPU without LPA2 (-cpu max,lpa2=off):
 #                  48-bit VA, 4 levels, the P4D folded at run time
+#   arm64-16k-52   16K pages, 52-bit VA with LPA2: 4 levels, a top table of 32
+#                  entries
+#   arm64-16k-52-nolpa2  the same kernel without LPA2: 47-bit VA, 3 levels, the
+#                  PUD folded at run time
 #   arm64-39       4K pages, 39-bit VA: 3 levels, PUD folded (1G leaves in the
 #                  top table)
 #   arm64-16k      16K pages, 48-bit VA: 4 levels, a top table of 2 entries
@@ -100,6 +104,19 @@ arm64-nolpa2)
 	mode=exec
 	kargs=(pt_walk_base_kunit.expect_levels=4 "${arm64_pools[@]}")
 	dir=arm64
+	;;
+arm64-16k-52 | arm64-16k-52-nolpa2)
+	args=(--arch=arm64 --qemu_config="$K/qemu/arm64.py"
+	      --kunitconfig="$K/arm64.kunitconfig" --kunitconfig="$K/arm64-16k-52.kunitconfig")
+	cross=aarch64-linux-gnu-
+	kargs=(pt_walk_base_kunit.expect_levels=4 hugepagesz=32M hugepages=2)
+	if [ "$cfg" = arm64-16k-52-nolpa2 ]; then
+		# Same kernel, on a CPU without LPA2: the PUD folds.
+		args[1]=--qemu_config="$K/qemu/arm64-nolpa2.py"
+		mode=exec
+		kargs=(pt_walk_base_kunit.expect_levels=3 hugepagesz=32M hugepages=2)
+	fi
+	dir=arm64-16k-52
 	;;
 arm64-39 | arm64-16k | arm64-64k)
 	args=(--arch=arm64 --qemu_config="$K/qemu/arm64.py"

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-# qemu-system-aarch64 for ptwalk: -cpu max without LPA2.  The 52-bit VA
-# kernel (4K pages, 5 levels) then runs with 48-bit VA: 4 levels, the P4D
-# folded at run time (pgtable_l5_enabled() false).
+# qemu-system-aarch64 for ptwalk: -cpu max without LPA2.  A kernel built
+# for 52-bit VA then runs with one level less: 48-bit VA and 4 levels with
+# 4K pages (the P4D folded at run time), 47-bit VA and 3 levels with 16K
+# pages (the PUD folded at run time).
 from ..qemu_config import QemuArchParams
 
 QEMU_ARCH = QemuArchParams(linux_arch='arm64',

@@ -70,6 +70,13 @@ static bool expected_geometry(struct geometry *g, int levels)
 	/* 39-bit VA: the PUD is folded, 1G entries in the top table. */
 	*g = GEOM(12, 21, 30, 30, 30, 512, 512, 1, 1, 512);
 	return true;
+#elif defined(CONFIG_ARM64) && defined(CONFIG_ARM64_16K_PAGES) && CONFIG_ARM64_VA_BITS == 52
+	/*
+	 * 16K granule, 52-bit VA with LPA2: a top table of 32 entries.  The
+	 * same constants without LPA2, where the PUD folds at run time.
+	 */
+	*g = GEOM(14, 25, 36, 47, 47, 2048, 2048, 2048, 1, 32);
+	return true;
 #elif defined(CONFIG_ARM64) && defined(CONFIG_ARM64_16K_PAGES) && CONFIG_PGTABLE_LEVELS == 4
 	/* 16K granule, 11 bits a level, 48-bit VA: a top table of 2 entries. */
 	*g = GEOM(14, 25, 36, 47, 47, 2048, 2048, 2048, 1, 2);
