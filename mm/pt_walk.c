@@ -779,8 +779,24 @@ static __always_inline void pt_walk_keep_ahead(struct mm_walk_state *s,
 }
 
 /*
+ * In a locked walk, the PTEs after the one at @addr, whose value @pte is, in
+ * the contiguous block it is one of (arch_pt_pte_block_nr()): they map the
+ * next pages of its folio with its attributes, and ptep_get() gives each of
+ * them the access and dirty bits it gave @pte.  0 for a PTE of no block.
+ */
+static __always_inline unsigned int pt_walk_block_rest(pte_t pte,
+						       unsigned long addr)
+{
+	unsigned int nr = arch_pt_pte_block_nr(pte);
+
+	return nr > 1 ? nr - 1 - ((addr >> PAGE_SHIFT) & (nr - 1)) : 0;
+}
+
+/*
  * With MM_WALK_BATCH, extend a present PTE to the run of following PTEs in
- * the same table that map the next pages of the same folio.
+ * the same table that map the next pages of the same folio.  A locked walk
+ * reads a contiguous block (arm64) once: ptep_get() of one of its PTEs reads
+ * them all, and the rest of the block is the run's already.
  */
 static void pt_walk_batch(struct mm_walk_state *s)
 {
@@ -789,24 +805,36 @@ static void pt_walk_batch(struct mm_walk_state *s)
 	unsigned long pfn = pte_pfn(s->entry.pte);
 	unsigned long addr = s->next;
 	struct folio *folio;
+	unsigned int skip;
 	unsigned long last;
 
 	if (pte_special(s->entry.pte) || !pfn_valid(pfn))
 		return;
 	folio = page_folio(pfn_to_page(pfn));
 	last = folio_pfn(folio) + folio_nr_pages(folio) - 1;
+	skip = locked ? pt_walk_block_rest(s->entry.pte, s->addr) : 0;
 	while (addr < s->end && (addr & (pt_table_span(PT_LEVEL_PTE) - 1)) &&
 	       pfn + s->nr <= last && (!locked || addr < s->vm_end)) {
-		pte_t pte = pt_walk_read_pte(ptep + s->nr, locked);
+		if (skip) {
+			/* The rest of a contiguous block: not read again. */
+			skip--;
+		} else {
+			pte_t pte = pt_walk_read_pte(ptep + s->nr, locked);
 
-		/* One run: the next pages of the folio, with the same bits. */
-		if (!pte_present(pte) || pte_special(pte) ||
-		    pte_pfn(pte) != pfn + s->nr ||
-		    pte_write(pte) != pte_write(s->entry.pte) ||
-		    pte_dirty(pte) != pte_dirty(s->entry.pte) ||
-		    pte_young(pte) != pte_young(s->entry.pte)) {
-			pt_walk_keep_ahead(s, pte);
-			break;
+			/*
+			 * One run: the next pages of the folio, with the
+			 * same bits.
+			 */
+			if (!pte_present(pte) || pte_special(pte) ||
+			    pte_pfn(pte) != pfn + s->nr ||
+			    pte_write(pte) != pte_write(s->entry.pte) ||
+			    pte_dirty(pte) != pte_dirty(s->entry.pte) ||
+			    pte_young(pte) != pte_young(s->entry.pte)) {
+				pt_walk_keep_ahead(s, pte);
+				break;
+			}
+			if (locked)
+				skip = pt_walk_block_rest(pte, addr);
 		}
 		s->nr++;
 		addr += PAGE_SIZE;

@@ -99,6 +99,22 @@ enum pt_entry_type {
 	(BIT(PT_LEVEL_P4D) | BIT(PT_LEVEL_PUD) | BIT(PT_LEVEL_PMD))
 #endif
 
+/*
+ * The PTEs of a contiguous block (arm64's contiguous PTEs) that @pte, as
+ * ptep_get() read it, is one of: 1 for a PTE of no block.  The PTEs of a
+ * block map the pages of one folio in order, with the same attributes, and
+ * ptep_get() folds the access and dirty bits of the whole block into each:
+ * a locked walk that batches the pages of a folio (MM_WALK_BATCH) takes the
+ * rest of a block without reading it.  A block is naturally aligned, in
+ * PTEs and in pages.
+ */
+#ifndef arch_pt_pte_block_nr
+static __always_inline unsigned int arch_pt_pte_block_nr(pte_t pte)
+{
+	return 1;
+}
+#endif
+
 /* The levels folded at compile time (<asm-generic/pgtable-nop?d.h>). */
 #ifdef __PAGETABLE_P4D_FOLDED
 #define __PT_P4D_FOLDED	BIT(PT_LEVEL_P4D)

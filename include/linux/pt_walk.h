@@ -383,6 +383,7 @@ static __always_inline bool __pt_leaf_loop_step(struct __pt_leaf_loop *l)
 {
 	unsigned long addr = l->leaf.next;
 	pte_t *ptep = l->leaf.entp;
+	pte_t prev = l->leaf.entry.pte;
 
 	if (addr >= l->limit)
 		return __pt_leaf_loop_step_pmd(l);
@@ -396,8 +397,18 @@ static __always_inline bool __pt_leaf_loop_step(struct __pt_leaf_loop *l)
 		union pt_entry e;
 
 		ptep++;
-		e.pte = (l->flags & MM_WALK_LOCKED) ? ptep_get(ptep) :
-						      ptep_get_lockless(ptep);
+		/*
+		 * Locked, the next PTE of a contiguous block (arm64) is the
+		 * one before it with the next page: ptep_get() would read the
+		 * whole block again to fold the same access and dirty bits.
+		 */
+		if ((l->flags & MM_WALK_LOCKED) && arch_pt_pte_block_nr(prev) > 1 &&
+		    ((addr >> PAGE_SHIFT) & (arch_pt_pte_block_nr(prev) - 1)))
+			e.pte = pte_next_pfn(prev);
+		else
+			e.pte = (l->flags & MM_WALK_LOCKED) ? ptep_get(ptep) :
+							      ptep_get_lockless(ptep);
+		prev = e.pte;
 		/*
 		 * A present PTE is always reported: no lookup in @report; the
 		 * others are not looked at when nothing else is reported.

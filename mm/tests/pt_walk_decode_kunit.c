@@ -444,6 +444,152 @@ static void pt_walk_decode_pud(struct kunit *test)
 }
 #endif
 
+#ifdef CONFIG_ARM64_CONTPTE
+/*
+ * Write PTEs as they are, contiguous bit included: set_pte_at() would fold
+ * or unfold the block around them (contpte_try_fold()).
+ */
+static void env_write_raw(struct decode_env *env, unsigned long addr,
+			  pte_t pte, unsigned int nr)
+{
+	pmd_t *pmdp = pmd_off(env->mm, addr);
+	spinlock_t *ptl = pte_lockptr(env->mm, pmdp);
+	pte_t *ptep = pte_offset_map(pmdp, addr);
+	unsigned int i;
+
+	if (WARN_ON_ONCE(!ptep))
+		return;
+	spin_lock(ptl);
+	for (i = 0; i < nr; i++, addr += PAGE_SIZE)
+		__set_ptes(env->mm, addr, ptep + i, pte_advance_pfn(pte, i), 1);
+	spin_unlock(ptl);
+	__acquire(RCU);		/* pte_offset_map()'s, for sparse */
+	pte_unmap(ptep);
+}
+
+/*
+ * Walk [@start, @start + @nr pages), locked or lockless, batched or not,
+ * and check every stop against ptep_get() (or ptep_get_lockless()) of its
+ * PTEs, which fold the access and dirty bits of a block, and against the
+ * frames written (@pfn on).  Return: the number of stops.
+ */
+static unsigned int walk_contpte(struct kunit *test, struct decode_env *env,
+				 unsigned long start, unsigned int nr,
+				 unsigned long pfn, unsigned int flags)
+{
+	unsigned long end = start + nr * PAGE_SIZE;
+	const struct pt_leaf *leaf;
+	struct mm_walk_state s;
+	unsigned int stops = 0, pages = 0;
+
+	if (!(flags & MM_WALK_LOCKED))
+		local_irq_disable();
+	for_each_pt_leaf(leaf, &s, env->mm, start, end, flags) {
+		pte_t *ptep = leaf->entp;
+		unsigned int i;
+
+		stops++;
+		KUNIT_EXPECT_EQ(test, leaf->type, PT_ENTRY_LEAF);
+		KUNIT_EXPECT_EQ(test, leaf->level, PT_LEVEL_PTE);
+		KUNIT_EXPECT_EQ(test, leaf->next - leaf->addr, leaf->nr * PAGE_SIZE);
+		KUNIT_EXPECT_EQ(test, mm_walk_pfn(leaf),
+				pfn + ((leaf->addr - start) >> PAGE_SHIFT));
+		for (i = 0; i < leaf->nr; i++) {
+			pte_t legacy = flags & MM_WALK_LOCKED ? ptep_get(ptep + i) :
+				       ptep_get_lockless(ptep + i);
+
+			/* The stop's bits hold for each of its PTEs. */
+			KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_young(leaf), !!pte_young(legacy),
+					    "%lx", leaf->addr + i * PAGE_SIZE);
+			KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_dirty(leaf), !!pte_dirty(legacy),
+					    "%lx", leaf->addr + i * PAGE_SIZE);
+			KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_write(leaf), !!pte_write(legacy),
+					    "%lx", leaf->addr + i * PAGE_SIZE);
+			if (leaf->nr == 1)
+				KUNIT_EXPECT_EQ_MSG(test, pte_val(leaf->entry.pte),
+						    pte_val(legacy), "%lx", leaf->addr);
+		}
+		pages += leaf->nr;
+	}
+	if (!(flags & MM_WALK_LOCKED))
+		local_irq_enable();
+	KUNIT_EXPECT_EQ(test, s.err, 0);
+	KUNIT_EXPECT_EQ(test, pages, nr);
+	return stops;
+}
+
+/*
+ * arm64 contiguous PTEs: two blocks of CONT_PTES PTEs of one folio, with
+ * PTE_CONT as contpte_convert() leaves them.  In the first, one PTE is
+ * young and another dirty: every PTE of the block reads young and dirty
+ * (contpte_ptep_get() folds them), and a walk that batches the pages of a
+ * folio stops once for each block.  Then the first block is split (the
+ * contiguous bit taken off, as contpte_try_unfold() does before a write to
+ * one of its PTEs): its young and dirty PTEs are stops of their own.
+ */
+static void pt_walk_decode_contpte(struct kunit *test)
+{
+	unsigned int flags[] = { MM_WALK_LOCKED, 0 };
+	unsigned long start, pfn;
+	struct decode_env env;
+	struct folio *folio;
+	unsigned int i, k;
+	pte_t pte;
+
+	env_map(test, &env, 4 * CONT_PTE_SIZE);
+	start = env.base + CONT_PTE_SIZE;
+	folio = folio_alloc(GFP_KERNEL, CONT_PTE_SHIFT - PAGE_SHIFT + 1);
+	KUNIT_ASSERT_NOT_NULL(test, folio);
+	pfn = folio_pfn(folio);
+	mmap_read_lock(env.mm);
+	pte = pte_mkcont(make_pte(pfn, BIT_WRITE));
+	env_write_raw(&env, start, pte, 2 * CONT_PTES);
+	env_write_raw(&env, start + 5 * PAGE_SIZE,
+		      pte_mkyoung(pte_advance_pfn(pte, 5)), 1);
+	env_write_raw(&env, start + 9 * PAGE_SIZE,
+		      pte_mkdirty(pte_advance_pfn(pte, 9)), 1);
+	KUNIT_EXPECT_TRUE(test, pte_young(ptep_get(pte_offset_kernel(pmd_off(env.mm, start),
+								     start))));
+
+	for (k = 0; k < ARRAY_SIZE(flags); k++) {
+		/* A stop for each PTE, the bits of its block's. */
+		KUNIT_EXPECT_EQ(test, walk_contpte(test, &env, start, 2 * CONT_PTES, pfn,
+						   flags[k]), 2 * CONT_PTES);
+		/* From inside a block. */
+		KUNIT_EXPECT_EQ(test, walk_contpte(test, &env, start + 3 * PAGE_SIZE,
+						   CONT_PTES, pfn + 3, flags[k]), CONT_PTES);
+		/* Batched: a stop for each block (the bits differ). */
+		KUNIT_EXPECT_EQ(test, walk_contpte(test, &env, start, 2 * CONT_PTES, pfn,
+						   flags[k] | MM_WALK_BATCH), 2);
+		KUNIT_EXPECT_EQ(test, walk_contpte(test, &env, start + 3 * PAGE_SIZE,
+						   CONT_PTES, pfn + 3, flags[k] | MM_WALK_BATCH), 2);
+	}
+
+	/* The first block split: no folding, its young and dirty PTEs alone. */
+	env_write_raw(&env, start, pte_mknoncont(pte), CONT_PTES);
+	env_write_raw(&env, start + 5 * PAGE_SIZE,
+		      pte_mkyoung(pte_advance_pfn(pte_mknoncont(pte), 5)), 1);
+	env_write_raw(&env, start + 9 * PAGE_SIZE,
+		      pte_mkdirty(pte_advance_pfn(pte_mknoncont(pte), 9)), 1);
+	for (k = 0; k < ARRAY_SIZE(flags); k++) {
+		KUNIT_EXPECT_EQ(test, walk_contpte(test, &env, start, 2 * CONT_PTES, pfn,
+						   flags[k]), 2 * CONT_PTES);
+		/*
+		 * [0, 5), 5, [6, 9), 9, and [10, 32): the second block has
+		 * the bits of the PTEs before it.
+		 */
+		KUNIT_EXPECT_EQ(test, walk_contpte(test, &env, start, 2 * CONT_PTES, pfn,
+						   flags[k] | MM_WALK_BATCH), 5);
+	}
+
+	for (i = 0; i < 2 * CONT_PTES; i++)
+		env_clear_pte(&env, start + i * PAGE_SIZE);
+	flush_tlb_mm(env.mm);
+	mmap_read_unlock(env.mm);
+	folio_put(folio);
+}
+#endif
+
 static struct kunit_case pt_walk_decode_cases[] = {
 	KUNIT_CASE(pt_walk_decode_pte_leaf),
 	KUNIT_CASE(pt_walk_decode_pte_nonpresent),
@@ -452,6 +598,9 @@ static struct kunit_case pt_walk_decode_cases[] = {
 #endif
 #ifdef CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD
 	KUNIT_CASE(pt_walk_decode_pud),
+#endif
+#ifdef CONFIG_ARM64_CONTPTE
+	KUNIT_CASE(pt_walk_decode_contpte),
 #endif
 	{}
 };

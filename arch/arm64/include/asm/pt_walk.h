@@ -24,12 +24,29 @@
  * the pass-through level's entry at the next index instead.  Levels folded
  * at compile time (__PAGETABLE_*_FOLDED) are folds as everywhere else.
  *
+ * Contiguous PTEs.  With CONFIG_ARM64_CONTPTE, a naturally aligned run of
+ * CONT_PTES PTEs that map the pages of one large folio in order with the
+ * same attributes carries PTE_CONT, and ptep_get() of any of them is
+ * contpte_ptep_get(): a read of the whole block, which folds the access and
+ * dirty bits of its entries into the one returned.  A walk that batches the
+ * pages of a folio would fold the block once for every PTE of it; with
+ * arch_pt_pte_block_nr() it takes the block as one, under the lock that
+ * keeps it from being unfolded (contpte_try_unfold() runs under it).
+ *
  * The entry formats are those of the generic decoder, which reads them
  * with the pXd helpers.
  */
 #ifndef _ASM_ARM64_PT_WALK_H
 #define _ASM_ARM64_PT_WALK_H
 
+#include <linux/pgtable.h>
+
 #define arch_pt_run_time_folds 0
+
+#define arch_pt_pte_block_nr arch_pt_pte_block_nr
+static __always_inline unsigned int arch_pt_pte_block_nr(pte_t pte)
+{
+	return pte_valid_cont(pte) ? CONT_PTES : 1;
+}
 
 #endif /* _ASM_ARM64_PT_WALK_H */
