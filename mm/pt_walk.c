@@ -845,8 +845,9 @@ static void pt_walk_batch(struct mm_walk_state *s)
 /*
  * With MM_WALK_RUNS, extend a present or none PTE to the run of following
  * PTEs of the same type in the same table, whatever they map: for walkers
- * that only ask whether pages are mapped (mincore()).  One test per PTE;
- * the PTE that ends the run is kept for the next step.
+ * that only ask whether pages are mapped (mincore()).  One test per PTE
+ * (none for the rest of a contiguous block, in a locked walk); the PTE that
+ * ends the run is kept for the next step.
  */
 static void pt_walk_run(struct mm_walk_state *s)
 {
@@ -861,12 +862,21 @@ static void pt_walk_run(struct mm_walk_state *s)
 	if (locked)
 		limit = min(limit, s->vm_end);	/* a run stays in its VMA */
 	if (s->type == PT_ENTRY_LEAF) {
+		unsigned int skip = locked ? pt_walk_block_rest(s->entry.pte, s->addr) : 0;
+
 		for (; addr < limit; ptep++, addr += PAGE_SIZE) {
+			/* The rest of a contiguous block is present. */
+			if (skip) {
+				skip--;
+				continue;
+			}
 			pte = pt_walk_read_pte(ptep, locked);
 			if (!pte_present(pte)) {
 				pt_walk_keep_ahead(s, pte);
 				break;
 			}
+			if (locked)
+				skip = pt_walk_block_rest(pte, addr);
 		}
 	} else {
 		for (; addr < limit; ptep++, addr += PAGE_SIZE) {

@@ -69,10 +69,11 @@ def find(rows, platform, scenario, walker):
 
 LEGACY = {'anon-4k': 'walk_page_range pte_entry', 'sparse': 'walk_page_range pte_entry',
           'thp': 'walk_page_range pmd_entry', 'hugetlb-2M': '6.12 hugetlb walk',
-          'hugetlb-1G': '6.12 hugetlb walk'}
+          'hugetlb-1G': '6.12 hugetlb walk', 'contpte-64K': 'walk_page_range pte_entry'}
 FOLIO = 'folio_walk_start per page'
 SMALL = ('anon-4k', 'sparse')
 HUGE = ('thp', 'hugetlb-2M', 'hugetlb-1G')
+CONT = ('contpte-64K',)
 
 # The targets of the speed issue: (scenarios, what, numerator, denominator,
 # bound).  A denominator of None is the legacy walker of the scenario.
@@ -92,6 +93,16 @@ TARGETS = [
      '<= 1.00'),
     (SMALL + HUGE, 'mm_walk_seek_leaf lockless / folio_walk_start',
      'mm_walk_seek_leaf lockless', FOLIO, '<= 0.60'),
+    # arm64 contpte (64K mTHPs): a block read once, not once a PTE.
+    (CONT, 'for_each_pt_leaf locked / raw loop', 'for_each_pt_leaf locked', RAW, '<= 0.50'),
+    (CONT, 'for_each_pt_leaf lockless / raw loop', 'for_each_pt_leaf lockless', RAW,
+     '<= 0.50'),
+    (CONT, 'leaf_entry walk / pte_entry walk', 'walk_page_range leaf_entry',
+     'walk_page_range pte_entry', '<= 0.50'),
+    (CONT, 'leaf_entry walk with runs / raw loop', 'walk_page_range leaf_entry runs', RAW,
+     '<= 0.50'),
+    (CONT, 'mm_walk_seek_vma_leaf / folio_walk_start', 'mm_walk_seek_vma_leaf', FOLIO,
+     '<= 1.00'),
 ]
 
 

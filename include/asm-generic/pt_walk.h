@@ -115,6 +115,21 @@ static __always_inline unsigned int arch_pt_pte_block_nr(pte_t pte)
 }
 #endif
 
+/*
+ * The PTE at @ptep, for the step from the PTE before it (@addr - PAGE_SIZE),
+ * whose value the walk read as @prev: ptep_get(), or ptep_get_lockless()
+ * when not @locked.  An arch with contiguous blocks may give the next PTE
+ * of @prev's block as @prev with the next page, which is what the block's
+ * fold would give it, without folding the block again.
+ */
+#ifndef arch_pt_ptep_get_next
+static __always_inline pte_t arch_pt_ptep_get_next(pte_t *ptep, pte_t prev,
+						   unsigned long addr, bool locked)
+{
+	return locked ? ptep_get(ptep) : ptep_get_lockless(ptep);
+}
+#endif
+
 /* The levels folded at compile time (<asm-generic/pgtable-nop?d.h>). */
 #ifdef __PAGETABLE_P4D_FOLDED
 #define __PT_P4D_FOLDED	BIT(PT_LEVEL_P4D)

@@ -397,17 +397,9 @@ static __always_inline bool __pt_leaf_loop_step(struct __pt_leaf_loop *l)
 		union pt_entry e;
 
 		ptep++;
-		/*
-		 * Locked, the next PTE of a contiguous block (arm64) is the
-		 * one before it with the next page: ptep_get() would read the
-		 * whole block again to fold the same access and dirty bits.
-		 */
-		if ((l->flags & MM_WALK_LOCKED) && arch_pt_pte_block_nr(prev) > 1 &&
-		    ((addr >> PAGE_SHIFT) & (arch_pt_pte_block_nr(prev) - 1)))
-			e.pte = pte_next_pfn(prev);
-		else
-			e.pte = (l->flags & MM_WALK_LOCKED) ? ptep_get(ptep) :
-							      ptep_get_lockless(ptep);
+		/* ptep_get(), or the next PTE of @prev's contiguous block. */
+		e.pte = arch_pt_ptep_get_next(ptep, prev, addr,
+					      l->flags & MM_WALK_LOCKED);
 		prev = e.pte;
 		/*
 		 * A present PTE is always reported: no lookup in @report; the

@@ -575,6 +575,48 @@ static void pt_walk_bench_thp(struct kunit *test)
 }
 #endif
 
+#ifdef CONFIG_ARM64_CONTPTE
+/*
+ * 64K mTHPs, which arm64 maps with contiguous PTEs (contpte): the per-size
+ * setting /sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled=always
+ * writes, with every other size off, for the time the mapping is populated,
+ * then put back.  Every PTE a walker reads with ptep_get() is a read of its
+ * whole block.
+ */
+static void pt_walk_bench_contpte(struct kunit *test)
+{
+	unsigned long always, inherit, madvise, start, cont = 0;
+	unsigned long len = bench_mib << 20;
+	const struct pt_leaf *leaf;
+	struct mm_walk_state s;
+
+	if (!has_transparent_hugepage())
+		kunit_skip(test, "no transparent huge pages on this machine");
+	start = kunit_vm_mmap(test, NULL, 0, len + CONT_PTE_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(start));
+	start = ALIGN(start, CONT_PTE_SIZE);
+	always = READ_ONCE(huge_anon_orders_always);
+	inherit = READ_ONCE(huge_anon_orders_inherit);
+	madvise = READ_ONCE(huge_anon_orders_madvise);
+	WRITE_ONCE(huge_anon_orders_inherit, 0);
+	WRITE_ONCE(huge_anon_orders_madvise, 0);
+	WRITE_ONCE(huge_anon_orders_always, BIT(CONT_PTE_SHIFT - PAGE_SHIFT));
+	KUNIT_EXPECT_EQ(test, do_madvise(current->mm, start, len, MADV_POPULATE_WRITE), 0);
+	WRITE_ONCE(huge_anon_orders_always, always);
+	WRITE_ONCE(huge_anon_orders_madvise, madvise);
+	WRITE_ONCE(huge_anon_orders_inherit, inherit);
+	/* How much of it is in contiguous blocks: reported, not required. */
+	mmap_read_lock(current->mm);
+	for_each_pt_leaf(leaf, &s, current->mm, start, start + len, MM_WALK_LOCKED)
+		cont += leaf->level == PT_LEVEL_PTE && pte_cont(leaf->entry.pte);
+	mmap_read_unlock(current->mm);
+	kunit_info(test, "bench: contpte: %lu of %lu pages in contiguous blocks\n",
+		   cont, len >> PAGE_SHIFT);
+	bench_range(test, "contpte-64K", start, len, len >> PAGE_SHIFT, W_FOR_4K);
+}
+#endif
+
 #ifdef CONFIG_HUGETLB_PAGE
 static unsigned long bench_hugetlb_mib = 256;
 module_param(bench_hugetlb_mib, ulong, 0444);
@@ -620,6 +662,9 @@ static struct kunit_case pt_walk_bench_cases[] = {
 	KUNIT_CASE_SLOW(pt_walk_bench_sparse),
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	KUNIT_CASE_SLOW(pt_walk_bench_thp),
+#endif
+#ifdef CONFIG_ARM64_CONTPTE
+	KUNIT_CASE_SLOW(pt_walk_bench_contpte),
 #endif
 #ifdef CONFIG_HUGETLB_PAGE
 	KUNIT_CASE_SLOW(pt_walk_bench_hugetlb_2m),

@@ -498,6 +498,10 @@ static unsigned int walk_contpte(struct kunit *test, struct decode_env *env,
 			pte_t legacy = flags & MM_WALK_LOCKED ? ptep_get(ptep + i) :
 				       ptep_get_lockless(ptep + i);
 
+			/* A run (MM_WALK_RUNS) is of present PTEs only. */
+			KUNIT_EXPECT_TRUE(test, pte_present(legacy));
+			if (flags & MM_WALK_RUNS)
+				continue;
 			/* The stop's bits hold for each of its PTEs. */
 			KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_young(leaf), !!pte_young(legacy),
 					    "%lx", leaf->addr + i * PAGE_SIZE);
@@ -563,6 +567,10 @@ static void pt_walk_decode_contpte(struct kunit *test)
 						   flags[k] | MM_WALK_BATCH), 2);
 		KUNIT_EXPECT_EQ(test, walk_contpte(test, &env, start + 3 * PAGE_SIZE,
 						   CONT_PTES, pfn + 3, flags[k] | MM_WALK_BATCH), 2);
+		/* A run of present PTEs: one stop. */
+		KUNIT_EXPECT_EQ(test, walk_contpte(test, &env, start + 3 * PAGE_SIZE,
+						   2 * CONT_PTES - 3, pfn + 3,
+						   flags[k] | MM_WALK_RUNS), 1);
 	}
 
 	/* The first block split: no folding, its young and dirty PTEs alone. */
@@ -580,6 +588,20 @@ static void pt_walk_decode_contpte(struct kunit *test)
 		 */
 		KUNIT_EXPECT_EQ(test, walk_contpte(test, &env, start, 2 * CONT_PTES, pfn,
 						   flags[k] | MM_WALK_BATCH), 5);
+		KUNIT_EXPECT_EQ(test, walk_contpte(test, &env, start, 2 * CONT_PTES, pfn,
+						   flags[k] | MM_WALK_RUNS), 1);
+	}
+	/*
+	 * A PTE of the split block cleared: a run ends before it, and the
+	 * one after it goes on into the second block.
+	 */
+	env_clear_pte(&env, start + 7 * PAGE_SIZE);
+	for (k = 0; k < ARRAY_SIZE(flags); k++) {
+		KUNIT_EXPECT_EQ(test, walk_contpte(test, &env, start, 7, pfn,
+						   flags[k] | MM_WALK_RUNS), 1);
+		KUNIT_EXPECT_EQ(test, walk_contpte(test, &env, start + 8 * PAGE_SIZE,
+						   2 * CONT_PTES - 8, pfn + 8,
+						   flags[k] | MM_WALK_RUNS), 1);
 	}
 
 	for (i = 0; i < 2 * CONT_PTES; i++)

@@ -28,10 +28,14 @@
  * CONT_PTES PTEs that map the pages of one large folio in order with the
  * same attributes carries PTE_CONT, and ptep_get() of any of them is
  * contpte_ptep_get(): a read of the whole block, which folds the access and
- * dirty bits of its entries into the one returned.  A walk that batches the
- * pages of a folio would fold the block once for every PTE of it; with
- * arch_pt_pte_block_nr() it takes the block as one, under the lock that
- * keeps it from being unfolded (contpte_try_unfold() runs under it).
+ * dirty bits of its entries into the one returned (ptep_get_lockless():
+ * contpte_ptep_get_lockless(), which also checks the block is whole).  A
+ * walk would fold the block once for every PTE of it; with
+ * arch_pt_pte_block_nr() it reads a block once.  The step takes the next
+ * PTE of a block as the one before it with the next page: under the lock
+ * that keeps the block from being unfolded (contpte_try_unfold() runs under
+ * it), or lockless as the value it had when the block was read.  Runs and
+ * batches of a locked walk take the rest of a block unread.
  *
  * The entry formats are those of the generic decoder, which reads them
  * with the pXd helpers.
@@ -43,10 +47,31 @@
 
 #define arch_pt_run_time_folds 0
 
+#ifdef CONFIG_ARM64_CONTPTE
 #define arch_pt_pte_block_nr arch_pt_pte_block_nr
 static __always_inline unsigned int arch_pt_pte_block_nr(pte_t pte)
 {
 	return pte_valid_cont(pte) ? CONT_PTES : 1;
 }
+
+/*
+ * ptep_get() and ptep_get_lockless() test the contiguous bit of the PTE
+ * they read before they fold its block: the same test sends the next PTE
+ * of a block the walk read the PTE before of to @prev with the next page.
+ * A PTE of no block costs what ptep_get() costs.
+ */
+#define arch_pt_ptep_get_next arch_pt_ptep_get_next
+static __always_inline pte_t arch_pt_ptep_get_next(pte_t *ptep, pte_t prev,
+						   unsigned long addr, bool locked)
+{
+	pte_t pte = __ptep_get(ptep);
+
+	if (likely(!pte_valid_cont(pte)))
+		return pte;
+	if (pte_valid_cont(prev) && (addr & (CONT_PTE_SIZE - 1)))
+		return pte_next_pfn(prev);
+	return locked ? contpte_ptep_get(ptep, pte) : contpte_ptep_get_lockless(ptep);
+}
+#endif
 
 #endif /* _ASM_ARM64_PT_WALK_H */
