@@ -566,7 +566,8 @@ static void pt_walk_decode_contpte(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, walk_contpte(test, &env, start, 2 * CONT_PTES, pfn,
 						   flags[k] | MM_WALK_BATCH), 2);
 		KUNIT_EXPECT_EQ(test, walk_contpte(test, &env, start + 3 * PAGE_SIZE,
-						   CONT_PTES, pfn + 3, flags[k] | MM_WALK_BATCH), 2);
+						   CONT_PTES, pfn + 3,
+						   flags[k] | MM_WALK_BATCH), 2);
 		/* A run of present PTEs: one stop. */
 		KUNIT_EXPECT_EQ(test, walk_contpte(test, &env, start + 3 * PAGE_SIZE,
 						   2 * CONT_PTES - 3, pfn + 3,
