@@ -287,6 +287,8 @@ static void pt_walk_use_vma(struct mm_walk_state *s,
 		hugetlb_vma_lock_read(vma);
 		s->hugetlb_vma = vma;
 		s->hugetlb_level = pt_walk_hugetlb_level(hstate_vma(vma));
+		s->hugetlb_block = huge_page_size(hstate_vma(vma)) !=
+				   1UL << mm_walk_level_shift(s->hugetlb_level);
 	}
 #endif
 }
@@ -643,6 +645,50 @@ static __always_inline pte_t *pt_walk_map_pte(struct mm_walk_state *s,
 	return ptep;
 }
 
+#ifdef CONFIG_HUGETLB_PAGE
+/*
+ * A contiguous hugetlb page (arm64: CONT_PTES PTEs or CONT_PMDS PMDs, riscv
+ * Svnapot PTEs) is one stop, from the stop's entry to the last entry of the
+ * page (clipped to the walk), as hugetlb reads it: with huge_ptep_get() at
+ * the page's first entry, which folds the access and dirty bits of all of
+ * them, under the lock the walk took for it (huge_pte_lockptr()).  A
+ * present stop keeps the frame of its own entry (mm_walk_addr_pfn() of its
+ * address is the page's), and the next step starts after the page: the
+ * cursor's entry of an upper level is the last one of the block, as if the
+ * walk had stepped through it (the stop's @entp is its first).
+ */
+static void pt_walk_hugetlb_block(struct mm_walk_state *s)
+{
+	struct hstate *h = hstate_vma(s->hugetlb_vma);
+	unsigned int shift = mm_walk_level_shift(s->level);
+	unsigned long first = s->addr & huge_page_mask(h);
+	unsigned long end = min(first + huge_page_size(h), s->end);
+	unsigned long k = (s->addr - first) >> shift;
+	pte_t pte;
+
+	if (!s->hugetlb_block)
+		return;		/* one entry */
+	/* A folded level's entry is the one above's: not stepped there. */
+	if (s->level != PT_LEVEL_PTE && pt_walk_folded(s, s->level))
+		return;
+	pte = huge_ptep_get(s->mm, first, s->entp - k * pt_entry_bytes(s->level));
+	if (huge_pte_none(pte)) {
+		s->type = PT_ENTRY_NONE;
+	} else if (pte_present(pte)) {
+		s->type = PT_ENTRY_LEAF;
+		pte = pte_advance_pfn(pte, k << (shift - PAGE_SHIFT));
+	} else {
+		s->type = PT_ENTRY_NONPRESENT;
+	}
+	/* arm64 and riscv: a PMD is a PTE in format. */
+	s->entry.pte = pte;
+	s->nr = (ALIGN(end, 1UL << shift) - (s->addr & ~((1UL << shift) - 1))) >> shift;
+	s->next = end;
+	if (s->level != PT_LEVEL_PTE)
+		s->pt[s->level].entp = s->entp + (s->nr - 1) * pt_entry_bytes(s->level);
+}
+#endif
+
 /*
  * Move the cursor to the first entry at or below @from that is not a table,
  * for @addr.  With @step, the entry of @from is the one after the current
@@ -732,6 +778,11 @@ pte:
 stop:
 	s->entry = val;
 	pt_walk_stop(s, level, type, addr, locked);
+#ifdef CONFIG_HUGETLB_PAGE
+	if (locked && unlikely(s->hugetlb_vma) && level == s->hugetlb_level &&
+	    type != PT_ENTRY_TABLE)
+		pt_walk_hugetlb_block(s);
+#endif
 }
 
 /*
@@ -944,6 +995,10 @@ static bool pt_walk_multi_step(struct mm_walk_state *s)
 	unsigned long addr = s->next, limit;
 	enum pt_entry_type type;
 	union pt_entry e;
+
+	/* Contiguous hugetlb pages: the descent's step makes their stops. */
+	if (IS_ENABLED(CONFIG_HUGETLB_PAGE) && s->hugetlb_vma && s->hugetlb_block)
+		return false;
 
 	limit = ALIGN(addr, pt_table_span(PT_LEVEL_PTE));
 	if (addr & (pt_table_span(PT_LEVEL_PTE) - 1))

@@ -61,6 +61,9 @@ timeout=300
 # PUD-size pool (QEMU gets 3 GiB).
 x86_pools=(hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=4)
 arm64_pools=(hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=4)
+# arm64 with 4K pages: the contiguous hugetlb sizes too, 64K (CONT_PTES
+# PTEs) and 32M (CONT_PMDS PMDs).
+arm64_cont_pools=(hugepagesz=64K hugepages=4 hugepagesz=32M hugepages=2)
 
 case "$cfg" in
 um)
@@ -94,7 +97,7 @@ arm64)
 	      --kunitconfig="$K/arm64.kunitconfig" --kunitconfig="$K/arm64-52.kunitconfig"
 	      --kunitconfig="$K/stress.kunitconfig")
 	cross=aarch64-linux-gnu-
-	kargs=(pt_walk_base_kunit.expect_levels=5 "${arm64_pools[@]}")
+	kargs=(pt_walk_base_kunit.expect_levels=5 "${arm64_pools[@]}" "${arm64_cont_pools[@]}")
 	;;
 arm64-nolpa2)
 	# Same kernel as arm64, on a CPU without LPA2: the top level folds.
@@ -102,19 +105,21 @@ arm64-nolpa2)
 	      --kunitconfig="$K/arm64.kunitconfig" --kunitconfig="$K/arm64-52.kunitconfig"
 	      --kunitconfig="$K/stress.kunitconfig")
 	mode=exec
-	kargs=(pt_walk_base_kunit.expect_levels=4 "${arm64_pools[@]}")
+	kargs=(pt_walk_base_kunit.expect_levels=4 "${arm64_pools[@]}" "${arm64_cont_pools[@]}")
 	dir=arm64
 	;;
 arm64-16k-52 | arm64-16k-52-nolpa2)
 	args=(--arch=arm64 --qemu_config="$K/qemu/arm64.py"
 	      --kunitconfig="$K/arm64.kunitconfig" --kunitconfig="$K/arm64-16k-52.kunitconfig")
 	cross=aarch64-linux-gnu-
-	kargs=(pt_walk_base_kunit.expect_levels=4 hugepagesz=32M hugepages=2)
+	kargs=(pt_walk_base_kunit.expect_levels=4 hugepagesz=32M hugepages=2
+	       hugepagesz=2M hugepages=2)
 	if [ "$cfg" = arm64-16k-52-nolpa2 ]; then
 		# Same kernel, on a CPU without LPA2: the PUD folds.
 		args[1]=--qemu_config="$K/qemu/arm64-nolpa2.py"
 		mode=exec
-		kargs=(pt_walk_base_kunit.expect_levels=3 hugepagesz=32M hugepages=2)
+		kargs=(pt_walk_base_kunit.expect_levels=3 hugepagesz=32M hugepages=2
+		       hugepagesz=2M hugepages=2)
 	fi
 	dir=arm64-16k-52
 	;;
@@ -123,9 +128,13 @@ arm64-39 | arm64-16k | arm64-64k)
 	      --kunitconfig="$K/arm64.kunitconfig" --kunitconfig="$K/$cfg.kunitconfig")
 	cross=aarch64-linux-gnu-
 	case "$cfg" in
-	arm64-39) kargs=(pt_walk_base_kunit.expect_levels=3 "${arm64_pools[@]}") ;;
-	arm64-16k) kargs=(pt_walk_base_kunit.expect_levels=4 hugepagesz=32M hugepages=2) ;;
-	arm64-64k) kargs=(pt_walk_base_kunit.expect_levels=2 hugepagesz=512M hugepages=2) ;;
+	arm64-39) kargs=(pt_walk_base_kunit.expect_levels=3 "${arm64_pools[@]}"
+			 "${arm64_cont_pools[@]}") ;;
+	# 2M: CONT_PTES 16K or 64K PTEs.
+	arm64-16k) kargs=(pt_walk_base_kunit.expect_levels=4 hugepagesz=32M hugepages=2
+			  hugepagesz=2M hugepages=2) ;;
+	arm64-64k) kargs=(pt_walk_base_kunit.expect_levels=2 hugepagesz=512M hugepages=2
+			  hugepagesz=2M hugepages=2) ;;
 	esac
 	;;
 riscv64 | riscv64-sv48 | riscv64-sv39)

@@ -134,6 +134,8 @@ struct pt_leaf {
  * @hugetlb_vma: the hugetlb VMA whose lock is held, or NULL
  * @hugetlb_level: in @hugetlb_vma, the level of its hstate's entries, which
  *	are read in the format hugetlb writes them in, never as a table
+ * @hugetlb_block: in @hugetlb_vma, its huge pages are contiguous blocks of
+ *	entries of @hugetlb_level (arm64, riscv Svnapot): each is one stop
  * @in_vma: the locked walk is inside a VMA (not in a gap)
  * @vm_start: start of the VMA (or gap) the locked walk is in
  * @vm_end: end of the VMA (or gap) the locked walk is in
@@ -173,6 +175,7 @@ struct mm_walk_state {
 	struct vm_area_struct *hugetlb_vma;
 	bool in_vma;
 	u8 hugetlb_level;
+	bool hugetlb_block;
 	unsigned long vm_start;
 	unsigned long vm_end;
 	unsigned int retries;
@@ -310,6 +313,15 @@ static __always_inline void __pt_leaf_loop_enter(struct __pt_leaf_loop *l)
 	l->leaf = s->leaf;
 	l->limit = 0;
 	l->pmd_limit = 0;
+	l->report = 0;
+	if (flags & MM_WALK_NONPRESENT)
+		l->report |= BIT(PT_ENTRY_NONPRESENT);
+	if (flags & MM_WALK_HOLES)
+		l->report |= BIT(PT_ENTRY_NONE);
+	/* A contiguous hugetlb page is one stop: stepped out of line. */
+	if (IS_ENABLED(CONFIG_HUGETLB_PAGE) && (flags & MM_WALK_LOCKED) &&
+	    unlikely(s->hugetlb_vma) && s->hugetlb_block)
+		return;
 	if (s->level == PT_LEVEL_PTE && !(flags & MM_WALK_MULTI) &&
 	    (s->next & ~PMD_MASK))
 		l->limit = min(ALIGN(s->next, PMD_SIZE), s->end & PAGE_MASK);
@@ -329,11 +341,6 @@ static __always_inline void __pt_leaf_loop_enter(struct __pt_leaf_loop *l)
 		l->limit = min(l->limit, s->vm_end);
 		l->pmd_limit = min(l->pmd_limit, s->vm_end);
 	}
-	l->report = 0;
-	if (flags & MM_WALK_NONPRESENT)
-		l->report |= BIT(PT_ENTRY_NONPRESENT);
-	if (flags & MM_WALK_HOLES)
-		l->report |= BIT(PT_ENTRY_NONE);
 }
 
 /*

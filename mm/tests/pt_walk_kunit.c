@@ -1818,6 +1818,11 @@ static void pt_walk_hugetlb_size(struct kunit *test, unsigned int shift,
 			record_stop(&recs[stops], &s, leaf);
 			vma_locked[stops] = s.hugetlb_vma;
 		}
+		/* The lock hugetlb takes for the entry (huge_pte_lock()). */
+		if (leaf->type == PT_ENTRY_LEAF && s.hugetlb_vma)
+			KUNIT_EXPECT_PTR_EQ(test, s.ptl,
+					    huge_pte_lockptr(hstate_vma(s.hugetlb_vma), mm,
+							     leaf->entp));
 		stops++;
 	}
 	KUNIT_EXPECT_NULL(test, s.hugetlb_vma);
@@ -1864,7 +1869,9 @@ static void pt_walk_hugetlb_size(struct kunit *test, unsigned int shift,
 		}
 		KUNIT_EXPECT_EQ(test, recs[k].type, PT_ENTRY_LEAF);
 		KUNIT_EXPECT_EQ(test, recs[k].level, level);
-		KUNIT_EXPECT_EQ(test, recs[k].size, size);
+		/* A contiguous page: one stop of all its entries. */
+		KUNIT_EXPECT_EQ(test, recs[k].size * recs[k].nr, size);
+		KUNIT_EXPECT_FALSE(test, recs[k].clipped);
 		KUNIT_EXPECT_EQ(test, recs[k].addr, addr + size);
 		KUNIT_EXPECT_EQ(test, recs[k].next, addr + 2 * size);
 		KUNIT_EXPECT_TRUE(test, recs[k].write);
@@ -1884,7 +1891,8 @@ static void pt_walk_hugetlb_size(struct kunit *test, unsigned int shift,
 
 	KUNIT_EXPECT_TRUE(test, found);
 	KUNIT_EXPECT_EQ(test, seek.level, level);
-	KUNIT_EXPECT_EQ(test, seek.addr_pfn, seek.pfn + 3);
+	KUNIT_EXPECT_EQ(test, seek.addr_pfn, pfn_valid(seek.pfn) ?
+			folio_pfn(pfn_folio(seek.pfn)) + 3 : seek.pfn + 3);
 	if (found && pfn_valid(seek.addr_pfn)) {
 		u8 *kaddr = kmap_local_page(pfn_to_page(seek.addr_pfn));
 
@@ -1903,6 +1911,22 @@ static void pt_walk_hugetlb_pmd(struct kunit *test)
 static void pt_walk_hugetlb_pud(struct kunit *test)
 {
 	pt_walk_hugetlb_size(test, PUD_SHIFT, PT_LEVEL_PUD);
+}
+#endif
+
+#ifdef CONFIG_ARM64
+/*
+ * arm64's contiguous hugetlb sizes (64K and 32M with 4K pages): CONT_PTES
+ * PTEs or CONT_PMDS PMDs, one stop under the hugetlb lock.
+ */
+static void pt_walk_hugetlb_cont_pte(struct kunit *test)
+{
+	pt_walk_hugetlb_size(test, CONT_PTE_SHIFT, PT_LEVEL_PTE);
+}
+
+static void pt_walk_hugetlb_cont_pmd(struct kunit *test)
+{
+	pt_walk_hugetlb_size(test, CONT_PMD_SHIFT, PT_LEVEL_PMD);
 }
 #endif
 #endif
@@ -2074,6 +2098,10 @@ static struct kunit_case pt_walk_cases[] = {
 	KUNIT_CASE(pt_walk_shmem),
 #ifdef CONFIG_HUGETLB_PAGE
 	KUNIT_CASE(pt_walk_hugetlb_pmd),
+#ifdef CONFIG_ARM64
+	KUNIT_CASE(pt_walk_hugetlb_cont_pte),
+	KUNIT_CASE(pt_walk_hugetlb_cont_pmd),
+#endif
 #ifdef PT_TEST_HUGETLB_PUD
 	KUNIT_CASE(pt_walk_hugetlb_pud),
 #endif
