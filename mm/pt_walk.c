@@ -652,8 +652,9 @@ static __always_inline pte_t *pt_walk_map_pte(struct mm_walk_state *s,
  * page (clipped to the walk), as hugetlb reads it: with huge_ptep_get() at
  * the page's first entry, which folds the access and dirty bits of all of
  * them, under the lock the walk took for it (huge_pte_lockptr()).  A
- * present stop keeps the frame of its own entry (mm_walk_addr_pfn() of its
- * address is the page's), and the next step starts after the page: the
+ * present stop has the frame of its own entry (arch_pt_hugetlb_block_pte():
+ * mm_walk_addr_pfn() of its address is the page's), and the next step
+ * starts after the page: the
  * cursor's entry of an upper level is the last one of the block, as if the
  * walk had stepped through it (the stop's @entp is its first).
  */
@@ -676,7 +677,7 @@ static void pt_walk_hugetlb_block(struct mm_walk_state *s)
 		s->type = PT_ENTRY_NONE;
 	} else if (pte_present(pte)) {
 		s->type = PT_ENTRY_LEAF;
-		pte = pte_advance_pfn(pte, k << (shift - PAGE_SHIFT));
+		pte = arch_pt_hugetlb_block_pte(pte, k << (shift - PAGE_SHIFT));
 	} else {
 		s->type = PT_ENTRY_NONPRESENT;
 	}

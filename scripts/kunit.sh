@@ -146,7 +146,8 @@ riscv64 | riscv64-sv48 | riscv64-sv39)
 	riscv64-sv48) mode=exec kargs=(no5lvl pt_walk_base_kunit.expect_levels=4) ;;
 	riscv64-sv39) mode=exec kargs=(no4lvl pt_walk_base_kunit.expect_levels=3) ;;
 	esac
-	kargs+=("${arm64_pools[@]}")
+	# And 64K: Svnapot blocks of 16 PTEs.
+	kargs+=("${arm64_pools[@]}" hugepagesz=64K hugepages=4)
 	dir=riscv64
 	;;
 i386)

@@ -130,6 +130,20 @@ static __always_inline pte_t arch_pt_ptep_get_next(pte_t *ptep, pte_t prev,
 }
 #endif
 
+/*
+ * The entry @nr pages into a contiguous hugetlb page whose value, read with
+ * huge_ptep_get() at its first entry, is the present @pte: the same bits,
+ * the frame @nr pages on.  An arch whose block entries do not each hold
+ * their own frame (riscv Svnapot) says how to write it.
+ */
+#ifndef arch_pt_hugetlb_block_pte
+static __always_inline pte_t arch_pt_hugetlb_block_pte(pte_t pte,
+							unsigned long nr)
+{
+	return pte_advance_pfn(pte, nr);
+}
+#endif
+
 /* The levels folded at compile time (<asm-generic/pgtable-nop?d.h>). */
 #ifdef __PAGETABLE_P4D_FOLDED
 #define __PT_P4D_FOLDED	BIT(PT_LEVEL_P4D)

@@ -1914,16 +1914,23 @@ static void pt_walk_hugetlb_pud(struct kunit *test)
 }
 #endif
 
-#ifdef CONFIG_ARM64
+#if defined(CONFIG_ARM64) || defined(CONFIG_RISCV_ISA_SVNAPOT)
 /*
- * arm64's contiguous hugetlb sizes (64K and 32M with 4K pages): CONT_PTES
- * PTEs or CONT_PMDS PMDs, one stop under the hugetlb lock.
+ * Contiguous hugetlb sizes: arm64's CONT_PTES PTEs (64K with 4K pages) and
+ * CONT_PMDS PMDs (32M), riscv's 64K Svnapot PTEs: one stop, under the
+ * hugetlb lock.
  */
 static void pt_walk_hugetlb_cont_pte(struct kunit *test)
 {
+#ifdef CONFIG_ARM64
 	pt_walk_hugetlb_size(test, CONT_PTE_SHIFT, PT_LEVEL_PTE);
+#else
+	pt_walk_hugetlb_size(test, PAGE_SHIFT + NAPOT_CONT64KB_ORDER, PT_LEVEL_PTE);
+#endif
 }
+#endif
 
+#ifdef CONFIG_ARM64
 static void pt_walk_hugetlb_cont_pmd(struct kunit *test)
 {
 	pt_walk_hugetlb_size(test, CONT_PMD_SHIFT, PT_LEVEL_PMD);
@@ -2098,8 +2105,10 @@ static struct kunit_case pt_walk_cases[] = {
 	KUNIT_CASE(pt_walk_shmem),
 #ifdef CONFIG_HUGETLB_PAGE
 	KUNIT_CASE(pt_walk_hugetlb_pmd),
-#ifdef CONFIG_ARM64
+#if defined(CONFIG_ARM64) || defined(CONFIG_RISCV_ISA_SVNAPOT)
 	KUNIT_CASE(pt_walk_hugetlb_cont_pte),
+#endif
+#ifdef CONFIG_ARM64
 	KUNIT_CASE(pt_walk_hugetlb_cont_pmd),
 #endif
 #ifdef PT_TEST_HUGETLB_PUD
