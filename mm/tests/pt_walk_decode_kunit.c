@@ -444,6 +444,61 @@ static void pt_walk_decode_pud(struct kunit *test)
 }
 #endif
 
+#ifdef CONFIG_S390
+/*
+ * s390 region-third leaves (2G): write, dirty, young and soft-dirty are
+ * region-third bits, written here with s390's pud_mk*() helpers and by
+ * hand where it has none (young).  QEMU's s390x CPU has no EDAT2: the
+ * entries are only read, never used for a translation.
+ */
+static void pt_walk_decode_s390_pud(struct kunit *test)
+{
+	struct decode_env env;
+	struct mm_walk_state s;
+	unsigned long addr;
+	unsigned int bits;
+	spinlock_t *ptl;	/* the PUD's lock */
+	pud_t *pudp, pud;
+
+	env_map(test, &env, 2 * PUD_SIZE);
+	addr = ALIGN(env.base + PAGE_SIZE, PUD_SIZE);
+	mmap_read_lock(env.mm);
+	pudp = pud_offset(p4d_offset(pgd_offset(env.mm, addr), addr), addr);
+	if (!pud_none(pudp_get(pudp))) {
+		mmap_read_unlock(env.mm);
+		KUNIT_FAIL(test, "the PUD under test is not empty");
+		return;
+	}
+	for (bits = 0; bits < BIT_SPECIAL; bits++) {
+		/* Frame 0, never touched: the origin of a 2G leaf. */
+		pud = __pud(_REGION3_ENTRY | _REGION3_ENTRY_LARGE | _REGION3_ENTRY_READ);
+		pud = bits & BIT_WRITE ? pud_mkwrite(pud) : pud_wrprotect(pud);
+		pud = bits & BIT_DIRTY ? pud_mkdirty(pud) : pud_mkclean(pud);
+		if (bits & BIT_YOUNG)
+			pud = __pud(pud_val(pud) | _REGION3_ENTRY_YOUNG);
+		ptl = pud_lock(env.mm, pudp);
+		set_pud(pudp, pud);
+		spin_unlock(ptl);
+
+		KUNIT_EXPECT_TRUE(test, env_seek(&env, &s, addr + PMD_SIZE + 3 * PAGE_SIZE));
+		check_leaf(test, &s, bits, PT_LEVEL_PUD, false);
+		KUNIT_EXPECT_EQ(test, mm_walk_is_write(&s.leaf), !!pud_write(pud));
+		/* pud_mkdirty() sets soft-dirty with dirty, where there is one. */
+		KUNIT_EXPECT_EQ(test, mm_walk_is_soft_dirty(&s.leaf),
+				!!(pud_val(pud) & _REGION3_ENTRY_SOFT_DIRTY));
+		KUNIT_EXPECT_EQ(test, mm_walk_pfn(&s.leaf), 0);
+		KUNIT_EXPECT_EQ(test, mm_walk_addr_pfn(&s.leaf),
+				(PMD_SIZE >> PAGE_SHIFT) + 3);
+		KUNIT_EXPECT_EQ(test, mm_walk_leaf_size(&s.leaf), PUD_SIZE);
+
+		ptl = pud_lock(env.mm, pudp);
+		pud_clear(pudp);
+		spin_unlock(ptl);
+	}
+	mmap_read_unlock(env.mm);
+}
+#endif
+
 #ifdef CONFIG_ARM64_CONTPTE
 /*
  * Write PTEs as they are, contiguous bit included: set_pte_at() would fold
@@ -624,6 +679,9 @@ static struct kunit_case pt_walk_decode_cases[] = {
 #endif
 #ifdef CONFIG_ARM64_CONTPTE
 	KUNIT_CASE(pt_walk_decode_contpte),
+#endif
+#ifdef CONFIG_S390
+	KUNIT_CASE(pt_walk_decode_s390_pud),
 #endif
 	{}
 };
