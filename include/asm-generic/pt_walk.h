@@ -137,8 +137,7 @@ static __always_inline pte_t arch_pt_ptep_get_next(pte_t *ptep, pte_t prev,
  * their own frame (riscv Svnapot) says how to write it.
  */
 #ifndef arch_pt_hugetlb_block_pte
-static __always_inline pte_t arch_pt_hugetlb_block_pte(pte_t pte,
-							unsigned long nr)
+static __always_inline pte_t arch_pt_hugetlb_block_pte(pte_t pte, unsigned long nr)
 {
 	return pte_advance_pfn(pte, nr);
 }
@@ -272,9 +271,10 @@ pt_generic_entry_type(enum pt_level level, const union pt_entry *e)
 /*
  * PUD leaves: architectures with PUD-sized THP have the full set of pud_*()
  * helpers; elsewhere PUD leaves are hugetlb pages, which every arch but s390
- * (which has a decoder of its own) writes in the PTE format with
- * set_huge_pte_at(), so that is how they are read where the arch has no
- * pud_*() helper of its own.  The generic pud_write() is a BUG().
+ * (whose decoder reads its region-third bits: arch_pt_pud_dirty(),
+ * arch_pt_pud_young(), arch_pt_pud_soft_dirty()) writes in the PTE format
+ * with set_huge_pte_at(), so that is how they are read where the arch has
+ * no pud_*() helper of its own.  The generic pud_write() is a BUG().
  */
 static __always_inline bool __pt_pud_write(pud_t pud)
 {
@@ -287,7 +287,9 @@ static __always_inline bool __pt_pud_write(pud_t pud)
 
 static __always_inline bool __pt_pud_dirty(pud_t pud)
 {
-#if defined(pud_dirty) || defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
+#if defined(arch_pt_pud_dirty)
+	return arch_pt_pud_dirty(pud);
+#elif defined(pud_dirty) || defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
 	return pud_dirty(pud);
 #else
 	return pte_dirty(__pt_pud_as_pte(pud));
@@ -296,7 +298,9 @@ static __always_inline bool __pt_pud_dirty(pud_t pud)
 
 static __always_inline bool __pt_pud_young(pud_t pud)
 {
-#if defined(pud_young) || defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
+#if defined(arch_pt_pud_young)
+	return arch_pt_pud_young(pud);
+#elif defined(pud_young) || defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
 	return pud_young(pud);
 #else
 	return pte_young(__pt_pud_as_pte(pud));
@@ -399,6 +403,10 @@ static __always_inline bool pt_generic_entry_soft_dirty(enum pt_level level,
 		return pte_soft_dirty(e->pte);
 	case PT_LEVEL_PMD:
 		return pmd_soft_dirty(e->pmd);
+#ifdef arch_pt_pud_soft_dirty
+	case PT_LEVEL_PUD:
+		return arch_pt_pud_soft_dirty(e->pud);
+#endif
 	default:
 		return false;
 	}

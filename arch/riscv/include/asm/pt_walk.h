@@ -24,8 +24,7 @@
 
 #ifdef CONFIG_RISCV_ISA_SVNAPOT
 #define arch_pt_hugetlb_block_pte arch_pt_hugetlb_block_pte
-static __always_inline pte_t arch_pt_hugetlb_block_pte(pte_t pte,
-							unsigned long nr)
+static __always_inline pte_t arch_pt_hugetlb_block_pte(pte_t pte, unsigned long nr)
 {
 	if (!pte_napot(pte))
 		return pte_advance_pfn(pte, nr);

@@ -10,33 +10,32 @@
  * pud_young(), and the generic decoder reads a PUD leaf without them in the
  * PTE format, which is how every other arch's hugetlb writes it: on s390
  * that reads the bits of a different format.  The dirty, young and
- * soft-dirty bits of a PUD leaf are read here; everything else, and the
- * other levels (segment leaves have pmd_dirty() and pmd_young()), is the
- * generic decoder's.
- *
- * The accessors are macros: this header comes before the generic decoder,
- * whose functions they call for the other levels.
+ * soft-dirty bits of a PUD leaf are read here (arch_pt_pud_dirty() and
+ * friends, which the generic decoder asks); everything else, and the other
+ * levels (segment leaves have pmd_dirty() and pmd_young()), is the generic
+ * decoder's.
  */
 #ifndef _ASM_S390_PT_WALK_H
 #define _ASM_S390_PT_WALK_H
 
 #include <linux/pgtable.h>
 
-static __always_inline bool __pt_s390_pud_bit(const union pt_entry *e,
-					      unsigned long bit)
+#define arch_pt_pud_dirty arch_pt_pud_dirty
+static __always_inline bool arch_pt_pud_dirty(pud_t pud)
 {
-	return pud_val(e->pud) & bit;
+	return pud_val(pud) & _REGION3_ENTRY_DIRTY;
 }
 
-#define arch_pt_entry_dirty(level, e)					\
-	((level) == PT_LEVEL_PUD ? __pt_s390_pud_bit(e, _REGION3_ENTRY_DIRTY) :	\
-	 pt_generic_entry_dirty(level, e))
-#define arch_pt_entry_young(level, e)					\
-	((level) == PT_LEVEL_PUD ? __pt_s390_pud_bit(e, _REGION3_ENTRY_YOUNG) :	\
-	 pt_generic_entry_young(level, e))
-#define arch_pt_entry_soft_dirty(level, e)				\
-	((level) == PT_LEVEL_PUD ?					\
-	 __pt_s390_pud_bit(e, _REGION3_ENTRY_SOFT_DIRTY) :		\
-	 pt_generic_entry_soft_dirty(level, e))
+#define arch_pt_pud_young arch_pt_pud_young
+static __always_inline bool arch_pt_pud_young(pud_t pud)
+{
+	return pud_val(pud) & _REGION3_ENTRY_YOUNG;
+}
+
+#define arch_pt_pud_soft_dirty arch_pt_pud_soft_dirty
+static __always_inline bool arch_pt_pud_soft_dirty(pud_t pud)
+{
+	return pud_val(pud) & _REGION3_ENTRY_SOFT_DIRTY;
+}
 
 #endif /* _ASM_S390_PT_WALK_H */
