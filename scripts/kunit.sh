@@ -64,6 +64,11 @@ arm64_pools=(hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=4)
 # arm64 with 4K pages: the contiguous hugetlb sizes too, 64K (CONT_PTES
 # PTEs) and 32M (CONT_PMDS PMDs).
 arm64_cont_pools=(hugepagesz=64K hugepages=4 hugepagesz=32M hugepages=2)
+# -cpu max without LPA2, after kunit/qemu/arm64.py's (the last -cpu is the
+# one QEMU takes): a kernel built for 52-bit VA then runs with one level
+# less, 48-bit VA with 4K pages (the P4D folded at run time), 47-bit with
+# 16K pages (the PUD).
+arm64_nolpa2="-cpu max,pauth-impdef=on,lpa2=off"
 
 case "$cfg" in
 um)
@@ -101,7 +106,7 @@ arm64)
 	;;
 arm64-nolpa2)
 	# Same kernel as arm64, on a CPU without LPA2: the top level folds.
-	args=(--arch=arm64 --qemu_config="$K/qemu/arm64-nolpa2.py"
+	args=(--arch=arm64 --qemu_config="$K/qemu/arm64.py" --qemu_args="$arm64_nolpa2"
 	      --kunitconfig="$K/arm64.kunitconfig" --kunitconfig="$K/arm64-52.kunitconfig"
 	      --kunitconfig="$K/stress.kunitconfig")
 	mode=exec
@@ -116,7 +121,7 @@ arm64-16k-52 | arm64-16k-52-nolpa2)
 	       hugepagesz=2M hugepages=2)
 	if [ "$cfg" = arm64-16k-52-nolpa2 ]; then
 		# Same kernel, on a CPU without LPA2: the PUD folds.
-		args[1]=--qemu_config="$K/qemu/arm64-nolpa2.py"
+		args+=(--qemu_args="$arm64_nolpa2")
 		mode=exec
 		kargs=(pt_walk_base_kunit.expect_levels=3 hugepagesz=32M hugepages=2
 		       hugepagesz=2M hugepages=2)

@@ -545,6 +545,20 @@ static void pt_walk_bench_sparse(struct kunit *test)
 }
 
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/* @len bytes of anonymous memory from an @align boundary, THP allowed. */
+static unsigned long bench_map_aligned(struct kunit *test, unsigned long len,
+				       unsigned long align)
+{
+	unsigned long start;
+
+	if (!has_transparent_hugepage())
+		kunit_skip(test, "no transparent huge pages on this machine");
+	start = kunit_vm_mmap(test, NULL, 0, len + align, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(start));
+	return ALIGN(start, align);
+}
+
 /* Every PMD of the mapping a THP: PMD leaves, never split by the walkers. */
 static void pt_walk_bench_thp(struct kunit *test)
 {
@@ -552,12 +566,7 @@ static void pt_walk_bench_thp(struct kunit *test)
 	struct mm_walk_state s;
 	unsigned long addr;
 
-	if (!has_transparent_hugepage())
-		kunit_skip(test, "no transparent huge pages on this machine");
-	start = kunit_vm_mmap(test, NULL, 0, len + PMD_SIZE, PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(start));
-	start = ALIGN(start, PMD_SIZE);
+	start = bench_map_aligned(test, len, PMD_SIZE);
 	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, start, len, MADV_HUGEPAGE), 0);
 	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, start, len, MADV_POPULATE_WRITE), 0);
 	/* How much of it the allocator gave as THPs: reported, not required. */
@@ -590,12 +599,7 @@ static void pt_walk_bench_contpte(struct kunit *test)
 	const struct pt_leaf *leaf;
 	struct mm_walk_state s;
 
-	if (!has_transparent_hugepage())
-		kunit_skip(test, "no transparent huge pages on this machine");
-	start = kunit_vm_mmap(test, NULL, 0, len + CONT_PTE_SIZE, PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(start));
-	start = ALIGN(start, CONT_PTE_SIZE);
+	start = bench_map_aligned(test, len, CONT_PTE_SIZE);
 	always = READ_ONCE(huge_anon_orders_always);
 	inherit = READ_ONCE(huge_anon_orders_inherit);
 	madvise = READ_ONCE(huge_anon_orders_madvise);
