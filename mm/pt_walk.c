@@ -287,7 +287,8 @@ static void pt_walk_use_vma(struct mm_walk_state *s,
 		hugetlb_vma_lock_read(vma);
 		s->hugetlb_vma = vma;
 		s->hugetlb_level = pt_walk_hugetlb_level(hstate_vma(vma));
-		s->hugetlb_block = huge_page_size(hstate_vma(vma)) !=
+		s->hugetlb_block = arch_pt_hugetlb_blocks &&
+				   huge_page_size(hstate_vma(vma)) !=
 				   1UL << mm_walk_level_shift(s->hugetlb_level);
 	}
 #endif
@@ -313,10 +314,12 @@ static void pt_walk_enter_vma(struct mm_walk_state *s, unsigned long addr)
 
 /*
  * In a hugetlb VMA, the lock of an entry is the one the hugetlb code takes
- * for it (huge_pte_lockptr()): the PMD table's for PMD-size pages, and
- * mm->page_table_lock for any other size, contiguous PTEs and PMDs (arm64)
- * included, where the PTE or PMD table's own lock would not keep the
- * writers of the entry away.  NULL outside hugetlb VMAs.
+ * for it (huge_pte_lockptr()): the lock of the table the entry is in, as
+ * core mm walkers take it (6.12.117: the PTE table's for pages smaller than
+ * a PMD, contiguous PTEs included; the PMD table's for pages from PMD size
+ * to below PUD size, contiguous PMDs included; mm->page_table_lock above),
+ * or mm->page_table_lock on an arch without split page table locks.  NULL
+ * outside hugetlb VMAs.
  */
 static __always_inline spinlock_t *
 pt_walk_hugetlb_lockptr(struct mm_walk_state *s, void *entp)
@@ -570,6 +573,14 @@ pt_walk_level(struct mm_walk_state *s, enum pt_level level, unsigned long addr,
 		entp = s->pt[level].entp;
 		if (how == PT_WALK_STEP)
 			entp += pt_entry_bytes(level);
+		/*
+		 * From a contiguous hugetlb page, which is one stop of
+		 * @s->nr entries (pt_walk_hugetlb_block()): past its last.
+		 */
+		if (how == PT_WALK_STEP && level <= PT_LEVEL_PUD &&
+		    IS_ENABLED(CONFIG_HUGETLB_PAGE) && arch_pt_hugetlb_blocks &&
+		    level == s->level)
+			entp += (s->nr - 1) * pt_entry_bytes(level);
 		readp = entp;
 	}
 	if (how != PT_WALK_AGAIN)
@@ -646,17 +657,44 @@ static __always_inline pte_t *pt_walk_map_pte(struct mm_walk_state *s,
 }
 
 #ifdef CONFIG_HUGETLB_PAGE
+/**
+ * mm_walk_hugetlb_ptep() - the first entry of the hugetlb page of a stop
+ * @s: a locked cursor at a stop in a hugetlb VMA
+ *
+ * The hugetlb API (huge_ptep_get(), set_huge_pte_at(), huge_ptep_*())
+ * takes a huge page by its first entry, which the stop's is not when the
+ * walk started inside a page of contiguous entries (arm64 CONT_PTES PTEs
+ * or CONT_PMDS PMDs, riscv Svnapot PTEs).  The entries of one page are in
+ * one table, under the lock the walk holds for the stop.
+ *
+ * Return: that entry, as the hugetlb API takes it.
+ */
+pte_t *mm_walk_hugetlb_ptep(const struct mm_walk_state *s)
+{
+	struct hstate *h = hstate_vma(s->hugetlb_vma);
+	unsigned long k = (s->addr & ~huge_page_mask(h)) >>
+			  mm_walk_level_shift(s->level);
+
+	return s->entp - k * pt_entry_bytes(s->level);
+}
+EXPORT_SYMBOL_GPL(mm_walk_hugetlb_ptep);
+
 /*
  * A contiguous hugetlb page (arm64: CONT_PTES PTEs or CONT_PMDS PMDs, riscv
- * Svnapot PTEs) is one stop, from the stop's entry to the last entry of the
- * page (clipped to the walk), as hugetlb reads it: with huge_ptep_get() at
- * the page's first entry, which folds the access and dirty bits of all of
- * them, under the lock the walk took for it (huge_pte_lockptr()).  A
- * present stop has the frame of its own entry (arch_pt_hugetlb_block_pte():
- * mm_walk_addr_pfn() of its address is the page's), and the next step
- * starts after the page: the
- * cursor's entry of an upper level is the last one of the block, as if the
- * walk had stepped through it (the stop's @entp is its first).
+ * Svnapot PTEs; arch_pt_hugetlb_blocks) is one stop of @s->nr entries,
+ * from the stop's entry to the last entry of the page (clipped to the
+ * walk), as hugetlb reads it: with huge_ptep_get() at the page's first
+ * entry, which folds the access and dirty bits of all of them, under the
+ * lock the walk took for it (huge_pte_lockptr()).  A present stop has the
+ * frame of its own entry (arch_pt_hugetlb_block_pte(): mm_walk_addr_pfn()
+ * of its address is the page's).  The cursor's entry pointer of the level
+ * stays the stop's own, as for any stop (GUP takes the subpage from it);
+ * the next step starts @s->nr entries on (pt_walk_level(); the PTE step
+ * always does).
+ *
+ * An upper-level entry a locked walk found none is not locked (only leaves
+ * are, pt_walk_lock_leaf()): it stays the none stop it was, without a
+ * read of the page's first entry that no lock orders against a fault.
  */
 static void pt_walk_hugetlb_block(struct mm_walk_state *s)
 {
@@ -672,7 +710,11 @@ static void pt_walk_hugetlb_block(struct mm_walk_state *s)
 	/* A folded level's entry is the one above's: not stepped there. */
 	if (s->level != PT_LEVEL_PTE && pt_walk_folded(s, s->level))
 		return;
-	pte = huge_ptep_get(s->mm, first, s->entp - k * pt_entry_bytes(s->level));
+	s->nr = (ALIGN(end, 1UL << shift) - (s->addr & ~((1UL << shift) - 1))) >> shift;
+	s->next = end;
+	if (s->level != PT_LEVEL_PTE && !s->ptl)
+		return;
+	pte = huge_ptep_get(s->mm, first, mm_walk_hugetlb_ptep(s));
 	if (huge_pte_none(pte)) {
 		s->type = PT_ENTRY_NONE;
 	} else if (pte_present(pte)) {
@@ -683,10 +725,6 @@ static void pt_walk_hugetlb_block(struct mm_walk_state *s)
 	}
 	/* arm64 and riscv: a PMD is a PTE in format. */
 	s->entry.pte = pte;
-	s->nr = (ALIGN(end, 1UL << shift) - (s->addr & ~((1UL << shift) - 1))) >> shift;
-	s->next = end;
-	if (s->level != PT_LEVEL_PTE)
-		s->pt[s->level].entp = s->entp + (s->nr - 1) * pt_entry_bytes(s->level);
 }
 #endif
 
@@ -1048,6 +1086,10 @@ static __always_inline bool pt_walk_next_pmd(struct mm_walk_state *s,
 	union pt_entry e;
 
 	if (locked && (!s->ptl || addr >= s->vm_end))
+		return false;
+	/* Contiguous hugetlb pages: the descent's step makes their stops. */
+	if (IS_ENABLED(CONFIG_HUGETLB_PAGE) && arch_pt_hugetlb_blocks &&
+	    s->hugetlb_vma && s->hugetlb_block)
 		return false;
 	if (locked) {
 		e.pmd = pmdp_get(pmdp);

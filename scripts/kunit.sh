@@ -48,9 +48,10 @@ shift
 K=$ROOT/kunit
 mode=run
 jobs=$(nproc)
-# The suites run: ptwalk's, and on um and x86_64 (whose kunitconfigs turn
-# DAMON's KUnit options on) DAMON's (damon, damon-operations, damon-sysfs),
-# in one of the kernel's globs (lib/glob.c).
+# The suites run: ptwalk's, and on um, x86_64 and arm64 (whose kunitconfigs
+# turn DAMON's KUnit options on) DAMON's (um and x86_64: damon,
+# damon-operations, damon-sysfs; arm64: damon, damon-operations), in one of the
+# kernel's globs (lib/glob.c).
 glob='pt_walk*'
 cross=
 args=()
@@ -202,6 +203,9 @@ mips64el-64k | mips64el-4k)
 *)
 	die "unknown configuration '$cfg' ($ALL_CONFIGS)"
 	;;
+esac
+case "$cfg" in
+arm64*) glob='[pd][ta][_m]*' ;;	# pt_walk*, damon*
 esac
 dir=$OUT/${dir:-$cfg}
 res=$BUILD/kunit

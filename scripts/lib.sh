@@ -18,6 +18,10 @@ KDIRS="arch include lib mm"
 # it maps away (__FILE__ is the same in every clone).
 export CCACHE_BASEDIR=$ROOT
 export CCACHE_IGNOREOPTIONS='-fmacro-prefix-map=*'
+# The 16 KUnit kernels of make check, the selftests and benchmark kernels
+# take about 6 GB of cache; ccache's default of 5 GB would evict the first
+# kernels while the last are built.
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
 
 die() {
 	echo "$(basename "$0"): error: $*" >&2

@@ -131,6 +131,19 @@ static __always_inline pte_t arch_pt_ptep_get_next(pte_t *ptep, pte_t prev,
 #endif
 
 /*
+ * Whether a hugetlb page made of several entries of one level (arm64
+ * contiguous PTEs and PMDs, riscv Svnapot PTEs) is one stop of the walk,
+ * read with huge_ptep_get() at its first entry, which folds the bits of all
+ * of them: an arch opts in once its hugetlb pages of that kind are known to
+ * be contiguous entries of one table with one lock.  Elsewhere each entry is
+ * a stop of its own, read with huge_ptep_get() (powerpc 8xx and sparc64
+ * write the entries of a page otherwise).
+ */
+#ifndef arch_pt_hugetlb_blocks
+#define arch_pt_hugetlb_blocks 0
+#endif
+
+/*
  * The entry @nr pages into a contiguous hugetlb page whose value, read with
  * huge_ptep_get() at its first entry, is the present @pte: the same bits,
  * the frame @nr pages on.  An arch whose block entries do not each hold

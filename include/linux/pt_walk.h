@@ -135,7 +135,8 @@ struct pt_leaf {
  * @hugetlb_level: in @hugetlb_vma, the level of its hstate's entries, which
  *	are read in the format hugetlb writes them in, never as a table
  * @hugetlb_block: in @hugetlb_vma, its huge pages are contiguous blocks of
- *	entries of @hugetlb_level (arm64, riscv Svnapot): each is one stop
+ *	entries of @hugetlb_level (arm64, riscv Svnapot): each is one stop of
+ *	@nr entries (on an arch that says so: arch_pt_hugetlb_blocks)
  * @in_vma: the locked walk is inside a VMA (not in a gap)
  * @vm_start: start of the VMA (or gap) the locked walk is in
  * @vm_end: end of the VMA (or gap) the locked walk is in
@@ -207,6 +208,7 @@ bool mm_walk_seek_vma_range(struct mm_walk_state *s,
 			    struct vm_area_struct *vma, unsigned long start,
 			    unsigned long end, unsigned int flags);
 void *mm_walk_table(const struct mm_walk_state *s, enum pt_level level);
+pte_t *mm_walk_hugetlb_ptep(const struct mm_walk_state *s);
 struct ptdesc *mm_walk_ptdesc(const struct mm_walk_state *s,
 			      enum pt_level level);
 
@@ -319,8 +321,9 @@ static __always_inline void __pt_leaf_loop_enter(struct __pt_leaf_loop *l)
 	if (flags & MM_WALK_HOLES)
 		l->report |= BIT(PT_ENTRY_NONE);
 	/* A contiguous hugetlb page is one stop: stepped out of line. */
-	if (IS_ENABLED(CONFIG_HUGETLB_PAGE) && (flags & MM_WALK_LOCKED) &&
-	    unlikely(s->hugetlb_vma) && s->hugetlb_block)
+	if (IS_ENABLED(CONFIG_HUGETLB_PAGE) && arch_pt_hugetlb_blocks &&
+	    (flags & MM_WALK_LOCKED) && unlikely(s->hugetlb_vma) &&
+	    s->hugetlb_block)
 		return;
 	if (s->level == PT_LEVEL_PTE && !(flags & MM_WALK_MULTI) &&
 	    (s->next & ~PMD_MASK))

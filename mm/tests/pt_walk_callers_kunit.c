@@ -1592,7 +1592,7 @@ static void gup_thp(struct kunit *test)
 static void gup_hugetlb_size(struct kunit *test, unsigned int shift)
 {
 	unsigned long size = 1UL << shift, addr;
-	struct page *pages[2];
+	struct page *pages[2], *mid[2];
 	struct folio *folio;
 	int refs;
 
@@ -1604,6 +1604,16 @@ static void gup_hugetlb_size(struct kunit *test, unsigned int shift)
 	KUNIT_EXPECT_TRUE(test, folio_test_hugetlb(folio));
 	KUNIT_EXPECT_PTR_EQ(test, pages[0], folio_page(folio, 3));
 	KUNIT_EXPECT_EQ(test, page_byte(pages[0]), 0x33);
+	/*
+	 * Two pages across the middle of the huge page: for arm64's
+	 * contiguous PMDs (32M of 16 PMDs), the last page of one PMD and the
+	 * first of the next, each from its own entry.
+	 */
+	KUNIT_ASSERT_EQ(test, gup(addr + size / 2 - PAGE_SIZE, 2, FOLL_GET, mid), 2);
+	KUNIT_EXPECT_PTR_EQ(test, mid[0], folio_page(folio, size / PAGE_SIZE / 2 - 1));
+	KUNIT_EXPECT_PTR_EQ(test, mid[1], folio_page(folio, size / PAGE_SIZE / 2));
+	put_page(mid[0]);
+	put_page(mid[1]);
 	refs = folio_ref_count(folio);
 	/* The last page of the huge page, and the first one. */
 	KUNIT_ASSERT_EQ(test, gup(addr + size - PAGE_SIZE, 1, FOLL_GET | FOLL_WRITE,
@@ -1624,6 +1634,25 @@ static void gup_hugetlb_pmd(struct kunit *test)
 static void gup_hugetlb_pud(struct kunit *test)
 {
 	gup_hugetlb_size(test, PUD_SHIFT);
+}
+#endif
+
+#if defined(CONFIG_ARM64) || defined(CONFIG_RISCV_ISA_SVNAPOT)
+/* Contiguous hugetlb pages: arm64 CONT_PTES and CONT_PMDS, riscv Svnapot. */
+static void gup_hugetlb_cont_pte(struct kunit *test)
+{
+#ifdef CONFIG_ARM64
+	gup_hugetlb_size(test, CONT_PTE_SHIFT);
+#else
+	gup_hugetlb_size(test, PAGE_SHIFT + NAPOT_CONT64KB_ORDER);
+#endif
+}
+#endif
+
+#ifdef CONFIG_ARM64
+static void gup_hugetlb_cont_pmd(struct kunit *test)
+{
+	gup_hugetlb_size(test, CONT_PMD_SHIFT);
 }
 #endif
 #endif /* CONFIG_HUGETLB_PAGE */
@@ -2677,6 +2706,12 @@ static struct kunit_case pt_walk_gup_cases[] = {
 	KUNIT_CASE(gup_hugetlb_pmd),
 #ifdef PT_TEST_HUGETLB_PUD
 	KUNIT_CASE(gup_hugetlb_pud),
+#endif
+#if defined(CONFIG_ARM64) || defined(CONFIG_RISCV_ISA_SVNAPOT)
+	KUNIT_CASE(gup_hugetlb_cont_pte),
+#endif
+#ifdef CONFIG_ARM64
+	KUNIT_CASE(gup_hugetlb_cont_pmd),
 #endif
 #endif
 	KUNIT_CASE(gup_fast_anon),

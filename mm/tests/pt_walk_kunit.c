@@ -221,6 +221,7 @@ static void record_stop(struct stop_rec *r, const struct mm_walk_state *s,
 struct ptr_rec {
 	unsigned long addr;
 	enum pt_level level;
+	void *cur_entp;
 	void *entp[PT_NR_LEVELS];
 	void *table[PT_NR_LEVELS];
 	struct ptdesc *ptdesc[PT_NR_LEVELS];
@@ -237,6 +238,11 @@ static void record_ptrs(struct ptr_rec *r, const struct mm_walk_state *s,
 
 	r->addr = leaf->addr;
 	r->level = leaf->level;
+	/*
+	 * The cursor's own stop (a seek): its entry pointer of the stop's
+	 * level is the stop's (a loop's leaf may be ahead of the cursor).
+	 */
+	r->cur_entp = leaf == &s->leaf ? s->pt[leaf->level].entp : leaf->entp;
 	for (l = 0; l < PT_NR_LEVELS; l++) {
 		r->entp[l] = l == leaf->level ? leaf->entp : s->pt[l].entp;
 		/* Only the levels passed have a table. */
@@ -328,6 +334,9 @@ static void check_ptrs(struct kunit *test, struct mm_struct *mm,
 			KUNIT_EXPECT_PTR_EQ_MSG(test, entp, legacy[l],
 						"%lx: level %d", addr, l);
 	}
+	KUNIT_EXPECT_PTR_EQ_MSG(test, r->cur_entp, r->entp[r->level],
+				"%lx: the cursor's level %d entry is not the stop's",
+				addr, r->level);
 	KUNIT_EXPECT_PTR_EQ(test, r->table[PT_LEVEL_PGD], (void *)mm->pgd);
 }
 
@@ -1936,6 +1945,89 @@ static void pt_walk_hugetlb_cont_pmd(struct kunit *test)
 	pt_walk_hugetlb_size(test, CONT_PMD_SHIFT, PT_LEVEL_PMD);
 }
 #endif
+
+#if defined(CONFIG_ARM64) || defined(CONFIG_RISCV_ISA_SVNAPOT)
+/*
+ * Two contiguous hugetlb pages side by side, walked from inside the first:
+ * two stops, each up to the end of its page (the first from the walk's
+ * start, at the frame of its address), whatever step leads from one to the
+ * next (for PMDs, the step inside one PMD table under its lock).
+ */
+static void pt_walk_hugetlb_cont_adjacent(struct kunit *test, unsigned int shift,
+					  enum pt_level level)
+{
+	unsigned long size = 1UL << shift, addr, start, k;
+	struct mm_walk_state s;
+	const struct pt_leaf *leaf;
+	struct stop_rec recs[4];
+	unsigned int stops = 0;
+
+	map_anon(test, PAGE_SIZE);
+	addr = map_hugetlb(2 * size, shift);
+	if (IS_ERR_VALUE(addr))
+		kunit_skip(test, "no %lu KiB hugetlb pages (boot with hugepagesz=, hugepages=)",
+			   size >> 10);
+	for (k = 0; k < 2; k++) {
+		if (put_user(0x60 + k, (u8 __user *)(addr + k * size))) {
+			vm_munmap(addr, 2 * size);
+			kunit_skip(test, "the %lu KiB hugetlb pool has fewer than 2 pages",
+				   size >> 10);
+		}
+	}
+	/* Inside the first page, past its first entry. */
+	start = addr + size / 2 + PAGE_SIZE;
+	mmap_read_lock(current->mm);
+	for_each_pt_leaf(leaf, &s, current->mm, start, addr + 2 * size, MM_WALK_LOCKED) {
+		if (stops < ARRAY_SIZE(recs))
+			record_stop(&recs[stops], &s, leaf);
+		stops++;
+	}
+	mmap_read_unlock(current->mm);
+	KUNIT_ASSERT_EQ(test, stops, 2);
+	for (k = 0; k < 2; k++) {
+		unsigned long from = k ? addr + size : start;
+
+		KUNIT_EXPECT_EQ_MSG(test, recs[k].type, PT_ENTRY_LEAF, "page %lu", k);
+		KUNIT_EXPECT_EQ_MSG(test, recs[k].level, level, "page %lu", k);
+		KUNIT_EXPECT_EQ_MSG(test, recs[k].addr, from, "page %lu", k);
+		KUNIT_EXPECT_EQ_MSG(test, recs[k].next, addr + (k + 1) * size, "page %lu", k);
+		/* From the entry of its address to the page's last entry. */
+		KUNIT_EXPECT_EQ_MSG(test, recs[k].nr,
+				    (addr + (k + 1) * size - ALIGN_DOWN(from, recs[k].size)) /
+				    recs[k].size, "page %lu", k);
+		KUNIT_EXPECT_TRUE_MSG(test, recs[k].dirty, "page %lu", k);
+		if (!pfn_valid(recs[k].pfn)) {
+			KUNIT_FAIL(test, "page %lu: pfn %lx has no struct page", k, recs[k].pfn);
+			continue;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, recs[k].addr_pfn,
+				    folio_pfn(pfn_folio(recs[k].pfn)) +
+				    ((from - addr - k * size) >> PAGE_SHIFT), "page %lu", k);
+		KUNIT_EXPECT_EQ_MSG(test, folio_size(pfn_folio(recs[k].pfn)), size,
+				    "page %lu", k);
+	}
+	/* Two folios. */
+	if (pfn_valid(recs[0].pfn) && pfn_valid(recs[1].pfn))
+		KUNIT_EXPECT_PTR_NE(test, pfn_folio(recs[0].pfn), pfn_folio(recs[1].pfn));
+	KUNIT_EXPECT_EQ(test, vm_munmap(addr, 2 * size), 0);
+}
+
+static void pt_walk_hugetlb_cont_pte_adjacent(struct kunit *test)
+{
+#ifdef CONFIG_ARM64
+	pt_walk_hugetlb_cont_adjacent(test, CONT_PTE_SHIFT, PT_LEVEL_PTE);
+#else
+	pt_walk_hugetlb_cont_adjacent(test, PAGE_SHIFT + NAPOT_CONT64KB_ORDER, PT_LEVEL_PTE);
+#endif
+}
+
+#ifdef CONFIG_ARM64
+static void pt_walk_hugetlb_cont_pmd_adjacent(struct kunit *test)
+{
+	pt_walk_hugetlb_cont_adjacent(test, CONT_PMD_SHIFT, PT_LEVEL_PMD);
+}
+#endif
+#endif
 #endif
 
 /*
@@ -2107,9 +2199,11 @@ static struct kunit_case pt_walk_cases[] = {
 	KUNIT_CASE(pt_walk_hugetlb_pmd),
 #if defined(CONFIG_ARM64) || defined(CONFIG_RISCV_ISA_SVNAPOT)
 	KUNIT_CASE(pt_walk_hugetlb_cont_pte),
+	KUNIT_CASE(pt_walk_hugetlb_cont_pte_adjacent),
 #endif
 #ifdef CONFIG_ARM64
 	KUNIT_CASE(pt_walk_hugetlb_cont_pmd),
+	KUNIT_CASE(pt_walk_hugetlb_cont_pmd_adjacent),
 #endif
 #ifdef PT_TEST_HUGETLB_PUD
 	KUNIT_CASE(pt_walk_hugetlb_pud),

@@ -34,8 +34,11 @@
  * arch_pt_pte_block_nr() it reads a block once.  The step takes the next
  * PTE of a block as the one before it with the next page: under the lock
  * that keeps the block from being unfolded (contpte_try_unfold() runs under
- * it), or lockless as the value it had when the block was read.  Runs and
- * batches of a locked walk take the rest of a block unread.
+ * it), or lockless as the value it had when the block was read, as long as
+ * the raw PTE still maps the page after @prev's: a callback that changed
+ * @prev's PTE (and unfolded the block), or a block folded again over other
+ * pages since, sends the PTE to the full read.  Runs and batches of a
+ * locked walk take the rest of a block unread.
  *
  * The entry formats are those of the generic decoder, which reads them
  * with the pXd helpers.
@@ -46,6 +49,9 @@
 #include <linux/pgtable.h>
 
 #define arch_pt_run_time_folds 0
+
+/* Contiguous hugetlb PTEs and PMDs: one stop a page (CONT_PTES, CONT_PMDS). */
+#define arch_pt_hugetlb_blocks 1
 
 #ifdef CONFIG_ARM64_CONTPTE
 #define arch_pt_pte_block_nr arch_pt_pte_block_nr
@@ -68,7 +74,8 @@ static __always_inline pte_t arch_pt_ptep_get_next(pte_t *ptep, pte_t prev,
 
 	if (likely(!pte_valid_cont(pte)))
 		return pte;
-	if (pte_valid_cont(prev) && (addr & (CONT_PTE_SIZE - 1)))
+	if (pte_valid_cont(prev) && (addr & (CONT_PTE_SIZE - 1)) &&
+	    pte_pfn(pte) == pte_pfn(prev) + 1)
 		return pte_next_pfn(prev);
 	return locked ? contpte_ptep_get(ptep, pte) : contpte_ptep_get_lockless(ptep);
 }

@@ -23,6 +23,8 @@
 #include <linux/pgtable.h>
 
 #ifdef CONFIG_RISCV_ISA_SVNAPOT
+#define arch_pt_hugetlb_blocks 1
+
 #define arch_pt_hugetlb_block_pte arch_pt_hugetlb_block_pte
 static __always_inline pte_t arch_pt_hugetlb_block_pte(pte_t pte, unsigned long nr)
 {
