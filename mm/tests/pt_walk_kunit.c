@@ -221,7 +221,6 @@ static void record_stop(struct stop_rec *r, const struct mm_walk_state *s,
 struct ptr_rec {
 	unsigned long addr;
 	enum pt_level level;
-	void *cur_entp;
 	void *entp[PT_NR_LEVELS];
 	void *table[PT_NR_LEVELS];
 	struct ptdesc *ptdesc[PT_NR_LEVELS];
@@ -238,11 +237,6 @@ static void record_ptrs(struct ptr_rec *r, const struct mm_walk_state *s,
 
 	r->addr = leaf->addr;
 	r->level = leaf->level;
-	/*
-	 * The cursor's own stop (a seek): its entry pointer of the stop's
-	 * level is the stop's (a loop's leaf may be ahead of the cursor).
-	 */
-	r->cur_entp = leaf == &s->leaf ? s->pt[leaf->level].entp : leaf->entp;
 	for (l = 0; l < PT_NR_LEVELS; l++) {
 		r->entp[l] = l == leaf->level ? leaf->entp : s->pt[l].entp;
 		/* Only the levels passed have a table. */
@@ -334,9 +328,6 @@ static void check_ptrs(struct kunit *test, struct mm_struct *mm,
 			KUNIT_EXPECT_PTR_EQ_MSG(test, entp, legacy[l],
 						"%lx: level %d", addr, l);
 	}
-	KUNIT_EXPECT_PTR_EQ_MSG(test, r->cur_entp, r->entp[r->level],
-				"%lx: the cursor's level %d entry is not the stop's",
-				addr, r->level);
 	KUNIT_EXPECT_PTR_EQ(test, r->table[PT_LEVEL_PGD], (void *)mm->pgd);
 }
 
