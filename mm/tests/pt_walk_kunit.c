@@ -1920,13 +1920,15 @@ static void pt_walk_hugetlb_pud(struct kunit *test)
  * CONT_PMDS PMDs (32M), riscv's 64K Svnapot PTEs: one stop, under the
  * hugetlb lock.
  */
+#ifdef CONFIG_ARM64
+#define PT_TEST_CONT_PTE_SHIFT	CONT_PTE_SHIFT
+#else
+#define PT_TEST_CONT_PTE_SHIFT	(PAGE_SHIFT + NAPOT_CONT64KB_ORDER)
+#endif
+
 static void pt_walk_hugetlb_cont_pte(struct kunit *test)
 {
-#ifdef CONFIG_ARM64
-	pt_walk_hugetlb_size(test, CONT_PTE_SHIFT, PT_LEVEL_PTE);
-#else
-	pt_walk_hugetlb_size(test, PAGE_SHIFT + NAPOT_CONT64KB_ORDER, PT_LEVEL_PTE);
-#endif
+	pt_walk_hugetlb_size(test, PT_TEST_CONT_PTE_SHIFT, PT_LEVEL_PTE);
 }
 #endif
 
@@ -2005,11 +2007,7 @@ static void pt_walk_hugetlb_cont_adjacent(struct kunit *test, unsigned int shift
 
 static void pt_walk_hugetlb_cont_pte_adjacent(struct kunit *test)
 {
-#ifdef CONFIG_ARM64
-	pt_walk_hugetlb_cont_adjacent(test, CONT_PTE_SHIFT, PT_LEVEL_PTE);
-#else
-	pt_walk_hugetlb_cont_adjacent(test, PAGE_SHIFT + NAPOT_CONT64KB_ORDER, PT_LEVEL_PTE);
-#endif
+	pt_walk_hugetlb_cont_adjacent(test, PT_TEST_CONT_PTE_SHIFT, PT_LEVEL_PTE);
 }
 
 #ifdef CONFIG_ARM64
