@@ -12,13 +12,14 @@
 #                     x86_64, x86_64-no5lvl, x86_64-debug, arm64,
 #                     arm64-nolpa2, arm64-39, arm64-16k, arm64-16k-52,
 #                     arm64-16k-52-nolpa2, arm64-64k, riscv64, riscv64-sv48,
-#                     riscv64-sv39, i386, i386-pae, s390x, ppc64le, arm-lpae,
+#                     riscv64-sv39, i386, i386-pae, s390x, ppc64le, arm, arm-lpae,
 #                     mips64el-64k, mips64el-4k)
 #   make checkpatch   checkpatch --strict on the new files and the series
 #   make sparse       sparse on the project's objects (after a KUnit build)
 #   make bench        the KUnit benchmark on UML and x86_64/QEMU (build/bench)
 #   make codegen      bloat-o-meter, base against patched (build/codegen)
 #   make users        mincore/pagemap/smaps timed on base and patched kernels
+#   make users-arm64  the same calls on arm64, in instructions (contpte too)
 #   make report       the comparison table and build/bench/report.md
 #   make insn-profile guest instructions per kernel function under QEMU TCG
 #                     (PROFILE_CONFIG=x86_64|arm64, FILTER=a kunit glob;
@@ -34,10 +35,10 @@
 MAIN_CONFIGS := um x86_64 arm64
 CONFIGS ?= um x86_64 x86_64-no5lvl arm64 arm64-nolpa2 x86_64-debug arm64-39 arm64-16k \
 	arm64-16k-52 arm64-16k-52-nolpa2 arm64-64k riscv64 riscv64-sv48 riscv64-sv39 i386 \
-	i386-pae s390x ppc64le arm-lpae mips64el-64k mips64el-4k
+	i386-pae s390x ppc64le arm arm-lpae mips64el-64k mips64el-4k
 S := scripts
 
-.PHONY: all main check assemble writeback checkpatch sparse bench codegen users report selftests series clean distclean insn-profile insn-bench
+.PHONY: all main check assemble writeback checkpatch sparse bench codegen users users-arm64 report selftests series clean distclean insn-profile insn-bench
 
 all: main
 
@@ -70,6 +71,9 @@ codegen: assemble
 
 users: assemble
 	$(S)/users-bench.sh
+
+users-arm64: assemble
+	$(S)/users-bench.sh arm64
 
 report:
 	python3 $(S)/bench-report.py

@@ -507,13 +507,9 @@ static __always_inline void pt_walk_read_upper(union pt_entry *e,
 					       enum pt_level level, void *readp)
 {
 	switch (level) {
-	case PT_LEVEL_PGD: {
-		/* (32-bit arm's pgdp_get() reads a variable of this name) */
-		pgd_t *pgdp = readp;
-
-		e->pgd = pgdp_get(pgdp);
+	case PT_LEVEL_PGD:
+		pt_pgdp_read(e, readp);
 		break;
-	}
 	case PT_LEVEL_P4D:
 		e->p4d = p4dp_get(readp);
 		break;

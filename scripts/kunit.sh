@@ -33,6 +33,9 @@
 #   s390x          qemu-system-s390x: region and segment tables, levels added
 #                  to an mm as it grows
 #   ppc64le        qemu-system-ppc64 -M pseries -cpu power9: radix, 64K pages
+#   arm            qemu-system-arm -M virt, 32-bit arm with the classic tables:
+#                  2 levels, PMD folded, a PGD entry of two hardware entries,
+#                  Linux and hardware PTEs side by side, no huge pages
 #   arm-lpae       qemu-system-arm -M virt, 32-bit arm with LPAE: 3 levels, a
 #                  top table of 4 entries, hugetlb 2M
 #   mips64el-64k   qemu-system-mips64el -M malta, MIPS64R2: 64K pages, 2 levels,
@@ -177,7 +180,14 @@ ppc64le)
 	args=(--arch=powerpc --qemu_config="$K/qemu/ppc64le.py"
 	      --kunitconfig="$K/ppc64le.kunitconfig")
 	cross=powerpc64le-linux-gnu-
-	kargs=(pt_walk_base_kunit.expect_levels=4 hugepagesz=2M hugepages=4)
+	# 2M (PMD) and 1G (PUD) hugetlb pages, radix.
+	kargs=(pt_walk_base_kunit.expect_levels=4 hugepagesz=2M hugepages=4
+	       hugepagesz=1G hugepages=1)
+	;;
+arm)
+	args=(--arch=arm --kunitconfig="$K/arm.kunitconfig")
+	cross=arm-linux-gnueabihf-
+	kargs=(pt_walk_base_kunit.expect_levels=2)
 	;;
 arm-lpae)
 	args=(--arch=arm --kunitconfig="$K/arm.kunitconfig" --kunitconfig="$K/arm-lpae.kunitconfig")

@@ -116,4 +116,4 @@ initramfs_start() {
 
 # Every KUnit configuration (scripts/kunit.sh), in the order make check runs
 # them: the ones that share a kernel next to each other.
-ALL_CONFIGS="um x86_64 x86_64-no5lvl arm64 arm64-nolpa2 x86_64-debug arm64-39 arm64-16k arm64-16k-52 arm64-16k-52-nolpa2 arm64-64k riscv64 riscv64-sv48 riscv64-sv39 i386 i386-pae s390x ppc64le arm-lpae mips64el-64k mips64el-4k"
+ALL_CONFIGS="um x86_64 x86_64-no5lvl arm64 arm64-nolpa2 x86_64-debug arm64-39 arm64-16k arm64-16k-52 arm64-16k-52-nolpa2 arm64-64k riscv64 riscv64-sv48 riscv64-sv39 i386 i386-pae s390x ppc64le arm arm-lpae mips64el-64k mips64el-4k"

@@ -156,6 +156,30 @@ static __always_inline pte_t arch_pt_hugetlb_block_pte(pte_t pte, unsigned long 
 }
 #endif
 
+/*
+ * Read the PGD entry at @pgdp into @e, or compare it with @e's.  Where the
+ * P4D level is folded at compile time, the PGD entry is the P4D one, and is
+ * read as the p4d_t that holds it: 32-bit arm's classic pgd_t is an array
+ * (the two hardware entries of 2M), which C can neither assign nor return.
+ */
+static __always_inline void pt_pgdp_read(union pt_entry *e, pgd_t *pgdp)
+{
+#ifdef __PAGETABLE_P4D_FOLDED
+	e->p4d = p4dp_get((p4d_t *)pgdp);
+#else
+	e->pgd = pgdp_get(pgdp);
+#endif
+}
+
+static __always_inline bool pt_pgdp_same(pgd_t *pgdp, const union pt_entry *e)
+{
+#ifdef __PAGETABLE_P4D_FOLDED
+	return p4d_same(p4dp_get((p4d_t *)pgdp), e->p4d);
+#else
+	return pgd_same(pgdp_get(pgdp), e->pgd);
+#endif
+}
+
 /* The levels folded at compile time (<asm-generic/pgtable-nop?d.h>). */
 #ifdef __PAGETABLE_P4D_FOLDED
 #define __PT_P4D_FOLDED	BIT(PT_LEVEL_P4D)
@@ -273,11 +297,15 @@ pt_generic_entry_type(enum pt_level level, const union pt_entry *e)
 			return PT_ENTRY_LEAF;
 		return p4d_bad(e->p4d) ? PT_ENTRY_BAD : PT_ENTRY_TABLE;
 	default:
+#ifndef __PAGETABLE_P4D_FOLDED
 		if (pgd_none(e->pgd))
 			return PT_ENTRY_NONE;
 		if (pgd_leaf(e->pgd))
 			return PT_ENTRY_LEAF;
 		return pgd_bad(e->pgd) ? PT_ENTRY_BAD : PT_ENTRY_TABLE;
+#else
+		return PT_ENTRY_TABLE;	/* (the P4D folds into it: above) */
+#endif
 	}
 }
 

@@ -525,12 +525,8 @@ static inline bool mm_walk_leaf_unchanged(const struct mm_walk_state *s,
 		return pud_same(pudp_get(leaf->entp), leaf->entry.pud);
 	case PT_LEVEL_P4D:
 		return p4d_same(p4dp_get(leaf->entp), leaf->entry.p4d);
-	default: {
-		/* (32-bit arm's pgdp_get() reads a variable of this name) */
-		pgd_t *pgdp = leaf->entp;
-
-		return pgd_same(pgdp_get(pgdp), leaf->entry.pgd);
-	}
+	default:
+		return pt_pgdp_same(leaf->entp, &leaf->entry);
 	}
 }
 

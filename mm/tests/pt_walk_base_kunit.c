@@ -104,6 +104,28 @@ static bool expected_geometry(struct geometry *g, int levels)
 		return false;
 	*g = GEOM(16, 21, 30, 39, 39, 32, 512, 512, 1, 8192);
 	return true;
+#elif defined(CONFIG_ARM) && defined(CONFIG_ARM_LPAE)
+	/* LPAE: 512-entry PTE and PMD tables, a top table of 4 1G entries. */
+	*g = GEOM(12, 21, 30, 30, 30, 512, 512, 1, 1, 4);
+	return true;
+#elif defined(CONFIG_ARM)
+	/*
+	 * Classic tables: a PGD entry is two 1M hardware entries, the PMD is
+	 * folded; a PTE table page holds 512 Linux PTEs, then the two
+	 * 256-entry hardware tables.
+	 */
+	*g = GEOM(12, 21, 21, 21, 21, 512, 1, 1, 1, 2048);
+	return true;
+#elif defined(CONFIG_MIPS) && defined(CONFIG_64BIT) && \
+	defined(CONFIG_PAGE_SIZE_64KB) && !defined(CONFIG_MIPS_VA_BITS_48)
+	/* 64K pages, 2 levels: 8192-entry tables, 512M top entries. */
+	*g = GEOM(16, 29, 29, 29, 29, 8192, 1, 1, 1, 8192);
+	return true;
+#elif defined(CONFIG_MIPS) && defined(CONFIG_64BIT) && \
+	defined(CONFIG_PAGE_SIZE_4KB) && !defined(CONFIG_MIPS_VA_BITS_48)
+	/* 4K pages, 3 levels: the top table is two pages (1024 entries). */
+	*g = GEOM(12, 21, 30, 30, 30, 512, 512, 1, 1, 1024);
+	return true;
 #elif defined(CONFIG_UML) && defined(CONFIG_3_LEVEL_PGTABLES) && defined(CONFIG_64BIT)
 	*g = GEOM(12, 21, 30, 30, 30, 512, 512, 1, 1, 512);
 	return true;
