@@ -9,10 +9,12 @@
  * cleared again before the mapping goes away.
  */
 #include <kunit/test.h>
+#include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/pgtable.h>
 #include <linux/pt_walk.h>
+#include <linux/syscalls.h>
 #include <linux/swapops.h>
 #include <linux/userfaultfd_k.h>
 #include <linux/uaccess.h>
@@ -668,6 +670,260 @@ static void pt_walk_decode_contpte(struct kunit *test)
 }
 #endif
 
+#ifdef CONFIG_HUGETLB_PAGE
+/*
+ * hugetlb entries, at the level of each hstate: the contract that they are
+ * read in the format hugetlb writes them in (set_huge_pte_at(), a PTE in
+ * format at every level on every arch but s390), never as a table.  One
+ * huge page is faulted in; its entry is then rewritten, under the mmap
+ * lock held for writing and the huge page's lock, as the hugetlb code
+ * writes it: every combination of write, dirty and young, uffd-wp, then
+ * the non-present kinds (migration, hwpoison, markers).  Each is checked
+ * against the bits written and against the hugetlb helpers applied to
+ * huge_ptep_get() of it; the original entry goes back before the unmap.
+ */
+struct hugetlb_env {
+	struct hstate *h;
+	unsigned long addr;	/* the huge page */
+	unsigned long size;
+	enum pt_level level;	/* where its entries are */
+	struct mm_struct *mm;
+	pte_t orig;		/* its entry as faulted in */
+};
+
+/* Seeks land this far into the huge page: inside its first entry but a PTE's. */
+#define HUGETLB_SEEK_PAGES	3
+
+/* The hstates, one parameter each. */
+static const void *hugetlb_hstate_gen(const void *prev, char *desc)
+{
+	const struct hstate *h = prev ? (const struct hstate *)prev + 1 : hstates;
+
+	if (h >= hstates + hugetlb_max_hstate)
+		return NULL;
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%lu KiB",
+		 huge_page_size((struct hstate *)h) >> 10);
+	return h;
+}
+
+/*
+ * The level of a hstate's entries: PTE for contiguous PTEs (arm64, riscv
+ * Svnapot), PMD up to the PUD's size (a PMD folded into the level above
+ * included: mips and arm64 with 64K pages, i386), PUD above.
+ */
+static enum pt_level hugetlb_level(unsigned int shift)
+{
+	if (shift < PMD_SHIFT)
+		return PT_LEVEL_PTE;
+	if (shift < PUD_SHIFT || shift == PMD_SHIFT)
+		return PT_LEVEL_PMD;
+	return PT_LEVEL_PUD;
+}
+
+/* Map one huge page of the parameter's hstate and fault it in. */
+static void hugetlb_env_map(struct kunit *test, struct hugetlb_env *he)
+{
+	unsigned long raw;
+
+	he->h = (struct hstate *)test->param_value;
+	he->size = huge_page_size(he->h);
+	he->level = hugetlb_level(huge_page_shift(he->h));
+	/* kunit_vm_mmap() gives the test an mm; ksys_mmap_pgoff() does not. */
+	raw = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(raw));
+	he->mm = current->mm;
+	if (!he->h->free_huge_pages)
+		kunit_skip(test, "the %lu KiB hugetlb pool is empty (boot with hugepages=)",
+			   he->size >> 10);
+	he->addr = ksys_mmap_pgoff(0, he->size, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE |
+				   (huge_page_shift(he->h) << MAP_HUGE_SHIFT), -1, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(he->addr));
+	if (put_user(0x5a, (u8 __user *)he->addr)) {
+		vm_munmap(he->addr, he->size);
+		kunit_skip(test, "no %lu KiB hugetlb page to fault in", he->size >> 10);
+	}
+}
+
+/*
+ * Write @pte over the huge page's entry (NULL: read it only), as hugetlb
+ * does: cleared first, under the mmap lock held for writing and the lock
+ * of the entry.  Return what huge_ptep_get() then reads.
+ */
+static pte_t hugetlb_env_write(struct hugetlb_env *he, const pte_t *pte)
+{
+	struct vm_area_struct *vma;
+	spinlock_t *ptl;	/* the huge page's lock */
+	pte_t *ptep, cur = __pte(0);
+
+	mmap_write_lock(he->mm);
+	vma = vma_lookup(he->mm, he->addr);
+	ptep = huge_pte_offset(he->mm, he->addr, he->size);
+	if (WARN_ON_ONCE(!vma || !ptep))
+		goto out;
+	ptl = huge_pte_lockptr(he->h, he->mm, ptep);
+	spin_lock(ptl);
+	if (pte) {
+		huge_ptep_get_and_clear(he->mm, he->addr, ptep, he->size);
+		flush_tlb_range(vma, he->addr, he->addr + he->size);
+		set_huge_pte_at(he->mm, he->addr, ptep, *pte, he->size);
+	}
+	cur = huge_ptep_get(he->mm, he->addr, ptep);
+	spin_unlock(ptl);
+out:
+	mmap_write_unlock(he->mm);
+	return cur;
+}
+
+/* A locked seek HUGETLB_SEEK_PAGES into the huge page, from its VMA. */
+static bool hugetlb_env_seek(struct kunit *test, struct hugetlb_env *he,
+			     struct mm_walk_state *s)
+{
+	unsigned long addr = he->addr + HUGETLB_SEEK_PAGES * PAGE_SIZE;
+	struct vm_area_struct *vma;
+	bool found;
+
+	mmap_read_lock(he->mm);
+	vma = vma_lookup(he->mm, addr);
+	KUNIT_ASSERT_NOT_NULL(test, vma);
+	found = mm_walk_seek_vma_leaf(s, vma, addr);
+	KUNIT_EXPECT_NOT_NULL(test, s->ptl);
+	mm_walk_end(s);
+	mmap_read_unlock(he->mm);
+	KUNIT_EXPECT_EQ(test, s->level, he->level);
+	KUNIT_EXPECT_LE(test, mm_walk_leaf_start(&s->leaf), addr);
+	KUNIT_EXPECT_GT(test, s->leaf.next, addr);
+	KUNIT_EXPECT_LE(test, s->leaf.next, he->addr + he->size);
+	return found;
+}
+
+static void hugetlb_env_unmap(struct kunit *test, struct hugetlb_env *he)
+{
+	hugetlb_env_write(he, &he->orig);
+	KUNIT_EXPECT_EQ(test, vm_munmap(he->addr, he->size), 0);
+}
+
+/* Present hugetlb entries in every combination of write, dirty and young. */
+static void pt_walk_decode_hugetlb(struct kunit *test)
+{
+	unsigned long pfn;
+	struct hugetlb_env he;
+	struct mm_walk_state s;
+	unsigned int bits;
+	pte_t pte, cur;
+
+	hugetlb_env_map(test, &he);
+	he.orig = hugetlb_env_write(&he, NULL);
+	KUNIT_ASSERT_TRUE(test, pte_present(he.orig));
+	pfn = pte_pfn(he.orig);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED(pfn, pages_per_huge_page(he.h)));
+	for (bits = 0; bits < BIT_SPECIAL; bits++) {
+		pte = bits & BIT_WRITE ? huge_pte_mkwrite(he.orig) : huge_pte_wrprotect(he.orig);
+		pte = bits & BIT_DIRTY ? huge_pte_mkdirty(pte) : pte_mkclean(pte);
+		pte = bits & BIT_YOUNG ? pte_mkyoung(pte) : pte_mkold(pte);
+		cur = hugetlb_env_write(&he, &pte);
+
+		KUNIT_EXPECT_TRUE_MSG(test, hugetlb_env_seek(test, &he, &s), "bits %x", bits);
+		check_leaf(test, &s, bits, he.level, false);
+		/* The hugetlb helpers on what hugetlb reads back. */
+		KUNIT_EXPECT_EQ(test, mm_walk_is_write(&s.leaf), !!huge_pte_write(cur));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_dirty(&s.leaf), !!huge_pte_dirty(cur));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_young(&s.leaf), !!pte_young(cur));
+		KUNIT_EXPECT_EQ(test, mm_walk_is_uffd_wp(&s.leaf), !!huge_pte_uffd_wp(cur));
+		KUNIT_EXPECT_EQ_MSG(test, mm_walk_addr_pfn(&s.leaf), pfn + HUGETLB_SEEK_PAGES,
+				    "bits %x", bits);
+	}
+#ifdef CONFIG_HAVE_ARCH_USERFAULTFD_WP
+	/* The uffd-wp bit of a present entry (UFFDIO_WRITEPROTECT). */
+	pte = huge_pte_mkuffd_wp(huge_pte_wrprotect(he.orig));
+	cur = hugetlb_env_write(&he, &pte);
+	KUNIT_EXPECT_TRUE(test, hugetlb_env_seek(test, &he, &s));
+	KUNIT_EXPECT_TRUE(test, mm_walk_is_uffd_wp(&s.leaf));
+	KUNIT_EXPECT_EQ(test, mm_walk_is_uffd_wp(&s.leaf), !!huge_pte_uffd_wp(cur));
+	KUNIT_EXPECT_FALSE(test, mm_walk_is_write(&s.leaf));
+	KUNIT_EXPECT_EQ(test, mm_walk_addr_pfn(&s.leaf), pfn + HUGETLB_SEEK_PAGES);
+#endif
+	hugetlb_env_unmap(test, &he);
+}
+
+/*
+ * Non-present hugetlb entries: never a table, whatever pmd_present() says
+ * of them (mips calls a PMD present when any bit is set), with the swap
+ * entry and uffd-wp bit hugetlb's own helpers read.
+ */
+static void pt_walk_decode_hugetlb_nonpresent(struct kunit *test)
+{
+	struct {
+		const char *name;
+		swp_entry_t entry;
+		bool uffd_wp;	/* the swap entry's uffd-wp bit set */
+	} kinds[6] = {};
+	int nkinds = 0, i;
+	struct hugetlb_env he;
+	struct mm_walk_state s;
+	pte_t pte, cur;
+
+	hugetlb_env_map(test, &he);
+	he.orig = hugetlb_env_write(&he, NULL);
+	KUNIT_ASSERT_TRUE(test, pte_present(he.orig));
+	kinds[nkinds].name = "marker";
+	kinds[nkinds++].entry = make_pte_marker_entry(PTE_MARKER_POISONED);
+#ifdef CONFIG_MIGRATION
+	kinds[nkinds].name = "migration";
+	kinds[nkinds++].entry = make_readable_migration_entry(pte_pfn(he.orig));
+	kinds[nkinds].name = "writable migration";
+	kinds[nkinds++].entry = make_writable_migration_entry(pte_pfn(he.orig));
+#endif
+#ifdef CONFIG_MEMORY_FAILURE
+	kinds[nkinds].name = "hwpoison";
+	kinds[nkinds++].entry = make_hwpoison_entry(pte_page(he.orig));
+#endif
+#ifdef CONFIG_PTE_MARKER_UFFD_WP
+	kinds[nkinds].name = "uffd-wp marker";
+	kinds[nkinds++].entry = make_pte_marker_entry(PTE_MARKER_UFFD_WP);
+#ifdef CONFIG_MIGRATION
+	kinds[nkinds].name = "uffd-wp migration";
+	kinds[nkinds].uffd_wp = true;
+	kinds[nkinds++].entry = make_readable_migration_entry(pte_pfn(he.orig));
+#endif
+#endif
+	for (i = 0; i < nkinds; i++) {
+		pte = swp_entry_to_pte(kinds[i].entry);
+		if (kinds[i].uffd_wp)
+			pte = pte_swp_mkuffd_wp(pte);
+		cur = hugetlb_env_write(&he, &pte);
+		if (pte_present(cur)) {
+			/*
+			 * 32-bit arm's huge_ptep_get() sets the valid bit of
+			 * any entry that is not zero: no non-present hugetlb
+			 * entries there (no hugetlb migration, no markers).
+			 */
+			hugetlb_env_unmap(test, &he);
+			kunit_skip(test, "huge_ptep_get() reads a non-present entry as present");
+		}
+		KUNIT_EXPECT_FALSE_MSG(test, hugetlb_env_seek(test, &he, &s), "%s",
+				       kinds[i].name);
+		KUNIT_EXPECT_EQ_MSG(test, s.type, PT_ENTRY_NONPRESENT, "%s", kinds[i].name);
+		/* What hugetlb reads back, and what was written. */
+		KUNIT_EXPECT_EQ_MSG(test, mm_walk_swap_entry(&s.leaf).val,
+				    pte_to_swp_entry(cur).val, "%s", kinds[i].name);
+		KUNIT_EXPECT_EQ_MSG(test, mm_walk_swap_entry(&s.leaf).val, kinds[i].entry.val,
+				    "%s", kinds[i].name);
+		KUNIT_EXPECT_EQ_MSG(test, mm_walk_swp_uffd_wp(&s.leaf),
+				    pte_swp_uffd_wp_any(cur), "%s", kinds[i].name);
+		if (IS_ENABLED(CONFIG_PTE_MARKER_UFFD_WP))
+			KUNIT_EXPECT_EQ_MSG(test, mm_walk_swp_uffd_wp(&s.leaf),
+					    !strncmp(kinds[i].name, "uffd-wp", 7),
+					    "%s", kinds[i].name);
+	}
+	/* Back to the page: a present leaf again. */
+	hugetlb_env_write(&he, &he.orig);
+	KUNIT_EXPECT_TRUE(test, hugetlb_env_seek(test, &he, &s));
+	KUNIT_EXPECT_EQ(test, s.type, PT_ENTRY_LEAF);
+	hugetlb_env_unmap(test, &he);
+}
+#endif /* CONFIG_HUGETLB_PAGE */
+
 static struct kunit_case pt_walk_decode_cases[] = {
 	KUNIT_CASE(pt_walk_decode_pte_leaf),
 	KUNIT_CASE(pt_walk_decode_pte_nonpresent),
@@ -682,6 +938,10 @@ static struct kunit_case pt_walk_decode_cases[] = {
 #endif
 #ifdef CONFIG_S390
 	KUNIT_CASE(pt_walk_decode_s390_pud),
+#endif
+#ifdef CONFIG_HUGETLB_PAGE
+	KUNIT_CASE_PARAM(pt_walk_decode_hugetlb, hugetlb_hstate_gen),
+	KUNIT_CASE_PARAM(pt_walk_decode_hugetlb_nonpresent, hugetlb_hstate_gen),
 #endif
 	{}
 };
