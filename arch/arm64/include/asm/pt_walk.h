@@ -61,6 +61,25 @@ static __always_inline unsigned int arch_pt_pte_block_nr(pte_t pte)
 }
 
 /*
+ * Whether two PTEs map the same frame: their address bits, as
+ * __pte_to_phys() reads them, are equal.  With 52-bit PAs and 4K or 16K
+ * pages, bits 8-9 or 12-15 hold the top of the address (PTE_ADDR_HIGH);
+ * where LPA2 is off at run time, bits 8-9 are the shareability bits
+ * instead (PTE_MAYBE_SHARED), which __pte_to_phys() leaves out too.
+ * Cheaper than two pte_pfn(), which shift the split address together.
+ */
+static __always_inline bool pt_arm64_same_frame(pte_t a, pte_t b)
+{
+	pteval_t diff = pte_val(a) ^ pte_val(b);
+
+#ifdef CONFIG_ARM64_PA_BITS_52
+	return !(diff & ~PTE_MAYBE_SHARED & (PTE_ADDR_LOW | PTE_ADDR_HIGH));
+#else
+	return !(diff & PTE_ADDR_LOW);
+#endif
+}
+
+/*
  * ptep_get() and ptep_get_lockless() test the contiguous bit of the PTE
  * they read before they fold its block: the same test sends the next PTE
  * of a block the walk read the PTE before of to @prev with the next page.
@@ -70,13 +89,15 @@ static __always_inline unsigned int arch_pt_pte_block_nr(pte_t pte)
 static __always_inline pte_t arch_pt_ptep_get_next(pte_t *ptep, pte_t prev,
 						   unsigned long addr, bool locked)
 {
-	pte_t pte = __ptep_get(ptep);
+	pte_t pte = __ptep_get(ptep), next;
 
 	if (likely(!pte_valid_cont(pte)))
 		return pte;
-	if (pte_valid_cont(prev) && (addr & (CONT_PTE_SIZE - 1)) &&
-	    pte_pfn(pte) == pte_pfn(prev) + 1)
-		return pte_next_pfn(prev);
+	if (pte_valid_cont(prev) && (addr & (CONT_PTE_SIZE - 1))) {
+		next = pte_next_pfn(prev);
+		if (pt_arm64_same_frame(pte, next))
+			return next;
+	}
 	return locked ? contpte_ptep_get(ptep, pte) : contpte_ptep_get_lockless(ptep);
 }
 #endif
