@@ -4,7 +4,8 @@
 # Install what ptwalk needs from Debian: the base kernel source, the kernel
 # build dependencies, QEMU for x86_64, arm64, riscv64, s390x, ppc64
 # and mips64el (qemu-system-misc, qemu-system-ppc, qemu-system-mips; OpenSBI comes with qemu-system-data),
-# the cross compilers for them, sparse and ccache, libnuma-dev (the
+# the cross compilers for them, sparse and ccache, Sphinx (the
+# Documentation/mm build of make check), libnuma-dev (the
 # migration selftest, static), and for the arm64 selftests kernel's
 # userspace a static arm64 libc (libc6-dev-arm64-cross) and Debian's
 # busybox-static and libnuma-dev for arm64 (fetched with apt-get download
@@ -20,7 +21,7 @@ pkgs="build-essential flex bison bc libelf-dev libssl-dev ccache sparse
       qemu-system-misc qemu-system-ppc gcc-riscv64-linux-gnu gcc-s390x-linux-gnu
       gcc-powerpc64le-linux-gnu gcc-arm-linux-gnueabihf gcc-mips64el-linux-gnuabi64 qemu-system-mips
       python3 python3-ply python3-git perl git xz-utils rsync cpio kmod busybox-static gnuplot-nox
-      libnuma-dev
+      libnuma-dev python3-sphinx python3-sphinx-rtd-theme
       $package"
 
 # busybox-static and libnuma-dev for arm64, unpacked in build/deps/arm64.

@@ -9,9 +9,9 @@ OUT=$BUILD/out			# O= output directories, one per configuration
 STAMP=$LINUX/.git/ptwalk-stamp
 
 # Top-level kernel directories whose files in this repository are new files
-# of the kernel tree.  Everything else here (scripts/, kunit/, bench/,
+# of the kernel tree (Documentation/mm/pt_walk.rst among them).  Everything else here (scripts/, kunit/, bench/,
 # patches/) is the project's own tooling.
-KDIRS="arch include lib mm"
+KDIRS="Documentation arch include lib mm"
 
 # ccache: hash paths relative to the clone, so that a fresh clone elsewhere
 # reuses the cache; -fmacro-prefix-map only carries the source path, which

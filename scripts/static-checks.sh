@@ -13,6 +13,13 @@
 #               changes, in the x86_64 and arm64 KUnit build directories when
 #               they exist; warnings listed in kunit/sparse-baseline (from the
 #               base tree, "file: message") are not counted;
+#   kernel-doc  scripts/kernel-doc -none -Wall on every .c and .h file the
+#               series adds or changes: no warning the base file did not
+#               have already;
+#   htmldocs    make htmldocs SPHINXDIRS=mm (Sphinx, Debian's python3-sphinx)
+#               in build/out/htmldocs: Documentation/mm/pt_walk.rst and the
+#               kernel-doc it pulls in build without a warning, and are
+#               linked from Documentation/mm/index.rst;
 #   no-test-hooks  with x86_64: mm/pt_walk.o built for a kernel with KUnit
 #               but without the ptwalk tests (as distributions build it,
 #               build/out/x86_64-notest): no test hook, nothing exported
@@ -52,6 +59,72 @@ run_checkpatch() {	# run_checkpatch name file-or-dash [checkpatch options]
 	fi
 }
 
+# kernel-doc warnings of the files the series adds or changes, less the
+# ones the same file had in the base tree ("file: message", line numbers
+# dropped).
+run_kernel_doc() {
+	local out=$res/kernel-doc.txt f n=0 new
+	local tmp=$res/kernel-doc-base.tmp
+
+	: > "$out"
+	for f in $(git diff --name-only --diff-filter=AM base HEAD -- '*.c' '*.h' |
+		   grep -v -e '^tools/' -e '^mm/tests/'); do
+		n=$((n + 1))
+		perl scripts/kernel-doc -none -Wall "$f" 2>&1 |
+			sed -E "s#^(warning: )?[^ ]*$f:[0-9]+:? #$f: #" | sort -u > "$tmp.new"
+		if git cat-file -e "base:$f" 2>/dev/null; then
+			git show "base:$f" > "$tmp.src"
+			perl scripts/kernel-doc -none -Wall "$tmp.src" 2>&1 |
+				sed -E "s#^(warning: )?[^ ]*$tmp.src:[0-9]+:? #$f: #" | sort -u > "$tmp.old"
+		else
+			: > "$tmp.old"
+		fi
+		comm -23 "$tmp.new" "$tmp.old" >> "$out"
+	done
+	rm -f "$tmp".*
+	new=$(grep -c . "$out" || true)
+	if [ "$new" = 0 ]; then
+		result PASS kernel-doc "$n files, no new warning"
+	else
+		result FAIL kernel-doc "$new new warnings (see ${out#"$ROOT"/})"
+	fi
+}
+
+# Documentation/mm with Sphinx: the ptwalk page and the kernel-doc it pulls
+# in must build without a warning.  The rest of Documentation/mm is the base
+# tree's, whose warnings (if any with this Sphinx) are not counted.
+run_htmldocs() {
+	local out=$res/htmldocs.txt dir=$OUT/htmldocs new
+
+	if ! command -v sphinx-build > /dev/null; then
+		result FAIL htmldocs "no sphinx-build (scripts/deps.sh installs python3-sphinx)"
+		return
+	fi
+	if ! grep -qx '   pt_walk' Documentation/mm/index.rst; then
+		result FAIL htmldocs "Documentation/mm/index.rst does not list pt_walk"
+		return
+	fi
+	mkdir -p "$dir"
+	# Debian's Sphinx runs on Debian's python3, whatever python3 is first
+	# in PATH.
+	if ! PATH=/usr/bin:$PATH make -s O="$dir" SPHINXDIRS=mm SPHINXOPTS=-q htmldocs \
+			> "$out" 2>&1; then
+		result FAIL htmldocs "make htmldocs failed (see ${out#"$ROOT"/})"
+		return
+	fi
+	# Warnings of the base tree's pages (cross references out of
+	# Documentation/mm, which SPHINXDIRS=mm cannot resolve) do not count;
+	# a broken link to the new page names it.
+	new=$(grep -iE 'warning|error' "$out" | grep -F 'pt_walk' || true)
+	if [ -n "$new" ]; then
+		result FAIL htmldocs "$(echo "$new" | wc -l) warnings (see ${out#"$ROOT"/})"
+	elif [ ! -s "$dir/Documentation/output/mm/pt_walk.html" ]; then
+		result FAIL htmldocs "no mm/pt_walk.html in ${dir#"$ROOT"/}"
+	else
+		result PASS htmldocs "Documentation/mm/pt_walk.rst built without a warning"
+	fi
+}
+
 if [ "$what" != sparse ]; then
 	# New files, each as the patch that adds it.  FILE_PATH_CHANGES only
 	# asks whether MAINTAINERS needs updating for an added file.
@@ -63,6 +136,8 @@ if [ "$what" != sparse ]; then
 	while read -r p; do
 		run_checkpatch "patches/$p" "$ROOT/patches/$p"
 	done < <(series)
+	run_kernel_doc
+	run_htmldocs
 fi
 
 # The .c files to run sparse on: new ones and those the series changes.

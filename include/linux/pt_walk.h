@@ -116,16 +116,16 @@ struct pt_leaf {
  * @err: 0, or why the walk was refused (-EINVAL, -ERANGE) or stopped
  *	(-EAGAIN: a table kept changing under a lockless walk; a locked walk
  *	tries again until it gets the table, as the legacy walkers do)
- * @pt: for every level passed, the entry of that level (@pt[l].entp, a
+ * @pt: for every level passed, the entry of that level (``pt[l].entp``, a
  *	pointer into the table); the table's base and its struct ptdesc are
  *	computed from it when asked for (mm_walk_table(), mm_walk_ptdesc()).
  *	A level folded into the one above, at compile time or at run time,
- *	has the entry of that level (the same @pt[l].entp): every entry
+ *	has the entry of that level (the same ``pt[l].entp``): every entry
  *	pointer the cursor keeps points into a live page table.  A lockless
  *	walk also keeps the value it read of the PUD and PMD entries it went
- *	through (@pt[l].entry), for mm_walk_table_unchanged()
+ *	through (``pt[l].entry``), for mm_walk_table_unchanged()
  * @ptl: the page table lock held, or NULL
- * @pte_mapped: the PTE table of @pt[PT_LEVEL_PTE] is mapped
+ * @pte_mapped: the PTE table of ``pt[PT_LEVEL_PTE]`` is mapped
  *	(pte_offset_map()) and must be unmapped
  * @ahead: with MM_WALK_BATCH or MM_WALK_RUNS, the PTE after the stop's
  *	run, as the loop that ended the run read it (when @ahead_valid): the
@@ -141,9 +141,11 @@ struct pt_leaf {
  * @vm_start: start of the VMA (or gap) the locked walk is in
  * @vm_end: end of the VMA (or gap) the locked walk is in
  * @retries: number of times a changed table was re-read
+ * @restart: mm_walk_end() or mm_walk_pause() let go of what the cursor
+ *	held: its next step starts from the top
  *
  * Inside a for_each_pt_leaf() loop the stop is the loop's leaf: @leaf, and
- * @pt[PT_LEVEL_PTE].entp, may be behind it within the same PTE table (the
+ * ``pt[PT_LEVEL_PTE].entp``, may be behind it within the same PTE table (the
  * table, its lock and its ptdesc are the same).
  */
 struct mm_walk_state {
@@ -170,7 +172,7 @@ struct mm_walk_state {
 	} pt[PT_NR_LEVELS];
 	spinlock_t *ptl;	/* the page table lock held, or NULL */
 	bool pte_mapped;
-	bool restart;		/* after mm_walk_end(): from the top */
+	bool restart;
 	bool ahead_valid;
 	pte_t ahead;
 	struct vm_area_struct *hugetlb_vma;
