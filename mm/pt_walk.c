@@ -807,9 +807,24 @@ static __always_inline void __pt_walk_descend(struct mm_walk_state *s,
 	}
 pte:
 	pt_walk_set_entry(s, PT_LEVEL_PTE, ptep, from != PT_LEVEL_PTE);
+	level = PT_LEVEL_PTE;
+#ifdef CONFIG_HUGETLB_PAGE
+	if (arch_pt_hugetlb_blocks && locked && unlikely(s->hugetlb_vma) &&
+	    s->hugetlb_block && s->hugetlb_level == PT_LEVEL_PTE) {
+		/*
+		 * A PTE of a contiguous hugetlb page, which
+		 * pt_walk_hugetlb_block() reads below with huge_ptep_get()
+		 * at the page's first entry: a ptep_get() here would read
+		 * the block once more (arm64: contpte_ptep_get(), a fold of
+		 * its 16 entries), for nothing.
+		 */
+		val.pte = __pte(0);
+		type = PT_ENTRY_NONE;
+		goto stop;
+	}
+#endif
 	val.pte = locked ? ptep_get(ptep) : ptep_get_lockless(ptep);
 	type = pt_generic_entry_type(PT_LEVEL_PTE, &val);
-	level = PT_LEVEL_PTE;
 stop:
 	s->entry = val;
 	pt_walk_stop(s, level, type, addr, locked);

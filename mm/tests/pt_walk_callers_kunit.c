@@ -1649,6 +1649,71 @@ static void gup_hugetlb_cont_pte(struct kunit *test)
 }
 #endif
 
+#if defined(CONFIG_ARM64) || defined(CONFIG_RISCV_ISA_SVNAPOT)
+/*
+ * One GUP call over two contiguous-PTE hugetlb pages, from inside the
+ * first: each page is one stop of the walk, whose pages follow_page_mask()
+ * takes together (follow_hugetlb_block()).  The expectation is each
+ * address's page in its folio, found by GUP one page at a time, and one
+ * reference (GET) or one pin per page taken, on the folio of the page.
+ */
+static void gup_hugetlb_cont_pte_range(struct kunit *test)
+{
+	const unsigned int flags[] = { FOLL_GET, FOLL_PIN | FOLL_LONGTERM };
+#ifdef CONFIG_ARM64
+	unsigned long size = CONT_PTE_SIZE;
+#else
+	unsigned long size = PAGE_SIZE << NAPOT_CONT64KB_ORDER;
+#endif
+	unsigned long n = size / PAGE_SIZE, nr = 2 * n - 5, addr, i;
+	struct folio *folio[2];
+	int refs[2], pins[2];
+	struct page **pages;
+	unsigned int f;
+
+	addr = map_hugetlb(test, 2 * size, ilog2(size));
+	for (i = 0; i < 2; i++) {
+		struct page *page;
+
+		KUNIT_ASSERT_EQ(test, put_user(i, (u8 __user *)(addr + i * size)), 0);
+		KUNIT_ASSERT_EQ(test, gup(addr + i * size, 1, FOLL_GET, &page), 1);
+		folio[i] = page_folio(page);
+		put_page(page);
+		KUNIT_ASSERT_EQ(test, folio_size(folio[i]), size);
+	}
+	pages = kunit_kcalloc(test, nr, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	for (f = 0; f < ARRAY_SIZE(flags); f++) {
+		for (i = 0; i < 2; i++) {
+			refs[i] = folio_ref_count(folio[i]);
+			pins[i] = atomic_read(&folio[i]->_pincount);
+		}
+		KUNIT_ASSERT_EQ(test, gup(addr + 3 * PAGE_SIZE, nr, flags[f], pages), nr);
+		for (i = 0; i < nr; i++) {
+			unsigned long k = 3 + i;
+
+			KUNIT_EXPECT_PTR_EQ_MSG(test, pages[i], folio_page(folio[k / n], k % n),
+						"flags %x, page %lu", flags[f], i);
+		}
+		/* 13 pages of the first folio, 14 of the second (with 16). */
+		KUNIT_EXPECT_EQ(test, folio_ref_count(folio[0]), refs[0] + (int)(n - 3));
+		KUNIT_EXPECT_EQ(test, folio_ref_count(folio[1]), refs[1] + (int)(n - 2));
+		if (flags[f] & FOLL_PIN) {
+			KUNIT_EXPECT_EQ(test, atomic_read(&folio[0]->_pincount),
+					pins[0] + (int)(n - 3));
+			KUNIT_EXPECT_EQ(test, atomic_read(&folio[1]->_pincount),
+					pins[1] + (int)(n - 2));
+			unpin_user_pages(pages, nr);
+		} else {
+			for (i = 0; i < nr; i++)
+				put_page(pages[i]);
+		}
+		KUNIT_EXPECT_EQ(test, folio_ref_count(folio[0]), refs[0]);
+		KUNIT_EXPECT_EQ(test, folio_ref_count(folio[1]), refs[1]);
+	}
+}
+#endif
+
 #ifdef CONFIG_ARM64
 static void gup_hugetlb_cont_pmd(struct kunit *test)
 {
@@ -2709,6 +2774,7 @@ static struct kunit_case pt_walk_gup_cases[] = {
 #endif
 #if defined(CONFIG_ARM64) || defined(CONFIG_RISCV_ISA_SVNAPOT)
 	KUNIT_CASE(gup_hugetlb_cont_pte),
+	KUNIT_CASE(gup_hugetlb_cont_pte_range),
 #endif
 #ifdef CONFIG_ARM64
 	KUNIT_CASE(gup_hugetlb_cont_pmd),
