@@ -28,7 +28,8 @@
 #                     x86_64 and arm64 (build/bench/insn-<arch>.txt)
 #   make selftests    mm selftests, /proc differential, on the base and patched
 #                     kernels, x86_64 and arm64 (make selftests-arm64: one)
-#   make series       the whole series as mail-ready patches in build/series
+#   make series       the whole series as mail-ready patches in build/series,
+#                     a cover letter with the last figures, checked with git am
 #   make clean        remove the build outputs (keeps the unpacked base)
 #   make distclean    remove build/ entirely
 
@@ -91,9 +92,7 @@ selftests-%: assemble
 	$(S)/selftests.sh $*
 
 series: assemble
-	rm -rf build/series
-	git -C build/linux format-patch -q --cover-letter -o $(CURDIR)/build/series base..HEAD
-	@ls build/series
+	$(S)/series.sh
 
 clean:
 	rm -rf build/out build/kunit build/check build/series build/bench build/codegen

@@ -383,6 +383,41 @@ def users_targets(users):
     return out
 
 
+# arm64 scenarios where 16 contiguous entries map one folio: a block is one
+# stop of the patched walkers, 16 entries (and, for contpte, 16 folds of
+# the block a PTE) for the base kernel's.
+ARM64_BLOCKS = ('contpte-64K',)
+
+
+def users_arm64():
+    """make users-arm64: instructions per call on the arm64 distro kernels,
+    GUP without gup_test's own.  Targets: mincore() and the GUP slow path
+    <= 0.5 where a block is one stop (contpte), every call <= 1.0."""
+    tb = read_insn_top(os.path.join(BENCH, 'insn-users-arm64-base.results'))
+    tp = read_insn_top(os.path.join(BENCH, 'insn-users-arm64-patched.results'))
+    b = read_insn(os.path.join(BENCH, 'insn-users-arm64-base.results'))
+    p = read_insn(os.path.join(BENCH, 'insn-users-arm64-patched.results'))
+    out = []
+    for key, base in b.items():
+        if key not in p:
+            continue
+        own = 'user_pages' in key[1]
+        hb = dict(tb.get(key, ([], 0, 0))[0]).get(GUP_HARNESS, 0) if own else 0
+        hp = dict(tp.get(key, ([], 0, 0))[0]).get(GUP_HARNESS, 0) if own else 0
+        pages = tb.get(key, ([], 0, 0))[1] or 1
+        ratio = (p[key] - hp) / (base - hb) if base - hb else None
+        bound = '<= 1.00'
+        slow = own and 'fast' not in key[1]
+        if key[0] in ARM64_BLOCKS and (slow or key[1] == 'mincore()'):
+            bound = '<= 0.50'
+        ok = ratio is not None and ratio <= float(bound.split()[1]) + 0.005
+        out.append({'scenario': key[0], 'call': key[1], 'pages': pages,
+                    'base_insn': base - hb, 'patched_insn': p[key] - hp,
+                    'ratio': ratio, 'target': bound,
+                    'verdict': 'met' if ok else 'missed'})
+    return out
+
+
 def main(platforms):
     rows = []
     for p in platforms:
@@ -395,6 +430,7 @@ def main(platforms):
     cg_text, cg_totals = codegen_summary()
     users = users_view()
     ut = users_targets(users)
+    ua = users_arm64()
     png = os.path.join(BENCH, 'chart.png')
     have_chart = chart(parity_pairs(rows, users), png)
 
@@ -406,6 +442,7 @@ def main(platforms):
                    'users_view': users,
                    'users_targets': [{'scenario': u['scenario'], 'call': u['call'],
                                       'target': b, 'verdict': v} for u, b, v in ut],
+                   'users_view_arm64': ua,
                    'codegen': [{'arch': a, 'object': o, 'base': b,
                                 'patched': p, 'change': c}
                                for a, o, b, p, c in cg_totals]}, f, indent=2)
@@ -455,6 +492,22 @@ def main(platforms):
                       f"{per_page(u, 'distro_base_insn', 'distro_patched_insn')} | "
                       f"{fmt(u.get('distro_insn_ratio'))} | {bound} | {v} |")
         md.append('')
+    if ua:
+        md += ["## Users' view on arm64", '',
+               'The same program on arm64 (make users-arm64: qemu-system-aarch64',
+               '-machine virt -cpu max, distro kernels, 4K pages, 48-bit VA), in exact',
+               'instructions per call (TCG plugin; GUP without gup_test_ioctl\'s own),',
+               'with the scenarios where 16 contiguous entries map one folio: 64K mTHP',
+               '(contpte), hugetlb 64K (contiguous PTEs) and 32M (contiguous PMDs).',
+               'build/bench/insn-users-arm64-*.txt have the top functions of each call.', '',
+               '| scenario | call | pages | insn/page base -> patched | p/b | target | met |',
+               '|---|---|---|---|---|---|---|']
+        for u in ua:
+            md.append(f"| {u['scenario']} | {u['call']} | {u['pages']} | "
+                      f"{u['base_insn'] / u['pages']:.1f} -> "
+                      f"{u['patched_insn'] / u['pages']:.1f} | {fmt(u['ratio'])} | "
+                      f"{u['target']} | {u['verdict']} |")
+        md.append('')
     md += ['## Speed (UML, and x86_64 under QEMU: ratios only)', ''] + table(rows) + ['']
     if cg_text:
         md += ['## Codegen', ''] + cg_text.splitlines()[1:]
@@ -483,6 +536,11 @@ def main(platforms):
             print(f"    {u['scenario']:<11} {u['call']:<26} {u['patched_over_base']:5.2f} "
                   f"{fmt(u.get('insn_ratio')):>5} {fmt(u.get('distro_insn_ratio')):>5}"
                   f"  ({bound}: {v})")
+    if ua:
+        print("\n  users' view on arm64 (instructions, patched/base):")
+        for u in ua:
+            print(f"    {u['scenario']:<11} {u['call']:<26} {fmt(u['ratio']):>5}"
+                  f"  ({u['target']}: {u['verdict']})")
     if cg_totals:
         print('\n  codegen (text+data bytes, base -> patched):')
         for a, o, b, p, c in cg_totals:

@@ -4,7 +4,8 @@
 # The main job (make): assemble build/linux, build it and run the KUnit walks
 # on UML, x86_64 and arm64, sum up, then compare with the legacy walkers:
 # the benchmark on UML (ns) and under QEMU (exact instructions, x86_64 and
-# arm64), the users' view (base and patched kernels: ns and instructions)
+# arm64), the users' view (base and patched kernels: ns and instructions on
+# x86_64, instructions on arm64)
 # and the codegen of the changed objects (gcc and clang), printed as one
 # table (full report in build/bench/report.md).
 set -u
@@ -30,6 +31,9 @@ QUIET=1 "$ROOT/scripts/insn-profile.sh" bench x86_64 arm64 > "$BUILD/insn-bench.
 echo "main: users' view, base against patched kernel under QEMU (build/bench/users.txt)"
 "$ROOT/scripts/users-bench.sh" > "$BUILD/users-bench.out" 2>&1 ||
 	{ tail -n 20 "$BUILD/users-bench.out"; rc=1; }
+echo "main: users' view on arm64, in instructions, contpte and contiguous hugetlb included (build/bench/users-arm64.txt)"
+"$ROOT/scripts/users-bench.sh" arm64 > "$BUILD/users-arm64.out" 2>&1 ||
+	{ tail -n 20 "$BUILD/users-arm64.out"; rc=1; }
 echo "main: codegen, base against patched (build/codegen/report.md)"
 "$ROOT/scripts/codegen.sh" > "$BUILD/codegen.out" 2>&1 ||
 	{ tail -n 20 "$BUILD/codegen.out"; rc=1; }

@@ -38,6 +38,15 @@
 #              reads), and the comparison table build/bench/users.txt,
 #              printed at the end.
 #
+# "users-bench.sh arm64": the same program on arm64 (qemu-system-aarch64
+# -machine virt -cpu max), in instructions only (TCG time decides nothing),
+# on distro kernels built from kunit/selftests-arm64.config and
+# kunit/users-distro.config (build/out/users-arm64-distro-{base,patched}),
+# with the arm64 scenarios besides: 64K mTHP (contpte blocks), hugetlb 64K
+# (contiguous PTEs) and 32M (contiguous PMDs).  Results in
+# build/bench/insn-users-arm64-{base,patched}.{results,txt}, the table in
+# build/bench/users-arm64.txt.
+#
 # Environment:
 #   USERS_TIMEOUT=600  seconds each QEMU run may take
 #
@@ -63,6 +72,11 @@ if ! flock -n 8; then
 	flock 8
 fi
 start=$(date +%s)
+
+if [ "${1:-x86_64}" = arm64 ]; then
+	. "$ROOT/scripts/users-arm64.sh"
+	exit
+fi
 
 # 1. The kernels.  A kernel is current when scripts/selftests.sh's stamp
 # ("<sha1 of the fragment> <commit built>") matches the fragment and the

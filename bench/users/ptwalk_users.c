@@ -18,6 +18,15 @@
  *   hugetlb-1G  1 GiB MAP_HUGETLB | MAP_HUGE_1GB (a PUD leaf), if the
  *               pool has a free 1G page
  *
+ * and on arm64, where a block of 16 contiguous PTEs (or PMDs) maps one
+ * folio and the patched walkers stop once a block:
+ *
+ *   contpte-64K 256 MiB anonymous, MADV_HUGEPAGE with 64K mTHP "always"
+ *               and 2M THP "never" while the mapping exists (contpte
+ *               blocks of 16 PTEs), the settings restored after
+ *   hugetlb-64K 64 MiB MAP_HUGETLB | MAP_HUGE_64KB (contiguous PTEs)
+ *   hugetlb-32M 128 MiB MAP_HUGETLB | MAP_HUGE_32MB (contiguous PMDs)
+ *
  * One untimed round, then REPS rounds, the three walkers interleaved in
  * each; CLOCK_MONOTONIC; the median is reported, one line per scenario and
  * walker, in the format of build/bench/<platform>.results:
@@ -71,6 +80,12 @@
 #endif
 #ifndef MAP_HUGE_1GB
 #define MAP_HUGE_1GB	(30 << MAP_HUGE_SHIFT)
+#endif
+#ifndef MAP_HUGE_64KB
+#define MAP_HUGE_64KB	(16 << MAP_HUGE_SHIFT)
+#endif
+#ifndef MAP_HUGE_32MB
+#define MAP_HUGE_32MB	(25 << MAP_HUGE_SHIFT)
 #endif
 
 /* Kernel names for userspace, as tools/include has them. */
@@ -224,15 +239,23 @@ struct scenario {
 	int mmap_flags;		/* besides MAP_PRIVATE | MAP_ANONYMOUS */
 	int advice;		/* madvise() after mapping, 0 for none */
 	const char *pool;	/* hugetlb pool in /sys/kernel/mm/hugepages */
+	const char *mthp;	/* mTHP size to fault in with, "always" */
 };
 
 static const struct scenario scenarios[] = {
-	{ "anon-4k", 256 * MIB, 0, MADV_NOHUGEPAGE, NULL },
-	{ "thp", 256 * MIB, 0, MADV_HUGEPAGE, NULL },
+	{ "anon-4k", 256 * MIB, 0, MADV_NOHUGEPAGE, NULL, NULL },
+	{ "thp", 256 * MIB, 0, MADV_HUGEPAGE, NULL, NULL },
 	{ "hugetlb-2M", 128 * MIB, MAP_HUGETLB | MAP_HUGE_2MB, 0,
-	  "hugepages-2048kB" },
+	  "hugepages-2048kB", NULL },
 	{ "hugetlb-1G", PUD_SIZE, MAP_HUGETLB | MAP_HUGE_1GB, 0,
-	  "hugepages-1048576kB" },
+	  "hugepages-1048576kB", NULL },
+#ifdef __aarch64__
+	{ "contpte-64K", 256 * MIB, 0, MADV_HUGEPAGE, NULL, "hugepages-64kB" },
+	{ "hugetlb-64K", 64 * MIB, MAP_HUGETLB | MAP_HUGE_64KB, 0,
+	  "hugepages-64kB", NULL },
+	{ "hugetlb-32M", 128 * MIB, MAP_HUGETLB | MAP_HUGE_32MB, 0,
+	  "hugepages-32768kB", NULL },
+#endif
 };
 
 /* What /proc/self/smaps says about one VMA, in kB. */
@@ -311,6 +334,51 @@ static void read_line(const char *path, char *line, size_t size)
 	if (fgets(line, size, f))
 		line[strcspn(line, "\n")] = '\0';
 	fclose(f);
+}
+
+#define THP_SYSFS	"/sys/kernel/mm/transparent_hugepage/"
+
+/*
+ * The selected value of an mTHP setting ("always [inherit] madvise never")
+ * into @val; -1 when the file is missing.
+ */
+static int thp_setting(const char *size_dir, char *val, size_t size)
+{
+	char path[128], line[128], *b, *e;
+
+	snprintf(path, sizeof(path), THP_SYSFS "%s/enabled", size_dir);
+	read_line(path, line, sizeof(line));
+	b = strchr(line, '[');
+	e = b ? strchr(b, ']') : NULL;
+	if (!e || (size_t)(e - b) > size)
+		return -1;
+	*e = '\0';
+	snprintf(val, size, "%s", b + 1);
+	return 0;
+}
+
+static int thp_set(const char *size_dir, const char *val)
+{
+	char path[128];
+	FILE *f;
+	int err;
+
+	snprintf(path, sizeof(path), THP_SYSFS "%s/enabled", size_dir);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	err = fputs(val, f) < 0;
+	return fclose(f) || err ? -1 : 0;
+}
+
+/* An mTHP size's count of anonymous folios allocated at a fault. */
+static long thp_fault_allocs(const char *size_dir)
+{
+	char path[160], line[64];
+
+	snprintf(path, sizeof(path), THP_SYSFS "%s/stats/anon_fault_alloc", size_dir);
+	read_line(path, line, sizeof(line));
+	return line[0] ? atol(line) : -1;
 }
 
 /* The fields of the VMA starting at @start in the smaps text @t. */
@@ -495,11 +563,20 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 	int pm_fd, r, w, whole_ms, ret = -1;
 	unsigned long i;
 	char *map, *p;
+	char mthp_was[16], pmd_was[16];
+	long allocs = 0;
 
+	if (sc->mthp) {
+		if (thp_setting(sc->mthp, mthp_was, sizeof(mthp_was)) ||
+		    thp_setting("hugepages-2048kB", pmd_was, sizeof(pmd_was))) {
+			printf("USERS-SKIP %s: no %s mTHP setting\n", sc->name, sc->mthp);
+			return 0;
+		}
+	}
 	if (sc->pool) {
 		long free_pages = pool_free(sc->pool);
-		unsigned long psize = strcmp(sc->pool, "hugepages-2048kB") ?
-				      PUD_SIZE : PMD_SIZE;
+		/* "hugepages-<size>kB" */
+		unsigned long psize = strtoul(sc->pool + 10, NULL, 10) * 1024;
 
 		if (free_pages < 0 || (unsigned long)free_pages < sc->size / psize) {
 			printf("USERS-SKIP %s: %ld free pages in the %s pool, %lu needed\n",
@@ -536,12 +613,28 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 	}
 	for (i = 0; i < npages; i++)
 		addrs[i] = map + i * PAGE_SIZE;
+	if (sc->mthp) {
+		allocs = thp_fault_allocs(sc->mthp);
+		if (thp_set(sc->mthp, "always") || thp_set("hugepages-2048kB", "never"))
+			printf("USERS-WARN %s: cannot set the mTHP sizes\n", sc->name);
+	}
 	t0 = now_ns();
 	for (p = map; p < map + sc->size; p += PAGE_SIZE)
 		*p = 1;
 	/* The stores are the point: the compiler must not drop them. */
 	barrier();
 	t1 = now_ns();
+	if (sc->mthp) {
+		unsigned long want = sc->size / (strtoul(sc->mthp + 10, NULL, 10) * 1024);
+
+		allocs = thp_fault_allocs(sc->mthp) - allocs;
+		if (allocs < 0 || (unsigned long)allocs < want)
+			printf("USERS-WARN %s: %ld of %lu folios of %s\n", sc->name,
+			       allocs, want, sc->mthp);
+		else
+			printf("USERS-INFO %s: %ld folios of %s\n", sc->name, allocs,
+			       sc->mthp);
+	}
 	printf("USERS-INFO %s: %lu MiB at %p populated in %llu ms\n", sc->name,
 	       sc->size / MIB, (void *)map,
 	       (unsigned long long)((t1 - t0) / NSEC_PER_MSEC));
@@ -559,8 +652,8 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 	else if (!strcmp(sc->name, "thp") && st.anon_huge != range_kb)
 		printf("USERS-WARN thp: only %lu of %lu kB in THPs (AnonHugePages)\n",
 		       st.anon_huge, range_kb);
-	else if (!strcmp(sc->name, "anon-4k") && st.anon_huge)
-		printf("USERS-WARN anon-4k: %lu kB in THPs despite MADV_NOHUGEPAGE\n",
+	else if ((!strcmp(sc->name, "anon-4k") || sc->mthp) && st.anon_huge)
+		printf("USERS-WARN %s: %lu kB in PMD-mapped THPs\n", sc->name,
 		       st.anon_huge);
 	else if (sc->pool && st.hugetlb != range_kb)
 		printf("USERS-WARN %s: %lu of %lu kB in hugetlb pages\n",
@@ -670,6 +763,13 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 	}
 unmap:
 	munmap(map, sc->size);
+	/*
+	 * Restored once the mapping is gone: before, khugepaged could
+	 * collapse its 64K folios into THPs under the walkers.
+	 */
+	if (sc->mthp &&
+	    (thp_set(sc->mthp, mthp_was) || thp_set("hugepages-2048kB", pmd_was)))
+		printf("USERS-WARN %s: cannot restore the mTHP sizes\n", sc->name);
 out:
 	close(pm_fd);
 	ret = 0;
