@@ -352,6 +352,15 @@ pt_walk_upper_type(struct mm_walk_state *s, enum pt_level level,
 	if (likely(!s->hugetlb_vma) || level != s->hugetlb_level)
 		return type;
 	/*
+	 * A page of contiguous entries, on an arch that opted in (its pXd
+	 * helpers classify hugetlb entries as hugetlb writes them): the
+	 * block code reads it once, under the lock, with huge_ptep_get()
+	 * (pt_walk_hugetlb_block()), which on arm64 folds all its entries:
+	 * that read is not made twice more, before and after the lock.
+	 */
+	if (arch_pt_hugetlb_blocks && s->hugetlb_block)
+		return type;
+	/*
 	 * From the first entry of the huge page, as hugetlb_walk() finds
 	 * it: arm64's huge_ptep_get() sizes a contiguous block by the page
 	 * the entry maps, which is a tail page past the first entry.
