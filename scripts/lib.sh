@@ -99,6 +99,38 @@ qemu_run_problem() {
 	echo "$p"
 }
 
+# A users' view "distro" kernel (scripts/users-bench.sh, users-arm64.sh):
+# tinyconfig, the selftests fragment, then kunit/users-distro.config (no
+# DEBUG_VM, -O2), checked for what the measurement needs, and kept while
+# its stamp (the fragments and the tree's commit) matches.
+#   distro_build TREE OUT FRAG IMAGE LOG "CONFIG_A CONFIG_B..." MAKE-VARS...
+# IMAGE is the kernel image's path in OUT (its name is the make target);
+# the CONFIG_ options listed must be set.  Serialised with the other
+# kernel builds by build/.kbuild.lock.
+distro_build() {
+	local tree=$1 out=$2 frag=$3 image=$4 log=$5 need=$6 stamp o
+	local distro=$ROOT/kunit/users-distro.config
+
+	shift 6
+	stamp="$(cat "$frag" "$distro" | sha1sum | cut -c1-40) $(git -C "$tree" rev-parse HEAD)"
+	[ -f "$out/$image" ] && [ "$(cat "$out/.distro-stamp" 2>/dev/null)" = "$stamp" ] &&
+		return 0
+	echo "users-bench: building ${out#"$ROOT"/} from ${tree#"$ROOT"/}"
+	mkdir -p "$out"
+	rm -f "$out/.distro-stamp"
+	(
+		flock "$BUILD/.kbuild.lock" make -C "$tree" O="$out" "$@" -j"$(nproc)" tinyconfig &&
+		"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" "$distro" &&
+		flock "$BUILD/.kbuild.lock" make -C "$tree" O="$out" "$@" olddefconfig &&
+		! grep -q '^CONFIG_DEBUG_VM=y' "$out/.config" &&
+		for o in $need; do
+			grep -q "^$o=y" "$out/.config" || { echo "distro_build: $o is not set"; exit 1; }
+		done &&
+		flock "$BUILD/.kbuild.lock" make -C "$tree" O="$out" "$@" -j"$(nproc)" "${image##*/}"
+	) > "$log" 2>&1 || { tail -n 5 "$log" >&2; return 1; }
+	echo "$stamp" > "$out/.distro-stamp"
+}
+
 # A new initramfs tree in $1: busybox ($2, the host's /bin/busybox by
 # default), and the start of /init, which installs busybox's applets and
 # mounts /proc, /sys and /dev.  The caller appends the rest of /init.

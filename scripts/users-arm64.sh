@@ -11,7 +11,6 @@
 
 A64=$S/arm64
 A64_FRAG=$ROOT/kunit/selftests-arm64.config
-A64_DISTRO=$ROOT/kunit/users-distro.config
 A64_CROSS=aarch64-linux-gnu-
 A64_BUSYBOX=$BUILD/deps/arm64/bin/busybox
 # Pools for every scenario: 1G, 2M, 64K (contiguous PTEs) and 32M
@@ -71,29 +70,12 @@ chmod +x "$IRD/init"
 
 # 4. The kernels, cached by a stamp of the fragments and the tree's commit.
 a64_kernel() {		# a64_kernel base|patched
-	local k=$1 tree=$LINUX out=$OUT/users-arm64-distro-$1 log=$A64/build-$1.log stamp
+	local k=$1 tree=$LINUX out=$OUT/users-arm64-distro-$1
 
 	[ "$k" = base ] && tree=$BASE_TREE
-	stamp="$(cat "$A64_FRAG" "$A64_DISTRO" | sha1sum | cut -c1-40) $(git -C "$tree" rev-parse HEAD)"
-	if [ ! -f "$out/arch/arm64/boot/Image" ] ||
-	   [ "$(cat "$out/.distro-stamp" 2>/dev/null)" != "$stamp" ]; then
-		echo "users-bench: arm64: building the $k kernel in ${out#"$ROOT"/}"
-		mkdir -p "$out"
-		rm -f "$out/.distro-stamp"
-		{
-			kmake() { flock "$BUILD/.kbuild.lock" make -C "$tree" O="$out" ARCH=arm64 \
-				CROSS_COMPILE=$A64_CROSS CC="ccache ${A64_CROSS}gcc" -j"$(nproc)" "$@"; }
-			kmake tinyconfig &&
-			"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
-				"$A64_FRAG" "$A64_DISTRO" &&
-			kmake olddefconfig &&
-			! grep -q '^CONFIG_DEBUG_VM=y' "$out/.config" &&
-			grep -q '^CONFIG_ARM64_CONTPTE=y' "$out/.config" &&
-			grep -q '^CONFIG_GUP_TEST=y' "$out/.config" &&
-			kmake Image
-		} > "$log" 2>&1 || { tail -n 5 "$log" >&2; return 1; }
-		echo "$stamp" > "$out/.distro-stamp"
-	fi
+	distro_build "$tree" "$out" "$A64_FRAG" arch/arm64/boot/Image "$A64/build-$k.log" \
+		"CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE CONFIG_ARM64_CONTPTE CONFIG_GUP_TEST" \
+		ARCH=arm64 CROSS_COMPILE=$A64_CROSS CC="ccache ${A64_CROSS}gcc" || return 1
 	cp "$out/arch/arm64/boot/Image" "$A64/$k.Image"
 }
 

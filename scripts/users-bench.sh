@@ -253,32 +253,15 @@ fi
 # stamp of the fragments and the commit).  Results in
 # build/bench/insn-users-distro-{base,patched}.{results,txt}.
 distro_kernel() {	# distro_kernel base|patched: build it, copy its bzImage
-	local k=$1 tree=$LINUX out=$OUT/users-distro-$1 log=$S/build-distro-$1.log stamp
+	local k=$1 tree=$LINUX out=$OUT/users-distro-$1
 
 	[ "$k" = base ] && tree=$BASE_TREE
-	stamp="$(cat "$FRAG" "$DISTRO_FRAG" | sha1sum | cut -c1-40) $(git -C "$tree" rev-parse HEAD)"
-	if [ ! -f "$out/arch/x86/boot/bzImage" ] || [ "$(cat "$out/.distro-stamp" 2>/dev/null)" != "$stamp" ]; then
-		echo "users-bench: building the $k distro kernel in ${out#"$ROOT"/}"
-		mkdir -p "$out"
-		rm -f "$out/.distro-stamp"
-		{
-			kmake() { flock "$BUILD/.kbuild.lock" make -C "$tree" O="$out" ARCH=x86_64 \
-				CC="ccache gcc" -j"$(nproc)" "$@"; }
-			kmake tinyconfig &&
-			"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
-				"$FRAG" "$DISTRO_FRAG" &&
-			kmake olddefconfig &&
-			! grep -q '^CONFIG_DEBUG_VM=y' "$out/.config" &&
-			grep -q '^CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE=y' "$out/.config" &&
-			grep -q '^CONFIG_GUP_TEST=y' "$out/.config" &&
-			kmake bzImage
-		} > "$log" 2>&1 || { tail -n 5 "$log" >&2; return 1; }
-		echo "$stamp" > "$out/.distro-stamp"
-	fi
+	distro_build "$tree" "$out" "$FRAG" arch/x86/boot/bzImage "$S/build-distro-$k.log" \
+		"CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE CONFIG_GUP_TEST" \
+		ARCH=x86_64 CC="ccache gcc" || return 1
 	cp "$out/arch/x86/boot/bzImage" "$S/distro-$k.bzImage"
 }
 
-DISTRO_FRAG=$ROOT/kunit/users-distro.config
 if [ -z "${USERS_NO_INSN:-}" ] && [ -n "${plugin:-}" ]; then
 	for k in base patched; do
 		sm=$OUT/users-distro-$k/System.map
