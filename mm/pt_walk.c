@@ -286,10 +286,11 @@ static void pt_walk_use_vma(struct mm_walk_state *s,
 	if (is_vm_hugetlb_page(vma)) {
 		hugetlb_vma_lock_read(vma);
 		s->hugetlb_vma = vma;
+		s->hugetlb_shift = huge_page_shift(hstate_vma(vma));
 		s->hugetlb_level = pt_walk_hugetlb_level(hstate_vma(vma));
 		s->hugetlb_block = arch_pt_hugetlb_blocks &&
-				   huge_page_size(hstate_vma(vma)) !=
-				   1UL << mm_walk_level_shift(s->hugetlb_level);
+				   s->hugetlb_shift !=
+				   mm_walk_level_shift(s->hugetlb_level);
 	}
 #endif
 }
@@ -365,7 +366,7 @@ pt_walk_upper_type(struct mm_walk_state *s, enum pt_level level,
 	 * it: arm64's huge_ptep_get() sizes a contiguous block by the page
 	 * the entry maps, which is a tail page past the first entry.
 	 */
-	first = addr & huge_page_mask(hstate_vma(s->hugetlb_vma));
+	first = addr & ~((1UL << s->hugetlb_shift) - 1);
 	entp -= ((addr - first) >> mm_walk_level_shift(level)) *
 		(level == PT_LEVEL_PUD ? sizeof(pud_t) : sizeof(pmd_t));
 	pte = huge_ptep_get(s->mm, first, entp);
@@ -676,13 +677,72 @@ static __always_inline pte_t *pt_walk_map_pte(struct mm_walk_state *s,
  */
 pte_t *mm_walk_hugetlb_ptep(const struct mm_walk_state *s)
 {
-	struct hstate *h = hstate_vma(s->hugetlb_vma);
-	unsigned long k = (s->addr & ~huge_page_mask(h)) >>
+	unsigned long k = (s->addr & ((1UL << s->hugetlb_shift) - 1)) >>
 			  mm_walk_level_shift(s->level);
 
 	return s->entp - k * pt_entry_bytes(s->level);
 }
 EXPORT_SYMBOL_GPL(mm_walk_hugetlb_ptep);
+
+/*
+ * The geometry of a level where contiguous hugetlb pages are: the span of
+ * its table, the shift of one entry, the bytes of one.  False at a level
+ * that has none: above the PMD, or a level folded into the one above,
+ * whose entry is the one above's and is not stepped there.
+ */
+static __always_inline bool pt_walk_block_level(struct mm_walk_state *s,
+						unsigned long *span,
+						unsigned int *shift,
+						size_t *bytes)
+{
+	if (s->level == PT_LEVEL_PTE) {
+		*span = pt_table_span(PT_LEVEL_PTE);
+		*shift = PAGE_SHIFT;
+		*bytes = sizeof(pte_t);
+		return true;
+	}
+	if (s->level == PT_LEVEL_PMD && !pt_walk_folded(s, PT_LEVEL_PMD)) {
+		*span = pt_table_span(PT_LEVEL_PMD);
+		*shift = PMD_SHIFT;
+		*bytes = sizeof(pmd_t);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * With MM_WALK_RUNS, extend a present or none stop of a contiguous hugetlb
+ * page to the run of following pages of the same type in the same table
+ * (of the walk, of the VMA), as pt_walk_run() does for PTEs: for walkers
+ * that only ask whether pages are mapped (mincore()).  Each page is read
+ * at its first entry for its type alone (arch_pt_hugetlb_block_peek():
+ * without the fold of its access and dirty bits, which a run does not
+ * report); the stop's entry stays its first page's, as huge_ptep_get()
+ * reads it.
+ */
+static void pt_walk_hugetlb_run(struct mm_walk_state *s, unsigned long span,
+				unsigned int shift, size_t bytes)
+{
+	unsigned long size = 1UL << s->hugetlb_shift;
+	unsigned long addr = s->next, limit;
+	void *entp = s->entp + s->nr * bytes;
+	bool present = s->type == PT_ENTRY_LEAF;
+
+	if (!(addr & (span - 1)))
+		return;		/* at the end of the table */
+	limit = min3(ALIGN(addr, span), s->end, s->vm_end);
+	for (; addr < limit; addr += size, entp += (size >> shift) * bytes) {
+		pte_t pte = arch_pt_hugetlb_block_peek(entp);
+
+		if (present ? !pte_present(pte) : !huge_pte_none(pte))
+			break;
+	}
+	if (addr == s->next)
+		return;
+	s->next = min(addr, s->end);
+	s->nr = (ALIGN(s->next, 1UL << shift) -
+		 (s->addr & ~((1UL << shift) - 1))) >> shift;
+}
 
 /*
  * A contiguous hugetlb page (arm64: CONT_PTES PTEs or CONT_PMDS PMDs, riscv
@@ -695,7 +755,8 @@ EXPORT_SYMBOL_GPL(mm_walk_hugetlb_ptep);
  * of its address is the page's).  The cursor's entry pointer of the level
  * stays the stop's own, as for any stop (GUP takes the subpage from it);
  * the next step starts @s->nr entries on (pt_walk_level(); the PTE step
- * always does).
+ * always does).  With MM_WALK_RUNS, the stop goes on over the following
+ * pages of its type (pt_walk_hugetlb_run()).
  *
  * An upper-level entry a locked walk found none is not locked (only leaves
  * are, pt_walk_lock_leaf()): it stays the none stop it was, without a
@@ -703,18 +764,19 @@ EXPORT_SYMBOL_GPL(mm_walk_hugetlb_ptep);
  */
 static void pt_walk_hugetlb_block(struct mm_walk_state *s)
 {
-	struct hstate *h = hstate_vma(s->hugetlb_vma);
-	unsigned int shift = mm_walk_level_shift(s->level);
-	unsigned long first = s->addr & huge_page_mask(h);
-	unsigned long end = min(first + huge_page_size(h), s->end);
-	unsigned long k = (s->addr - first) >> shift;
+	unsigned long size = 1UL << s->hugetlb_shift;
+	unsigned long first = s->addr & ~(size - 1);
+	unsigned long end = min(first + size, s->end);
+	unsigned long k, span;
+	unsigned int shift;
+	size_t bytes;
 	pte_t pte;
 
 	if (!s->hugetlb_block)
 		return;		/* one entry */
-	/* A folded level's entry is the one above's: not stepped there. */
-	if (s->level != PT_LEVEL_PTE && pt_walk_folded(s, s->level))
+	if (!pt_walk_block_level(s, &span, &shift, &bytes))
 		return;
+	k = (s->addr - first) >> shift;
 	s->nr = (ALIGN(end, 1UL << shift) - (s->addr & ~((1UL << shift) - 1))) >> shift;
 	s->next = end;
 	if (s->level != PT_LEVEL_PTE && !s->ptl)
@@ -730,6 +792,8 @@ static void pt_walk_hugetlb_block(struct mm_walk_state *s)
 	}
 	/* arm64 and riscv: a PMD is a PTE in format. */
 	s->entry.pte = pte;
+	if ((s->flags & MM_WALK_RUNS) && s->type != PT_ENTRY_NONPRESENT)
+		pt_walk_hugetlb_run(s, span, shift, bytes);
 }
 #endif
 
@@ -1126,23 +1190,87 @@ static __always_inline bool pt_walk_next_pmd(struct mm_walk_state *s,
 	return true;
 }
 
-/**
- * __mm_walk_next() - the out-of-line step of mm_walk_next()
- * @s: the cursor
+#ifdef CONFIG_HUGETLB_PAGE
+/*
+ * The step from a contiguous hugetlb page (arm64 CONT_PTES PTEs or
+ * CONT_PMDS PMDs, riscv Svnapot PTEs) to the next one of the same table,
+ * without the descent: what pt_walk_hugetlb_block() makes of the next page,
+ * one huge_ptep_get() at its first entry, under the lock the walk holds for
+ * the stop.  That lock is the table's for every page of the hstate in it
+ * (huge_pte_lockptr()), and the table stays mapped.
  *
- * Steps to the next entry of the current level's table when the walk has
- * not reached the end of that table, or descends from the top for the next
- * address otherwise, and goes on until an entry the walk reports.
- *
- * Return: as mm_walk_next().
+ * Return: true at the next stop; false where the descent takes over: the
+ * end of the table, of the walk or of the VMA, a page the walk's end clips,
+ * a stop that holds no lock (an unlocked none PMD, or after
+ * mm_walk_pause()), and a page the walk does not report, which is then
+ * the cursor's stop, for the step from it.
  */
-bool __mm_walk_next(struct mm_walk_state *s)
+static noinline bool pt_walk_next_hugetlb_block(struct mm_walk_state *s)
+{
+	unsigned long size = 1UL << s->hugetlb_shift;
+	unsigned long addr = s->next, span;
+	enum pt_level level = s->level;
+	unsigned int shift;
+	size_t bytes;
+	void *entp;
+	pte_t pte;
+
+	if (!pt_walk_block_level(s, &span, &shift, &bytes) || !s->ptl ||
+	    s->restart || s->err || (level == PT_LEVEL_PTE && !s->pte_mapped))
+		return false;
+	/* Whole pages only: @addr starts one after an unclipped stop. */
+	if (addr + size > s->end || addr + size > s->vm_end ||
+	    !(addr & (span - 1)) || WARN_ON_ONCE(addr & (size - 1)))
+		return false;
+	entp = s->entp + s->nr * bytes;
+	pte = huge_ptep_get(s->mm, addr, entp);
+	if (huge_pte_none(pte))
+		s->type = PT_ENTRY_NONE;
+	else if (pte_present(pte))
+		s->type = PT_ENTRY_LEAF;
+	else
+		s->type = PT_ENTRY_NONPRESENT;
+	s->entry.pte = pte;
+	s->pt[level].entp = entp;
+	s->entp = entp;
+	s->addr = addr;
+	s->next = addr + size;
+	s->nr = size >> shift;
+	if (!mm_walk_reported(s, s->type))
+		return false;
+	if ((s->flags & MM_WALK_RUNS) && s->type != PT_ENTRY_NONPRESENT)
+		pt_walk_hugetlb_run(s, span, shift, bytes);
+	return true;
+}
+#else
+static inline bool pt_walk_next_hugetlb_block(struct mm_walk_state *s)
+{
+	return false;
+}
+#endif
+
+/* The cursor is at a contiguous hugetlb page: pt_walk_next_hugetlb_block(). */
+static __always_inline bool pt_walk_at_hugetlb_block(const struct mm_walk_state *s)
+{
+	return IS_ENABLED(CONFIG_HUGETLB_PAGE) && arch_pt_hugetlb_blocks &&
+	       unlikely(s->hugetlb_vma) && s->hugetlb_block && s->nr &&
+	       s->level == s->hugetlb_level && s->type != PT_ENTRY_TABLE;
+}
+
+/*
+ * The out-of-line step: in the table of the current level while the walk
+ * has not reached its end, else from the top for the next address, until
+ * an entry the walk reports.
+ */
+static noinline bool pt_walk_next(struct mm_walk_state *s)
 {
 	for (;;) {
 		unsigned long addr;
 		enum pt_level from;
 		bool step;
 
+		if (pt_walk_at_hugetlb_block(s) && pt_walk_next_hugetlb_block(s))
+			return true;
 		if (s->nr && s->level == PT_LEVEL_PTE && s->pte_mapped &&
 		    (s->flags & MM_WALK_MULTI) && s->next < s->end &&
 		    !s->err && pt_walk_multi_step(s))
@@ -1208,6 +1336,25 @@ bool __mm_walk_next(struct mm_walk_state *s)
 	}
 	mm_walk_end(s);
 	return false;
+}
+
+/**
+ * __mm_walk_next() - the out-of-line step of mm_walk_next()
+ * @s: the cursor
+ *
+ * Steps to the next entry of the current level's table when the walk has
+ * not reached the end of that table, or descends from the top for the next
+ * address otherwise, and goes on until an entry the walk reports.  The step
+ * from one contiguous hugetlb page to the next, which every such page
+ * takes, comes first, before the frame of the rest.
+ *
+ * Return: as mm_walk_next().
+ */
+bool __mm_walk_next(struct mm_walk_state *s)
+{
+	if (pt_walk_at_hugetlb_block(s) && pt_walk_next_hugetlb_block(s))
+		return true;
+	return pt_walk_next(s);
 }
 EXPORT_SYMBOL_GPL(__mm_walk_next);
 

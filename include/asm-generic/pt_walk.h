@@ -157,6 +157,20 @@ static __always_inline pte_t arch_pt_hugetlb_block_pte(pte_t pte, unsigned long 
 #endif
 
 /*
+ * The first entry of a contiguous hugetlb page, read for what its type
+ * needs (none, present, or neither) by a walk that reports no access or
+ * dirty bits of the page (MM_WALK_RUNS): without the fold of those bits
+ * over all its entries that huge_ptep_get() makes.  An arch whose
+ * ptep_get() folds a block (arm64 contpte) says how to read one entry.
+ */
+#ifndef arch_pt_hugetlb_block_peek
+static __always_inline pte_t arch_pt_hugetlb_block_peek(pte_t *ptep)
+{
+	return ptep_get(ptep);
+}
+#endif
+
+/*
  * Read the PGD entry at @pgdp into @e, or compare it with @e's.  Where the
  * P4D level is folded at compile time, the PGD entry is the P4D one, and is
  * read as the p4d_t that holds it: 32-bit arm's classic pgd_t is an array

@@ -57,7 +57,7 @@
 #define MM_WALK_NONPRESENT	BIT(1)	/* swap, migration, device, markers */
 #define MM_WALK_BATCH		BIT(2)	/* runs of PTEs of one folio as one leaf */
 #define MM_WALK_LOCKED		BIT(3)	/* take the page table locks */
-#define MM_WALK_RUNS		BIT(4)	/* runs of present, or of none, PTEs */
+#define MM_WALK_RUNS		BIT(4)	/* runs of present, or none, entries */
 #define MM_WALK_TABLE		BIT(5)	/* the rest of a PTE table, whatever it holds */
 
 /* Flags under which a stop may cover more than one PTE. */
@@ -73,8 +73,8 @@
  * @level: level of the entry
  * @type: what the entry is
  * @nr: number of entries the stop covers (more than one only for
- *	MM_WALK_BATCH and MM_WALK_RUNS runs and MM_WALK_TABLE stops; 0 for a
- *	gap between VMAs)
+ *	MM_WALK_BATCH and MM_WALK_RUNS runs, MM_WALK_TABLE stops and
+ *	contiguous hugetlb pages; 0 for a gap between VMAs)
  *
  * With MM_WALK_TABLE, a stop at PTE level runs from its entry to the end
  * of the PTE table (or of the walk, or of the VMA), whatever the entries
@@ -137,6 +137,7 @@ struct pt_leaf {
  * @hugetlb_block: in @hugetlb_vma, its huge pages are contiguous blocks of
  *	entries of @hugetlb_level (arm64, riscv Svnapot): each is one stop of
  *	@nr entries (on an arch that says so: arch_pt_hugetlb_blocks)
+ * @hugetlb_shift: in @hugetlb_vma, huge_page_shift() of its hstate
  * @in_vma: the locked walk is inside a VMA (not in a gap)
  * @vm_start: start of the VMA (or gap) the locked walk is in
  * @vm_end: end of the VMA (or gap) the locked walk is in
@@ -179,6 +180,7 @@ struct mm_walk_state {
 	bool in_vma;
 	u8 hugetlb_level;
 	bool hugetlb_block;
+	u8 hugetlb_shift;
 	unsigned long vm_start;
 	unsigned long vm_end;
 	unsigned int retries;

@@ -688,6 +688,247 @@ static void mincore_hugetlb_pud(struct kunit *test)
 	mincore_hugetlb_size(test, PUD_SHIFT);
 }
 #endif
+
+#if defined(CONFIG_ARM64) || defined(CONFIG_RISCV_ISA_SVNAPOT)
+#define CONT_PAGES_MAX	4
+
+/* One stop of a walk over contiguous hugetlb pages. */
+struct cont_stop {
+	unsigned long addr, next;
+	enum pt_entry_type type;
+	unsigned int nr;
+};
+
+/*
+ * The stops a locked walk of [@start, @end) with @flags makes over @n
+ * contiguous hugetlb pages of @size from @base whose entries are of
+ * @types, worked out from the layout: one stop a page, clipped to the
+ * walk, at the level of its entries (of 1 << @shift bytes each, @span to a
+ * table); with MM_WALK_RUNS, a present or none stop goes on over the pages
+ * of its type that follow it in the same table.
+ */
+static unsigned int cont_model(unsigned long base, unsigned long size,
+			       unsigned int shift, unsigned long span,
+			       const enum pt_entry_type *types,
+			       unsigned long start, unsigned long end,
+			       unsigned int flags, struct cont_stop *out)
+{
+	unsigned long addr = start;
+	unsigned int n = 0, i;
+
+	while (addr < end) {
+		enum pt_entry_type type = types[(addr - base) / size];
+		unsigned long next = min(ALIGN(addr + 1, size), end);
+		bool reported = type == PT_ENTRY_LEAF ||
+				(type == PT_ENTRY_NONE && (flags & MM_WALK_HOLES)) ||
+				(type == PT_ENTRY_NONPRESENT && (flags & MM_WALK_NONPRESENT));
+
+		if (reported && (flags & MM_WALK_RUNS) && n &&
+		    type != PT_ENTRY_NONPRESENT && out[n - 1].type == type &&
+		    out[n - 1].next == addr && (addr & (span - 1)))
+			out[n - 1].next = next;
+		else if (reported)
+			out[n++] = (struct cont_stop){ addr, next, type, 0 };
+		addr = next;
+	}
+	for (i = 0; i < n; i++)
+		out[i].nr = (ALIGN(out[i].next, 1UL << shift) -
+			     ALIGN_DOWN(out[i].addr, 1UL << shift)) >> shift;
+	return n;
+}
+
+/* One walk of [@start, @end) with @flags, going on from each stop or not. */
+static void check_cont_walk(struct kunit *test, unsigned long base,
+			    unsigned long size, const enum pt_entry_type *types,
+			    const unsigned long *pfn, unsigned long start,
+			    unsigned long end, unsigned int flags, bool pause)
+{
+	unsigned int shift = size < PMD_SIZE ? PAGE_SHIFT : PMD_SHIFT;
+	unsigned long span = size < PMD_SIZE ? PMD_SIZE : PUD_SIZE;
+	struct cont_stop want[CONT_PAGES_MAX], got[CONT_PAGES_MAX + 1];
+	struct mm_struct *mm = current->mm;
+	const struct pt_leaf *leaf;
+	unsigned int nwant, ngot = 0, i;
+	struct mm_walk_state s;
+
+	nwant = cont_model(base, size, shift, span, types, start, end, flags, want);
+	mmap_read_lock(mm);
+	for_each_pt_leaf(leaf, &s, mm, start, end, MM_WALK_LOCKED | flags) {
+		if (ngot > CONT_PAGES_MAX)
+			break;
+		got[ngot++] = (struct cont_stop){ leaf->addr, leaf->next,
+						  leaf->type, leaf->nr };
+		KUNIT_EXPECT_EQ(test, leaf->level,
+				shift == PAGE_SHIFT ? PT_LEVEL_PTE : PT_LEVEL_PMD);
+		if (leaf->type == PT_ENTRY_LEAF) {
+			unsigned long k = (leaf->addr - base) / size;
+			unsigned long first = base + k * size;
+			pte_t pte = huge_ptep_get(mm, first,
+						  huge_pte_offset(mm, first, size));
+
+			KUNIT_EXPECT_EQ(test, mm_walk_addr_pfn(leaf),
+					pfn[k] + ((leaf->addr - first) >> PAGE_SHIFT));
+			KUNIT_EXPECT_EQ(test, mm_walk_is_dirty(leaf), !!pte_dirty(pte));
+		}
+		if (pause)
+			mm_walk_pause(leaf);
+	}
+	if (ngot > CONT_PAGES_MAX)
+		mm_walk_end(&s);
+	mmap_read_unlock(mm);
+	KUNIT_EXPECT_EQ_MSG(test, ngot, nwant, "flags %x, [%lx, %lx), pause %d",
+			    flags, start - base, end - base, pause);
+	for (i = 0; i < min(ngot, nwant); i++) {
+		KUNIT_EXPECT_TRUE_MSG(test, got[i].addr == want[i].addr &&
+				      got[i].next == want[i].next &&
+				      got[i].type == want[i].type &&
+				      got[i].nr == want[i].nr,
+				      "flags %x, [%lx, %lx), pause %d, stop %u: [%lx, %lx) type %d nr %u, want [%lx, %lx) type %d nr %u",
+				      flags, start - base, end - base, pause, i,
+				      got[i].addr - base, got[i].next - base, got[i].type,
+				      got[i].nr, want[i].addr - base, want[i].next - base,
+				      want[i].type, want[i].nr);
+	}
+}
+
+/*
+ * The stops of for_each_pt_leaf() over the layout, against cont_model(),
+ * over ranges from page boundaries and from inside pages, with every flag
+ * that changes them, going on from each stop (the step from one page to
+ * the next of its table) or letting go of everything at each (the descent
+ * from the top).  A present stop maps its address to the frame of that
+ * address in the page @pfn[] gives, with the dirty bit huge_ptep_get()
+ * folds for the page.
+ */
+static void check_cont_walks(struct kunit *test, unsigned long base,
+			     unsigned long size, unsigned int n,
+			     const enum pt_entry_type *types,
+			     const unsigned long *pfn)
+{
+	const unsigned int flags[] = {
+		0, MM_WALK_HOLES, MM_WALK_NONPRESENT,
+		MM_WALK_HOLES | MM_WALK_NONPRESENT,
+		MM_WALK_RUNS | MM_WALK_HOLES | MM_WALK_NONPRESENT, MM_WALK_RUNS,
+	};
+	const unsigned long ranges[][2] = {
+		{ 0, n * size },
+		{ 3 * PAGE_SIZE, n * size - 2 * PAGE_SIZE },
+		{ size - PAGE_SIZE, size + PAGE_SIZE },
+		{ size + 5 * PAGE_SIZE, n * size },
+	};
+	unsigned int f, r;
+
+	for (f = 0; f < ARRAY_SIZE(flags); f++) {
+		for (r = 0; r < ARRAY_SIZE(ranges); r++) {
+			unsigned long start = base + ranges[r][0];
+			unsigned long end = base + ranges[r][1];
+
+			check_cont_walk(test, base, size, types, pfn, start, end,
+					flags[f], false);
+			check_cont_walk(test, base, size, types, pfn, start, end,
+					flags[f], true);
+		}
+	}
+}
+
+/*
+ * Contiguous hugetlb pages (arm64 CONT_PTES PTEs and CONT_PMDS PMDs, riscv
+ * Svnapot): one stop a page, and the step from one to the next of the same
+ * table, as the layout changes under the walks: pages faulted in one by
+ * one, then some under migration.  The @n pages are placed in one table of
+ * their entries, or (@straddle) half in one and half in the next, where
+ * the walks are checked once both tables exist.  mincore() (a walk with
+ * MM_WALK_RUNS, which goes over pages of a kind without folding their
+ * bits) against the base kernel's hugetlb walk and the layout.
+ */
+static void hugetlb_cont_walks(struct kunit *test, unsigned long size,
+			       unsigned int n, bool straddle)
+{
+	unsigned long span = size < PMD_SIZE ? PMD_SIZE : PUD_SIZE;
+	enum pt_entry_type types[CONT_PAGES_MAX];
+	unsigned long pfn[CONT_PAGES_MAX] = { 0 };
+	pte_t orig[CONT_PAGES_MAX];
+	unsigned long base, area, pages = n * size / PAGE_SIZE, i;
+	/* The order pages are faulted in; then those made migration entries. */
+	const unsigned int fault4[] = { 0, 2, 1, 3 }, migrate4[] = { 3, 1 };
+	const unsigned int fault2[] = { 0, 1 }, migrate2[] = { 1 };
+	const unsigned int *fault = n == 4 ? fault4 : fault2;
+	const unsigned int *migrate = n == 4 ? migrate4 : migrate2;
+	u8 *expect;
+
+	KUNIT_ASSERT_TRUE(test, n == 2 || n == 4);
+
+	/* Placed in a reserved area, at a table's start or across two. */
+	area = map_anon(test, 3 * span, PROT_NONE);
+	base = ALIGN(area, span) + (straddle ? span - n / 2 * size : 0);
+	if (!size_to_hstate(size) || !size_to_hstate(size)->free_huge_pages)
+		kunit_skip(test, "no %lu KiB hugetlb pages (boot with hugepagesz=, hugepages=)",
+			   size >> 10);
+	base = ksys_mmap_pgoff(base, n * size, PROT_READ | PROT_WRITE,
+			       MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
+			       MAP_NORESERVE | (ilog2(size) << MAP_HUGE_SHIFT), -1, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(base));
+	expect = kunit_kzalloc(test, pages, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, expect);
+	for (i = 0; i < n; i++)
+		types[i] = PT_ENTRY_NONE;
+	check_mincore(test, base, pages, expect, 0);
+	for (i = 0; i < n; i++) {
+		unsigned int k = fault[i];
+		pte_t *ptep;
+
+		KUNIT_ASSERT_EQ(test, put_user(k + 1, (u8 __user *)(base + k * size)), 0);
+		mmap_read_lock(current->mm);
+		ptep = huge_pte_offset(current->mm, base + k * size, size);
+		if (ptep)
+			pfn[k] = pte_pfn(huge_ptep_get(current->mm, base + k * size, ptep));
+		mmap_read_unlock(current->mm);
+		KUNIT_ASSERT_NOT_NULL(test, ptep);
+		types[k] = PT_ENTRY_LEAF;
+		memset(expect + k * size / PAGE_SIZE, 1, size / PAGE_SIZE);
+		/* Each table has an entry: none of the walks stops above. */
+		if (!straddle || (i >= 1 && fault[0] < n / 2 && fault[1] >= n / 2))
+			check_cont_walks(test, base, size, n, types, pfn);
+		check_mincore(test, base, pages, expect, 0);
+	}
+	/* Under migration: non-present, and in memory for mincore(). */
+	for (i = 0; i < n / 2; i++) {
+		unsigned int k = migrate[i];
+
+		hugetlb_swap_entry(test, base + k * size, size,
+				   swp_entry_to_pte(make_readable_migration_entry(0)),
+				   &orig[k]);
+		types[k] = PT_ENTRY_NONPRESENT;
+		check_cont_walks(test, base, size, n, types, pfn);
+		check_mincore(test, base, pages, expect, 0);
+	}
+	for (i = 0; i < n / 2; i++)
+		hugetlb_swap_entry(test, base + migrate[i] * size, size,
+				   orig[migrate[i]], NULL);
+	/* The pages go back to the pool, for the next placement. */
+	KUNIT_EXPECT_EQ(test, vm_munmap(base, n * size), 0);
+}
+
+static void mincore_hugetlb_cont_pte(struct kunit *test)
+{
+#ifdef CONFIG_ARM64
+	unsigned long size = CONT_PTE_SIZE;
+#else
+	unsigned long size = PAGE_SIZE << NAPOT_CONT64KB_ORDER;
+#endif
+
+	hugetlb_cont_walks(test, size, 4, false);
+	hugetlb_cont_walks(test, size, 4, true);
+}
+
+#ifdef CONFIG_ARM64
+static void mincore_hugetlb_cont_pmd(struct kunit *test)
+{
+	hugetlb_cont_walks(test, CONT_PMD_SIZE, 2, false);
+	hugetlb_cont_walks(test, CONT_PMD_SIZE, 2, true);
+}
+#endif
+#endif
 #endif /* CONFIG_HUGETLB_PAGE */
 
 static struct kunit_case pt_walk_mincore_cases[] = {
@@ -701,6 +942,12 @@ static struct kunit_case pt_walk_mincore_cases[] = {
 	KUNIT_CASE(mincore_hugetlb_pmd),
 #ifdef PT_TEST_HUGETLB_PUD
 	KUNIT_CASE(mincore_hugetlb_pud),
+#endif
+#if defined(CONFIG_ARM64) || defined(CONFIG_RISCV_ISA_SVNAPOT)
+	KUNIT_CASE(mincore_hugetlb_cont_pte),
+#endif
+#ifdef CONFIG_ARM64
+	KUNIT_CASE(mincore_hugetlb_cont_pmd),
 #endif
 #endif
 	{}
@@ -1651,20 +1898,16 @@ static void gup_hugetlb_cont_pte(struct kunit *test)
 
 #if defined(CONFIG_ARM64) || defined(CONFIG_RISCV_ISA_SVNAPOT)
 /*
- * One GUP call over two contiguous-PTE hugetlb pages, from inside the
+ * One GUP call over two contiguous hugetlb pages of @size, from inside the
  * first: each page is one stop of the walk, whose pages follow_page_mask()
- * takes together (follow_hugetlb_block()).  The expectation is each
- * address's page in its folio, found by GUP one page at a time, and one
- * reference (GET) or one pin per page taken, on the folio of the page.
+ * takes together (follow_hugetlb_block(): after the first PTE, or after
+ * the first PMD's pages).  The expectation is each address's page in its
+ * folio, and one reference (GET) or one pin per page taken, on the folio
+ * of the page.
  */
-static void gup_hugetlb_cont_pte_range(struct kunit *test)
+static void gup_hugetlb_cont_range(struct kunit *test, unsigned long size)
 {
 	const unsigned int flags[] = { FOLL_GET, FOLL_PIN | FOLL_LONGTERM };
-#ifdef CONFIG_ARM64
-	unsigned long size = CONT_PTE_SIZE;
-#else
-	unsigned long size = PAGE_SIZE << NAPOT_CONT64KB_ORDER;
-#endif
 	unsigned long n = size / PAGE_SIZE, nr = 2 * n - 5, addr, i;
 	struct folio *folio[2];
 	int refs[2], pins[2];
@@ -1695,7 +1938,7 @@ static void gup_hugetlb_cont_pte_range(struct kunit *test)
 			KUNIT_EXPECT_PTR_EQ_MSG(test, pages[i], folio_page(folio[k / n], k % n),
 						"flags %x, page %lu", flags[f], i);
 		}
-		/* 13 pages of the first folio, 14 of the second (with 16). */
+		/* n - 3 pages of the first folio, n - 2 of the second. */
 		KUNIT_EXPECT_EQ(test, folio_ref_count(folio[0]), refs[0] + (int)(n - 3));
 		KUNIT_EXPECT_EQ(test, folio_ref_count(folio[1]), refs[1] + (int)(n - 2));
 		if (flags[f] & FOLL_PIN) {
@@ -1711,6 +1954,23 @@ static void gup_hugetlb_cont_pte_range(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, folio_ref_count(folio[0]), refs[0]);
 		KUNIT_EXPECT_EQ(test, folio_ref_count(folio[1]), refs[1]);
 	}
+}
+
+static void gup_hugetlb_cont_pte_range(struct kunit *test)
+{
+#ifdef CONFIG_ARM64
+	gup_hugetlb_cont_range(test, CONT_PTE_SIZE);
+#else
+	gup_hugetlb_cont_range(test, PAGE_SIZE << NAPOT_CONT64KB_ORDER);
+#endif
+}
+#endif
+
+#ifdef CONFIG_ARM64
+/* Two 32M pages (4K pages: CONT_PMDS PMDs), 16379 pages in one call. */
+static void gup_hugetlb_cont_pmd_range(struct kunit *test)
+{
+	gup_hugetlb_cont_range(test, CONT_PMD_SIZE);
 }
 #endif
 
@@ -2778,6 +3038,7 @@ static struct kunit_case pt_walk_gup_cases[] = {
 #endif
 #ifdef CONFIG_ARM64
 	KUNIT_CASE(gup_hugetlb_cont_pmd),
+	KUNIT_CASE(gup_hugetlb_cont_pmd_range),
 #endif
 #endif
 	KUNIT_CASE(gup_fast_anon),

@@ -53,6 +53,13 @@
 /* Contiguous hugetlb PTEs and PMDs: one stop a page (CONT_PTES, CONT_PMDS). */
 #define arch_pt_hugetlb_blocks 1
 
+/* One entry, raw: ptep_get() folds a contpte block (contpte_ptep_get()). */
+#define arch_pt_hugetlb_block_peek arch_pt_hugetlb_block_peek
+static __always_inline pte_t arch_pt_hugetlb_block_peek(pte_t *ptep)
+{
+	return __ptep_get(ptep);
+}
+
 #ifdef CONFIG_ARM64_CONTPTE
 #define arch_pt_pte_block_nr arch_pt_pte_block_nr
 static __always_inline unsigned int arch_pt_pte_block_nr(pte_t pte)
