@@ -30,6 +30,9 @@
 #                     kernels, x86_64 and arm64 (make selftests-arm64: one)
 #   make series       the whole series as mail-ready patches in build/series,
 #                     a cover letter with the last figures, checked with git am
+#   make bisect       every patch of the series built whole on its own, for
+#                     x86_64 and arm64 with gcc and clang (TARGETS= one or
+#                     more of x86_64-gcc x86_64-clang arm64-gcc arm64-clang)
 #   make clean        remove the build outputs (keeps the unpacked base)
 #   make distclean    remove build/ entirely
 
@@ -39,7 +42,7 @@ CONFIGS ?= um x86_64 x86_64-no5lvl arm64 arm64-nolpa2 x86_64-debug arm64-39 arm6
 	i386-pae s390x ppc64le arm arm-lpae mips64el-64k mips64el-4k
 S := scripts
 
-.PHONY: all main check assemble writeback checkpatch sparse bench codegen users users-arm64 report selftests series clean distclean insn-profile insn-bench
+.PHONY: all main check assemble writeback checkpatch sparse bench codegen users users-arm64 report selftests series bisect clean distclean insn-profile insn-bench
 
 all: main
 
@@ -93,6 +96,9 @@ selftests-%: assemble
 
 series: assemble
 	$(S)/series.sh
+
+bisect: assemble
+	$(S)/bisect.sh full $(TARGETS)
 
 clean:
 	rm -rf build/out build/kunit build/check build/series build/bench build/codegen

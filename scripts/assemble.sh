@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Assemble build/linux: the untouched base (tag "base"), one commit adding the
-# repository's new files (tag "ptwalk-files"), then patches/series applied
-# with git am, one commit per patch, on branch "ptwalk".
+# Assemble build/linux: the untouched base (tag "base"), then patches/series
+# applied with git am, one commit per patch, on branch "ptwalk".  The commit
+# of a patch also adds the new files that patches/new-files assigns to it,
+# as they are in this repository: a new file comes with the patch that
+# builds or first uses it.
 #
 # The work is done in a second worktree (build/linux-stage) and build/linux is
 # then moved to the result with git reset, which rewrites only the files that
@@ -71,21 +73,17 @@ cd "$STAGE"
 git reset -q --hard base
 git clean -q -f -d -x
 
+# Every new file is assigned to a patch of the series, and only new files.
 nfiles=0
 while read -r f; do
-	mkdir -p "$(dirname "$f")"
-	cp "$ROOT/$f" "$f"
 	if git cat-file -e "base:$f" 2>/dev/null; then
 		die "$f exists in the base tree: change it with a patch in patches/, not as a new file"
 	fi
-	git add -f -- "$f"
+	p=$(new_file_patch "$f")
+	[ -n "$p" ] || die "$f is a new file that patches/new-files assigns to no patch"
+	series | grep -qxF "$p" || die "patches/new-files adds $f with $p, which is not in patches/series"
 	nfiles=$((nfiles + 1))
 done < <(new_files)
-git commit -q -s --allow-empty -m "mm/pt_walk: add the new ptwalk files" \
-	-m "The files that ptwalk adds to the kernel tree, as they are in the ptwalk
-repository: the walker, its headers and decoders, and its KUnit tests.  The
-patches that follow hook them into the build and convert the callers."
-git tag -f ptwalk-files >/dev/null
 
 npatches=0
 while read -r p; do
@@ -98,6 +96,16 @@ while read -r p; do
 		echo "$out" | sed 's/^/  /' >&2
 		die "patch patches/$p does not apply${files:+ to: $files}"
 	fi
+	# The new files that come with this patch, in its commit.
+	added=0
+	while read -r f; do
+		[ -f "$ROOT/$f" ] || die "patches/new-files names $f, which does not exist"
+		mkdir -p "$(dirname "$f")"
+		cp "$ROOT/$f" "$f"
+		git add -f -- "$f"
+		added=1
+	done < <(patch_new_files "$p")
+	[ "$added" = 1 ] && git commit -q --amend --no-edit
 	npatches=$((npatches + 1))
 done < <(series)
 result=$(git rev-parse HEAD)

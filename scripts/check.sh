@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: assemble build/linux, run the static checks (checkpatch, sparse)
-# and the KUnit walks of every configuration, and sum up with one closing
+# make check: assemble build/linux, run the static checks (checkpatch, sparse),
+# the KUnit walks of every configuration and the build of every patch on its
+# own (scripts/bisect.sh objects), and sum up with one closing
 # line "N passed, N failed, N skipped".  Goes on past a failing configuration
 # so that one run reports everything; exits non-zero on any failure.
 # CONFIGS="um x86_64" limits the KUnit configurations.
@@ -26,6 +27,10 @@ echo "PASS assemble $(cat "$BUILD/base-version") + series" > "$BUILD/check/assem
 for cfg in $configs; do
 	"$ROOT/scripts/kunit.sh" "$cfg" || true
 done
+# Every patch on its own: the objects it touches, x86_64, gcc, W=1, sparse.
+case " $configs " in
+*" x86_64 "*) "$ROOT/scripts/bisect.sh" objects || true ;;
+esac
 # The selftests kernels (base and patched) of x86_64 and arm64, when their
 # KUnit configuration is asked for.
 for a in x86_64 arm64; do

