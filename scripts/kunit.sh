@@ -122,13 +122,13 @@ arm64-16k-52 | arm64-16k-52-nolpa2)
 	      --kunitconfig="$K/arm64.kunitconfig" --kunitconfig="$K/arm64-16k-52.kunitconfig")
 	cross=aarch64-linux-gnu-
 	kargs=(pt_walk_base_kunit.expect_levels=4 hugepagesz=32M hugepages=2
-	       hugepagesz=2M hugepages=2)
+	       hugepagesz=2M hugepages=4)
 	if [ "$cfg" = arm64-16k-52-nolpa2 ]; then
 		# Same kernel, on a CPU without LPA2: the PUD folds.
 		args+=(--qemu_args="$arm64_nolpa2")
 		mode=exec
 		kargs=(pt_walk_base_kunit.expect_levels=3 hugepagesz=32M hugepages=2
-		       hugepagesz=2M hugepages=2)
+		       hugepagesz=2M hugepages=4)
 	fi
 	dir=arm64-16k-52
 	;;
@@ -141,9 +141,9 @@ arm64-39 | arm64-16k | arm64-64k)
 			 "${arm64_cont_pools[@]}") ;;
 	# 2M: CONT_PTES 16K or 64K PTEs.
 	arm64-16k) kargs=(pt_walk_base_kunit.expect_levels=4 hugepagesz=32M hugepages=2
-			  hugepagesz=2M hugepages=2) ;;
+			  hugepagesz=2M hugepages=4) ;;
 	arm64-64k) kargs=(pt_walk_base_kunit.expect_levels=2 hugepagesz=512M hugepages=2
-			  hugepagesz=2M hugepages=2) ;;
+			  hugepagesz=2M hugepages=4) ;;
 	esac
 	;;
 riscv64 | riscv64-sv48 | riscv64-sv39)
