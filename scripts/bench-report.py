@@ -508,6 +508,15 @@ def main(platforms):
                       f"{u['patched_insn'] / u['pages']:.1f} | {fmt(u['ratio'])} | "
                       f"{u['target']} | {u['verdict']} |")
         md.append('')
+    perf = os.path.join(BENCH, 'users-arm64-perf.txt')
+    if os.path.exists(perf):
+        with open(perf) as f:
+            lines = f.read().rstrip().splitlines()
+        md += ["## Users' view on arm64: perf beside the plugin", '',
+               'The same calls counted a second way: perf_event_open() in the guest',
+               "(PERF_COUNT_HW_INSTRUCTIONS, QEMU's PMU, which counts retired",
+               'instructions under -icount), against the TCG plugin.', '', '```'] + \
+            lines + ['```', '']
     md += ['## Speed (UML, and x86_64 under QEMU: ratios only)', ''] + table(rows) + ['']
     if cg_text:
         md += ['## Codegen', ''] + cg_text.splitlines()[1:]

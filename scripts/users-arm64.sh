@@ -10,7 +10,7 @@
 # Only instructions: TCG time moves by 20-30% between runs.
 
 A64=$S/arm64
-A64_FRAG=$ROOT/kunit/selftests-arm64.config
+A64_FRAG=$A64/users.config
 A64_CROSS=aarch64-linux-gnu-
 A64_BUSYBOX=$BUILD/deps/arm64/bin/busybox
 # Pools for every scenario: 1G, 2M, 64K (contiguous PTEs) and 32M
@@ -19,6 +19,8 @@ a64_cmdline="console=ttyAMA0 panic=-1 hugepagesz=1G hugepages=1 hugepagesz=2M hu
 	hugepagesz=64K hugepages=1024 hugepagesz=32M hugepages=4 ptwalk_insn"
 a64_failed=
 mkdir -p "$A64"
+# The selftests kernel's options and the PMU's (kunit/users-arm64-perf.config).
+cat "$ROOT/kunit/selftests-arm64.config" "$ROOT/kunit/users-arm64-perf.config" > "$A64_FRAG"
 
 # 1. The base tree: a worktree of build/linux at tag base, as
 # scripts/selftests.sh makes it.
@@ -74,7 +76,7 @@ a64_kernel() {		# a64_kernel base|patched
 
 	[ "$k" = base ] && tree=$BASE_TREE
 	distro_build "$tree" "$out" "$A64_FRAG" arch/arm64/boot/Image "$A64/build-$k.log" \
-		"CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE CONFIG_ARM64_CONTPTE CONFIG_GUP_TEST" \
+		"CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE CONFIG_ARM64_CONTPTE CONFIG_GUP_TEST CONFIG_ARM_PMUV3" \
 		ARCH=arm64 CROSS_COMPILE=$A64_CROSS CC="ccache ${A64_CROSS}gcc" || return 1
 	cp "$out/arch/arm64/boot/Image" "$A64/$k.Image"
 }
@@ -96,8 +98,10 @@ for k in base patched; do
 	[ -n "$b" ] && [ -n "$e" ] || die "no getppid/getpgid markers in $sm"
 	echo "users-bench: arm64: running the $k kernel under the plugin"
 	t0=$(date +%s)
+	# -icount: QEMU's PMU counts retired instructions only with precise
+	# instruction counting, for perf_event_open() in the guest.
 	timeout "$timeout" qemu-system-aarch64 -machine virt -cpu max,pauth-impdef=on \
-		-m "$mem" -nographic -no-reboot \
+		-icount shift=0,sleep=off -m "$mem" -nographic -no-reboot \
 		-plugin "$plugin,begin=$b,end=$e,out=$A64/insn-$k.tbprof" \
 		-kernel "$A64/$k.Image" -initrd "$A64/initramfs.cpio.gz" \
 		-append "$(echo $a64_cmdline)" < /dev/null > "$A64/insn-$k.log" 2>&1
@@ -118,7 +122,67 @@ for k in base patched; do
 		  a64_failed="$a64_failed $k"; }
 done
 
-# 6. The table: instructions per 4K page, base and patched, and their ratio.
+# 6. perf beside the plugin: the PMU's count of each call (USERS-PERF,
+# from just before the begin marker to just after the end marker) against
+# the plugin's, for both kernels.
+{
+	{
+	echo "Users' view on arm64, two instruments: the guest's perf_event_open()"
+	echo "(PERF_COUNT_HW_INSTRUCTIONS, QEMU's PMU under -icount) against the TCG"
+	echo "plugin, instructions per call, whole calls (GUP with gup_test's own)"
+	echo
+	printf '%-8s %-12s %-26s %14s %14s %9s\n' kernel scenario call plugin perf perf/plugin
+	for k in base patched; do
+		log=$A64/insn-$k.log
+		[ -f "$log" ] && [ -f "$RES/insn-users-arm64-$k.results" ] || continue
+		if tr -d '\r' < "$log" | grep -q '^USERS-PERF-NONE'; then
+			echo "$k: $(tr -d '\r' < "$log" | grep -m1 '^USERS-PERF-NONE' | cut -d' ' -f2-)"
+			continue
+		fi
+		tr -d '\r' < "$log" | sed -n 's/^USERS-PERF //p' |
+			awk -F'|' -v k="$k" '
+				NR == FNR { pl[$1 "|" $2] = $3; next }
+				{ key = $1 "|" $2
+				  if (!(key in pl) || !pl[key]) next
+				  printf "%-8s %-12s %-26s %14d %14d %9.4f\n", k, $1, $2,
+					 pl[key], $3, $3 / pl[key] }' \
+				"$RES/insn-users-arm64-$k.results" -
+	done
+	} > "$RES/users-arm64-perf.txt.tmp"
+	cat "$RES/users-arm64-perf.txt.tmp"
+	# What the two make of each call: their difference, and patched/base.
+	echo
+	awk 'NR > 5 && ($1 == "base" || $1 == "patched") {
+		key = $2 "|" substr($0, 23, 26); d = $(NF - 1) - $(NF - 2)
+		diffs[++n] = d
+		if ($1 == "base") { bpl[key] = $(NF - 2); bpf[key] = $(NF - 1); order[++m] = key }
+		else { ppl[key] = $(NF - 2); ppf[key] = $(NF - 1) } }
+	END {
+		if (!n) exit
+		# Sorted by insertion (a few hundred calls): mawk has no asort().
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && diffs[j - 1] > diffs[j]; j--) {
+				d = diffs[j]; diffs[j] = diffs[j - 1]; diffs[j - 1] = d
+			}
+		printf "perf - plugin, instructions per call: median %d, min %d, max %d\n",
+		       diffs[int((n + 1) / 2)], diffs[1], diffs[n]
+		print "(perf counts from just before the begin marker to just after the end"
+		print "marker, two read() calls more; it counts the calling task only, the"
+		print "plugin the CPU: a call during which another task ran reads lower)"
+		print ""
+		printf "%-12s %-26s %12s %12s\n", "scenario", "call", "p/b plugin", "p/b perf"
+		for (i = 1; i <= m; i++) {
+			k = order[i]
+			if (!(k in ppl) || !bpl[k] || !bpf[k])
+				continue
+			split(k, s, "|")
+			printf "%-12s %-26s %12.3f %12.3f\n", s[1], s[2], ppl[k] / bpl[k], ppf[k] / bpf[k]
+		}
+	}' "$RES/users-arm64-perf.txt.tmp"
+} > "$RES/users-arm64-perf.txt"
+rm -f "$RES/users-arm64-perf.txt.tmp"
+
+# 7. The table: instructions per 4K page, base and patched, and their ratio.
 if [ -z "$a64_failed" ]; then
 	{
 		echo "Users' view on arm64: instructions per call (system call entry to exit),"

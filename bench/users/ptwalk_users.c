@@ -63,6 +63,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/fs.h>
+#include <linux/perf_event.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -207,6 +208,40 @@ static int gup_fd = -1;
  * "USERS-INSN scenario|walker|pages" line that names it.
  */
 static int insn_mode;
+
+/*
+ * --insn also reads the CPU's retired-instructions counter around each
+ * call, with perf_event_open() (PERF_COUNT_HW_INSTRUCTIONS, kernel and
+ * user, from just before getppid() to just after getpgrp()): a second
+ * instrument beside the TCG plugin, where the (emulated) PMU counts them:
+ * QEMU's arm64 PMU does under -icount.  "USERS-PERF scenario|walker|count";
+ * "USERS-PERF-NONE reason" when there is no such counter.
+ */
+static int perf_fd = -1;
+
+static void perf_open(void)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_HARDWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_HW_INSTRUCTIONS,
+		.exclude_hv = 1,
+	};
+
+	perf_fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+	if (perf_fd < 0)
+		printf("USERS-PERF-NONE perf_event_open(instructions): %s\n",
+		       strerror(errno));
+}
+
+static u64 perf_read(void)
+{
+	u64 v = 0;
+
+	if (perf_fd >= 0 && read(perf_fd, &v, sizeof(v)) != sizeof(v))
+		v = 0;
+	return v;
+}
 
 /* One gup_test call over the mapping: the pages taken, the time in ns. */
 static int gup_run(int w, char *map, unsigned long size, unsigned long *pages,
@@ -665,7 +700,7 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 	/* Round -1 warms up and is not counted. */
 	for (r = -1; r < REPS; r++) {
 		for (w = 0; w < NR_WALKERS; w++) {
-			u64 gup_ns = 0;
+			u64 gup_ns = 0, p0 = 0, p1;
 			ssize_t n = 0;
 			int err = 0;
 
@@ -675,6 +710,7 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 				printf("USERS-INSN %s|%s|%lu\n", sc->name,
 				       walker_name[w], npages);
 				fflush(stdout);
+				p0 = perf_read();
 				getppid();	/* the instruction counter's begin */
 			}
 			t0 = now_ns();
@@ -712,8 +748,13 @@ static int run_scenario(const struct scenario *sc, struct text *smaps)
 				break;
 			}
 			t1 = now_ns();
-			if (insn_mode && r == 0)
+			if (insn_mode && r == 0) {
 				getpgrp();	/* the instruction counter's end */
+				p1 = perf_read();
+				if (perf_fd >= 0)
+					printf("USERS-PERF %s|%s|%llu\n", sc->name,
+					       walker_name[w], (unsigned long long)(p1 - p0));
+			}
 			if (gup_ns)
 				t1 = t0 + gup_ns;
 			if (err) {
@@ -826,6 +867,7 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2 && !strcmp(argv[1], "--insn")) {
 		insn_mode = 1;
+		perf_open();
 	} else if (argc != 1) {
 		fprintf(stderr, "usage: ptwalk_users [--tsc-khz | --insn]\n");
 		return 1;
