@@ -82,6 +82,21 @@ patch_name() {	# patch_name INDEX
 	printf '%04d-%s' "$(($1 + 1))" "$(subject "${commits[$1]}" | tr -c 'a-zA-Z0-9\n' '-' | cut -c1-40)"
 }
 
+# The verdict of a patch whose build log is LOG: a warning the base's build
+# (BASE-WARNINGS) did not have fails it; a passing build's log is removed.
+patch_verdict() {	# patch_verdict NAME LOG BASE-WARNINGS PASS-DETAIL
+	local new
+
+	new=$(warnings "$2" | grep -v -x -F -f "$3" || true)
+	if [ -n "$new" ]; then
+		echo "$new" > "${2%.txt}.new"
+		result FAIL "$1" "$(echo "$new" | wc -l) new warnings (see ${2#"$ROOT"/})"
+	else
+		result PASS "$1" "$4"
+		rm -f "$2"
+	fi
+}
+
 # make, for a target: arch and compiler.
 target_make() {	# target_make TARGET DIR: sets mk
 	local arch=${1%-*} cc=${1##*-} cross=
@@ -98,7 +113,7 @@ target_make() {	# target_make TARGET DIR: sets mk
 
 objects_mode() {	# objects_mode TARGET
 	local t=$1 arch=${1%-*} dir=$OUT/bisect-$1 base_w=$res/bisect-$1-base.warnings
-	local cfg=$OUT/$arch/.config name=bisect i c objs f log new all=() mk
+	local cfg=$OUT/$arch/.config name=bisect i c objs f log all=() mk
 
 	target_make "$t" "$dir"
 	# The check's own name for make check's target, x86_64-gcc.
@@ -139,20 +154,14 @@ objects_mode() {	# objects_mode TARGET
 			result FAIL "$name:$(patch_name "$i")" "does not build (see ${log#"$ROOT"/})"
 			continue
 		fi
-		new=$(warnings "$log" | grep -v -x -F -f "$base_w" || true)
-		if [ -n "$new" ]; then
-			echo "$new" > "${log%.txt}.new"
-			result FAIL "$name:$(patch_name "$i")" "$(echo "$new" | wc -l) new warnings (see ${log#"$ROOT"/})"
-		else
-			result PASS "$name:$(patch_name "$i")" "$t W=1 sparse, ${#objs[@]} objects"
-			rm -f "$log"
-		fi
+		patch_verdict "$name:$(patch_name "$i")" "$log" "$base_w" \
+			"$t W=1 sparse, ${#objs[@]} objects"
 	done
 }
 
 # make bisect: every patch built whole, for each arch and compiler.
 full_mode() {
-	local targets=("$@") t dir log i c mk base_w new frag=$ROOT/kunit/bisect.config
+	local targets=("$@") t dir log i c mk base_w frag=$ROOT/kunit/bisect.config
 
 	[ ${#targets[@]} -gt 0 ] || targets=(x86_64-gcc x86_64-clang arm64-gcc arm64-clang)
 	results=$res/bisect-full.results
@@ -161,7 +170,7 @@ full_mode() {
 		dir=$OUT/bisect-full-$t
 		target_make "$t" "$dir"
 		mkdir -p "$dir"
-		base_w=$res/bisect-$t-base.warnings
+		base_w=$res/bisect-full-$t-base.warnings
 		for i in -1 "${!commits[@]}"; do
 			if [ "$i" = -1 ]; then
 				c=base
@@ -169,26 +178,19 @@ full_mode() {
 				c=${commits[$i]}
 			fi
 			git -C "$WT" checkout -q --detach "$c"
-			log=$res/bisect-$t-$([ "$i" = -1 ] && echo base || patch_name "$i").txt
+			log=$res/bisect-full-$t-$([ "$i" = -1 ] && echo base || patch_name "$i").txt
 			if ! { flock "$BUILD/.kbuild.lock" "${mk[@]}" defconfig &&
 			       "$WT/scripts/kconfig/merge_config.sh" -m -O "$dir" "$dir/.config" "$frag" &&
 			       flock "$BUILD/.kbuild.lock" "${mk[@]}" olddefconfig &&
 			       flock "$BUILD/.kbuild.lock" "${mk[@]}" -j"$(nproc)"; } > "$log" 2>&1; then
-				result FAIL "bisect:$t:$(basename "$log" .txt | sed "s/^bisect-$t-//")" "does not build (see ${log#"$ROOT"/})"
+				result FAIL "bisect:$t:$(basename "$log" .txt | sed "s/^bisect-full-$t-//")" "does not build (see ${log#"$ROOT"/})"
 				continue
 			fi
 			if [ "$i" = -1 ]; then
 				warnings "$log" > "$base_w"
 				continue
 			fi
-			new=$(warnings "$log" | grep -v -x -F -f "$base_w" || true)
-			if [ -n "$new" ]; then
-				echo "$new" > "${log%.txt}.new"
-				result FAIL "bisect:$t:$(patch_name "$i")" "$(echo "$new" | wc -l) new warnings (see ${log#"$ROOT"/})"
-			else
-				result PASS "bisect:$t:$(patch_name "$i")" "builds"
-				rm -f "$log"
-			fi
+			patch_verdict "bisect:$t:$(patch_name "$i")" "$log" "$base_w" builds
 		done
 	done
 }
