@@ -161,7 +161,7 @@ ST=$BASE_TREE/tools/testing/selftests
 BIN=$S/bin
 progs="gup_test gup_longterm cow mincore_selftest soft-dirty mlock2-tests pagemap_ioctl
 	hmm-tests hugetlb-madvise uffd-unit-tests migration mremap_test ptwalk_badinput
-	ptwalk_procdiff"
+	ptwalk_procdiff madv_populate mkdirty ksm_functional_tests split_huge_page_test"
 ustamp="$base_commit $arch $(cat "$0" "$ROOT/tests/ptwalk_badinput.c" "$ROOT/tests/ptwalk_procdiff.c" |
 	sha1sum | cut -c1-40)"
 if [ "$(cat "$BIN/.stamp" 2>/dev/null)" != "$ustamp" ]; then
@@ -215,6 +215,33 @@ if [ "$(cat "$BIN/.stamp" 2>/dev/null)" != "$ustamp" ]; then
 			"$PWD/thp_settings.c" -lnuma -lpthread
 		"$ucc" "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/mremap_test" \
 			"$PWD/mremap_test.c"
+		# GUP from madvise(MADV_POPULATE_READ/WRITE) and from FOLL_FORCE
+		# writes through /proc/self/mem (mkdirty), and folio_walk_start()'s
+		# users: KSM and the debugfs THP split (split_huge_pages_pid()).
+		for t in madv_populate mkdirty; do
+			"$ucc" "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/$t" \
+				"$PWD/$t.c" "$PWD/vm_util.c"
+		done
+		# Two of them with a local change, built from a copy in
+		# $S/gen.  6.12's ksm_functional_tests passes execv() an argv
+		# without its NULL end: the exec of its fork-and-exec case
+		# fails, and the child runs the rest of the tests as a second
+		# process, whose results the parent reports.  split_huge_page_test
+		# without an XFS path skips its nine page cache cases after
+		# writing a 4M file one byte per write() for each: 2 to 4
+		# minutes under TCG for nine skips.  They are left out.
+		sed 's/{ prg_name, FORK_EXEC_CHILD_PRG_NAME }/{ prg_name, FORK_EXEC_CHILD_PRG_NAME, NULL }/' \
+			ksm_functional_tests.c > "$S/gen/ksm_functional_tests.c"
+		grep -q 'FORK_EXEC_CHILD_PRG_NAME, NULL }' "$S/gen/ksm_functional_tests.c" || exit 1
+		awk '/for \(i = 8; i >= 0; i--\)/ { cut = 2 } cut { cut--; next } { print }' \
+			split_huge_page_test.c |
+			sed 's/ksft_set_plan(3+9)/ksft_set_plan(3)/' > "$S/gen/split_huge_page_test.c"
+		grep -q 'ksft_set_plan(3);' "$S/gen/split_huge_page_test.c" || exit 1
+		! grep -q 'split_thp_in_pagecache_to_order(fd_size' "$S/gen/split_huge_page_test.c" || exit 1
+		for t in ksm_functional_tests split_huge_page_test; do
+			"$ucc" "${cflags[@]}" -I "$PWD" -fmacro-prefix-map="$S/gen/"= \
+				-o "$BIN/$t" "$S/gen/$t.c" "$PWD/vm_util.c" || exit 1
+		done
 		cd "$ST/mincore"
 		"$ucc" "${cflags[@]}" -fmacro-prefix-map="$PWD/"= -o "$BIN/mincore_selftest" \
 			"$PWD/mincore_selftest.c"
@@ -224,6 +251,12 @@ if [ "$(cat "$BIN/.stamp" 2>/dev/null)" != "$ustamp" ]; then
 			"$ROOT/tests/ptwalk_procdiff.c"
 	) >> "$S/userspace.log" 2>&1 ||
 		fail_stop userspace "build failed, see ${S#"$ROOT"/}/userspace.log"
+	# set -e does not stop the subshell above, whose status || tests: a
+	# program that did not build is missing here.
+	for p in $progs; do
+		[ -x "$BIN/$p" ] ||
+			fail_stop userspace "$p did not build, see ${S#"$ROOT"/}/userspace.log"
+	done
 	echo "$ustamp" > "$BIN/.stamp"
 fi
 
@@ -399,6 +432,18 @@ done
 
 # Long-term pinning of memfd, tmpfs and hugetlb (2M and 1G) files.
 run gup_longterm gup_longterm
+# GUP from madvise(MADV_POPULATE_*) and FOLL_FORCE writes (mkdirty: the
+# PTEs and PMDs it leaves must not be dirty and writable at once), and the
+# users of folio_walk_start(): KSM merging and unmerging, and the split of
+# THPs through debugfs (anonymous, PTE-mapped and tmpfs ones).
+run madv_populate madv_populate
+run mkdirty mkdirty
+# (from /bin: its fork-and-exec case runs "./ksm_functional_tests", and
+# elsewhere the child, its execv() failed, runs the rest of the tests)
+cd /bin || exit 1
+run ksm_functional_tests ./ksm_functional_tests
+cd /tmp || exit 1
+run split_huge_page_test split_huge_page_test
 # COW of anonymous memory (small pages, THP, hugetlb) against GUP: R/O and
 # R/W pins (GUP-fast and slow) of pages shared with a child after fork(),
 # and the child's and parent's views after writes.
@@ -652,7 +697,7 @@ awk -v P="$P" '
 			if (x == y && x == "pass")
 				print "PASS " P ":" t " pass on both" d[t]
 			else if (x == y && x ~ /^skip/)
-				print "PASS " P ":" t " skipped on both: " substr(x, 6, length(x) - 6) d[t]
+				print "SKIP " P ":" t " skipped on both: " substr(x, 6, length(x) - 6) d[t]
 			else
 				print "FAIL " P ":" t " base=" x " patched=" y d[t] \
 				      (x ~ /^(pass|skip)/ ? "" : said("base", t)) \
@@ -700,8 +745,9 @@ fi
 mv "$NEW" "$VERDICT"
 
 npass=$(grep -c '^PASS' "$VERDICT")
-nfail=$(grep -vc '^PASS' "$VERDICT")
-grep -v '^PASS' "$VERDICT" | sed 's/^/selftests: /'
-echo "selftests: $arch: $npass passed, $nfail failed ($(( $(date +%s) - start )) s)," \
-	"see ${VERDICT#"$ROOT"/}"
+nskip=$(grep -c '^SKIP' "$VERDICT")
+nfail=$(grep -vc '^\(PASS\|SKIP\)' "$VERDICT")
+grep -v '^\(PASS\|SKIP\)' "$VERDICT" | sed 's/^/selftests: /'
+echo "selftests: $arch: $npass passed, $nfail failed, $nskip skipped (the same" \
+	"skip on both kernels) ($(( $(date +%s) - start )) s), see ${VERDICT#"$ROOT"/}"
 [ "$nfail" = 0 ]

@@ -121,8 +121,9 @@ report_section() {
 	for r in "$BUILD"/check/selftests*.results; do
 		[ -s "$r" ] || continue
 		echo "$(basename "$r" .results): $(grep -c '^PASS' "$r") passed," \
-			"$(grep -c '^FAIL' "$r" || true) failed (mm selftests and the /proc" \
-			"differential, base and patched kernels under QEMU)."
+			"$(grep -c '^FAIL' "$r" || true) failed," \
+			"$(grep -c '^SKIP' "$r" || true) skipped on both (mm selftests and" \
+			"the /proc differential, base and patched kernels under QEMU)."
 	done
 	echo
 	echo "Figures"

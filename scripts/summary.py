@@ -171,6 +171,8 @@ def main(configs):
                                  'detail': detail})
         if verdict == 'PASS':
             total['passed'] += 1
+        elif verdict == 'SKIP':
+            total['skipped'] += 1
         else:
             total['failed'] += 1
             failures.append(f'{check}: {detail}')
@@ -181,8 +183,10 @@ def main(configs):
         print(f'{cfg:<16} {p:>6} {f:>6} {s:>7}  {notes}')
     if static:
         sp = sum(1 for v, _, _ in static if v == 'PASS')
-        print(f'{"static checks":<16} {sp:>6} {len(static) - sp:>6} {0:>7}  '
-              'checkpatch --strict, sparse')
+        ss = sum(1 for v, _, _ in static if v == 'SKIP')
+        print(f'{"static checks":<16} {sp:>6} {len(static) - sp - ss:>6} '
+              f'{ss:>7}  checkpatch --strict, sparse, per-patch builds, '
+              'selftests')
     if failures:
         print('\nfailures:')
         for line in failures:
