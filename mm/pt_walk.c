@@ -289,6 +289,7 @@ static void pt_walk_use_vma(struct mm_walk_state *s,
 		s->hugetlb_shift = huge_page_shift(hstate_vma(vma));
 		s->hugetlb_level = pt_walk_hugetlb_level(hstate_vma(vma));
 		s->hugetlb_block = arch_pt_hugetlb_blocks &&
+				   !(s->flags & MM_WALK_RAW) &&
 				   s->hugetlb_shift !=
 				   mm_walk_level_shift(s->hugetlb_level);
 	}
@@ -358,8 +359,10 @@ pt_walk_upper_type(struct mm_walk_state *s, enum pt_level level,
 	 * block code reads it once, under the lock, with huge_ptep_get()
 	 * (pt_walk_hugetlb_block()), which on arm64 folds all its entries:
 	 * that read is not made twice more, before and after the lock.
+	 * With MM_WALK_RAW, each entry is a stop, as pmdp_get() read it.
 	 */
-	if (arch_pt_hugetlb_blocks && s->hugetlb_block)
+	if (arch_pt_hugetlb_blocks &&
+	    s->hugetlb_shift != mm_walk_level_shift(level))
 		return type;
 	/*
 	 * From the first entry of the huge page, as hugetlb_walk() finds
@@ -1489,7 +1492,8 @@ EXPORT_SYMBOL_GPL(mm_walk_end);
  * @s: the cursor
  * @mm: the address space
  * @addr: the address
- * @flags: MM_WALK_LOCKED, or 0 for a lockless lookup
+ * @flags: MM_WALK_LOCKED, or 0 for a lockless lookup; and MM_WALK_RAW
+ *	for the entry of @addr in a contiguous hugetlb page
  *
  * Descends from the top of @mm's page tables to the first entry for @addr
  * that is not a table, whatever its level.  On return @s describes that
@@ -1504,7 +1508,8 @@ EXPORT_SYMBOL_GPL(mm_walk_end);
 bool mm_walk_seek_leaf(struct mm_walk_state *s, struct mm_struct *mm,
 		       unsigned long addr, unsigned int flags)
 {
-	if (mm_walk_begin(s, mm, addr, addr + 1, flags & MM_WALK_LOCKED))
+	if (mm_walk_begin(s, mm, addr, addr + 1,
+			  flags & (MM_WALK_LOCKED | MM_WALK_RAW)))
 		return false;
 	pt_walk_enter_vma(s, addr);
 	if (!(flags & MM_WALK_LOCKED))
@@ -1591,8 +1596,8 @@ EXPORT_SYMBOL_GPL(mm_walk_begin_vma);
  *	mm_walk_begin_vma())
  * @start: the address to seek, and the first of the walk
  * @end: end of the walk (exclusive), at most @vma->vm_end
- * @flags: MM_WALK_* flags for the walk after the first stop;
- *	MM_WALK_LOCKED is implied
+ * @flags: MM_WALK_* flags for the walk after the first stop (and, for
+ *	MM_WALK_RAW, for the first stop too); MM_WALK_LOCKED is implied
  *
  * mm_walk_begin_vma() and a seek in one call: the cursor stops at the entry
  * that maps @start, whatever it is (a present or non-present leaf, or a

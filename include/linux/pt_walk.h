@@ -59,6 +59,7 @@
 #define MM_WALK_LOCKED		BIT(3)	/* take the page table locks */
 #define MM_WALK_RUNS		BIT(4)	/* runs of present, or none, entries */
 #define MM_WALK_TABLE		BIT(5)	/* the rest of a PTE table, whatever it holds */
+#define MM_WALK_RAW		BIT(6)	/* contiguous hugetlb entries one by one */
 
 /* Flags under which a stop may cover more than one PTE. */
 #define MM_WALK_MULTI		(MM_WALK_BATCH | MM_WALK_RUNS | MM_WALK_TABLE)
@@ -136,7 +137,8 @@ struct pt_leaf {
  *	are read in the format hugetlb writes them in, never as a table
  * @hugetlb_block: in @hugetlb_vma, its huge pages are contiguous blocks of
  *	entries of @hugetlb_level (arm64, riscv Svnapot): each is one stop of
- *	@nr entries (on an arch that says so: arch_pt_hugetlb_blocks)
+ *	@nr entries (on an arch that says so: arch_pt_hugetlb_blocks), unless
+ *	the walk asked for its entries one by one (MM_WALK_RAW)
  * @hugetlb_shift: in @hugetlb_vma, huge_page_shift() of its hstate
  * @in_vma: the locked walk is inside a VMA (not in a gap)
  * @vm_start: start of the VMA (or gap) the locked walk is in

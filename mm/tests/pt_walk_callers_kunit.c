@@ -3316,6 +3316,67 @@ static void folio_walk_hugetlb_pud(struct kunit *test)
 	folio_walk_hugetlb_size(test, PUD_SHIFT);
 }
 #endif
+
+#if defined(CONFIG_ARM64) || defined(CONFIG_RISCV_ISA_SVNAPOT)
+/*
+ * A contiguous hugetlb page (arm64 CONT_PTES PTEs or CONT_PMDS PMDs, riscv
+ * Svnapot PTEs) whose last entry alone is made old, with the helper of its
+ * level, as the page aging of a walker that reads entries one by one
+ * leaves it: folio_walk_start() reports the entry at the address as 6.12's
+ * descent read it (ptep_get(), pmdp_get()), not the page's entry folded
+ * over its entries as huge_ptep_get() reads it, which is young.  Its first
+ * pages, the last two of its last entry, then a hole.
+ */
+static void folio_walk_hugetlb_cont(struct kunit *test, unsigned int shift,
+				    unsigned int entry_shift)
+{
+	unsigned long size = 1UL << shift, addr, last;
+	struct vm_area_struct *vma;
+	spinlock_t *ptl;	/* the huge page's lock */
+	struct mm_struct *mm;
+	pmd_t *pmdp;
+	int young;
+
+	/* The test's mm comes with its first mapping. */
+	addr = map_hugetlb(test, 2 * size, shift);
+	mm = current->mm;
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)addr), 0);
+	last = addr + size - (1UL << entry_shift);
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	pmdp = pmd_off(mm, last);
+	ptl = huge_pte_lock(hstate_vma(vma), mm, (pte_t *)pmdp);
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE	/* pmdp_test_and_clear_young() */
+	if (entry_shift == PMD_SHIFT)
+		young = pmdp_test_and_clear_young(vma, last, pmdp);
+	else
+#endif
+		young = ptep_test_and_clear_young(vma, last,
+						  pte_offset_kernel(pmdp, last));
+	spin_unlock(ptl);
+	mmap_read_unlock(mm);
+	KUNIT_ASSERT_EQ(test, young, 1);
+	KUNIT_EXPECT_EQ(test, check_folio_walk(test, addr, 2), 2 * 4);
+	KUNIT_EXPECT_EQ(test, check_folio_walk(test, addr + size - 2 * PAGE_SIZE, 4),
+			2 * 4);
+}
+
+static void folio_walk_hugetlb_cont_pte(struct kunit *test)
+{
+#ifdef CONFIG_ARM64
+	folio_walk_hugetlb_cont(test, CONT_PTE_SHIFT, PAGE_SHIFT);
+#else
+	folio_walk_hugetlb_cont(test, PAGE_SHIFT + NAPOT_CONT64KB_ORDER, PAGE_SHIFT);
+#endif
+}
+#endif
+
+#if defined(CONFIG_ARM64) && defined(CONFIG_TRANSPARENT_HUGEPAGE)
+static void folio_walk_hugetlb_cont_pmd(struct kunit *test)
+{
+	folio_walk_hugetlb_cont(test, CONT_PMD_SHIFT, PMD_SHIFT);
+}
+#endif
 #endif /* CONFIG_HUGETLB_PAGE */
 
 /* follow_pfnmap_start() at @addr, new and 6.12's: the same answer. */
@@ -3396,6 +3457,12 @@ static struct kunit_case pt_walk_lookup_cases[] = {
 	KUNIT_CASE(folio_walk_hugetlb_pmd),
 #ifdef PT_TEST_HUGETLB_PUD
 	KUNIT_CASE(folio_walk_hugetlb_pud),
+#endif
+#if defined(CONFIG_ARM64) || defined(CONFIG_RISCV_ISA_SVNAPOT)
+	KUNIT_CASE(folio_walk_hugetlb_cont_pte),
+#endif
+#if defined(CONFIG_ARM64) && defined(CONFIG_TRANSPARENT_HUGEPAGE)
+	KUNIT_CASE(folio_walk_hugetlb_cont_pmd),
 #endif
 #endif
 	KUNIT_CASE(follow_pfnmap),

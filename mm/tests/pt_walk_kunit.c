@@ -2005,6 +2005,162 @@ static void pt_walk_hugetlb_cont_adjacent(struct kunit *test, unsigned int shift
 	KUNIT_EXPECT_EQ(test, vm_munmap(addr, 2 * size), 0);
 }
 
+/*
+ * MM_WALK_RAW: each entry of a contiguous hugetlb page is a stop of its
+ * own, of one entry, whose value is the entry as ptep_get() or pmdp_get()
+ * reads it (arm64's ptep_get() folds a contiguous PTE's block itself),
+ * under the lock hugetlb takes.  The page's last entry alone is made old
+ * first (for PMDs: pmdp_test_and_clear_young(), which clears one entry),
+ * so that a stop folded over the page would show as young.  A seek in the
+ * last entry with the flag stops at that entry, old.
+ */
+struct raw_stop {
+	struct stop_rec r;
+	void *entp, *want;	/* the stop's entry, the legacy chain's */
+	u64 val, raw;		/* the stop's value, ptep_get()'s or pmdp_get()'s */
+	unsigned long raw_pfn;	/* pte_pfn() or pmd_pfn() of that */
+	spinlock_t *ptl;
+};
+
+static void pt_walk_hugetlb_cont_raw(struct kunit *test, unsigned int shift,
+				     enum pt_level level)
+{
+	unsigned int eshift = level == PT_LEVEL_PTE ? PAGE_SHIFT : PMD_SHIFT;
+	unsigned long size = 1UL << shift, esize = 1UL << eshift;
+	unsigned long addr, start, last, in, k, n = size / esize;
+	const unsigned int flags = MM_WALK_LOCKED | MM_WALK_RAW;
+	struct raw_stop *got;
+	struct vm_area_struct *vma;
+	const struct pt_leaf *leaf;
+	struct mm_walk_state s;
+	unsigned int stops = 0;
+	struct mm_struct *mm;
+	spinlock_t *ptl;	/* the huge page's lock */
+	struct folio *folio;
+	pmd_t *pmdp;
+	int young;
+
+	map_anon(test, PAGE_SIZE);
+	mm = current->mm;
+	addr = map_hugetlb(size, shift);
+	if (IS_ERR_VALUE(addr))
+		kunit_skip(test, "no %lu KiB hugetlb pages (boot with hugepagesz=, hugepages=)",
+			   size >> 10);
+	if (put_user(0x61, (u8 __user *)addr)) {
+		vm_munmap(addr, size);
+		kunit_skip(test, "the %lu KiB hugetlb pool is empty", size >> 10);
+	}
+	got = kunit_kcalloc(test, n, sizeof(*got), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	last = addr + size - esize;
+	/* Inside an entry, where it maps more than a page. */
+	in = level == PT_LEVEL_PTE ? 0 : PAGE_SIZE;
+	start = addr + in;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	KUNIT_ASSERT_NOT_NULL(test, vma);
+	pmdp = pmd_off(mm, last);
+	ptl = huge_pte_lock(hstate_vma(vma), mm, (pte_t *)pmdp);
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE	/* pmdp_test_and_clear_young() */
+	if (level == PT_LEVEL_PMD)
+		young = pmdp_test_and_clear_young(vma, last, pmdp);
+	else
+#endif
+		young = ptep_test_and_clear_young(vma, last, pte_offset_kernel(pmdp, last));
+	spin_unlock(ptl);
+	KUNIT_EXPECT_EQ(test, young, 1);
+
+	for_each_pt_leaf(leaf, &s, mm, start, addr + size, flags) {
+		if (stops < n) {
+			unsigned long a = leaf->addr;
+
+			record_stop(&got[stops].r, &s, leaf);
+			got[stops].entp = leaf->entp;
+			got[stops].ptl = s.ptl;
+			/* The legacy chain's entry, read under the walk's lock. */
+			pmdp = pmd_off(mm, a);
+			if (level == PT_LEVEL_PTE) {
+				pte_t *ptep = pte_offset_kernel(pmdp, a);
+
+				got[stops].want = ptep;
+				got[stops].raw = pte_val(ptep_get(ptep));
+				got[stops].raw_pfn = pte_pfn(ptep_get(ptep));
+				got[stops].val = pte_val(leaf->entry.pte);
+			} else {
+				got[stops].want = pmdp;
+				got[stops].raw = pmd_val(pmdp_get(pmdp));
+				got[stops].raw_pfn = pmd_pfn(pmdp_get(pmdp));
+				got[stops].val = pmd_val(leaf->entry.pmd);
+			}
+		}
+		stops++;
+	}
+	mmap_read_unlock(mm);
+
+	KUNIT_ASSERT_EQ(test, stops, n);
+	folio = NULL;
+	for (k = 0; k < n; k++) {
+		struct stop_rec *r = &got[k].r;
+
+		KUNIT_EXPECT_EQ_MSG(test, r->type, PT_ENTRY_LEAF, "entry %lu", k);
+		KUNIT_EXPECT_EQ_MSG(test, r->level, level, "entry %lu", k);
+		KUNIT_EXPECT_EQ_MSG(test, r->nr, 1, "entry %lu", k);
+		KUNIT_EXPECT_EQ_MSG(test, r->addr, k ? addr + k * esize : start, "entry %lu", k);
+		KUNIT_EXPECT_EQ_MSG(test, r->next, addr + (k + 1) * esize, "entry %lu", k);
+		KUNIT_EXPECT_PTR_EQ_MSG(test, got[k].entp, got[k].want, "entry %lu", k);
+		KUNIT_EXPECT_EQ_MSG(test, got[k].val, got[k].raw, "entry %lu", k);
+		KUNIT_EXPECT_PTR_EQ_MSG(test, got[k].ptl,
+					huge_pte_lockptr(hstate_vma(vma), mm, got[k].want),
+					"entry %lu", k);
+		if (!pfn_valid(r->pfn)) {
+			KUNIT_FAIL(test, "entry %lu: pfn %lx has no struct page", k, r->pfn);
+			continue;
+		}
+		if (!k)
+			folio = pfn_folio(r->pfn);
+		/*
+		 * The frame the entry holds: on arm64 its own, on riscv the
+		 * page's first (its NAPOT PTEs all hold the page's value).
+		 */
+		KUNIT_EXPECT_EQ_MSG(test, r->pfn, got[k].raw_pfn, "entry %lu", k);
+		KUNIT_EXPECT_EQ_MSG(test, r->pfn, folio_pfn(folio) +
+				    (IS_ENABLED(CONFIG_RISCV) ? 0 : k * (esize >> PAGE_SHIFT)),
+				    "entry %lu", k);
+		/* One entry made old: the others stay young. */
+		if (level == PT_LEVEL_PMD)
+			KUNIT_EXPECT_EQ_MSG(test, r->young, k != n - 1, "entry %lu", k);
+	}
+	KUNIT_EXPECT_EQ(test, folio_size(folio), size);
+
+	/* A seek in the last entry: that entry, old. */
+	mmap_read_lock(mm);
+	KUNIT_EXPECT_TRUE(test, mm_walk_seek_leaf(&s, mm, last + in, flags));
+	record_stop(&got[0].r, &s, &s.leaf);
+	got[0].entp = s.leaf.entp;
+	mm_walk_end(&s);
+	mmap_read_unlock(mm);
+	KUNIT_EXPECT_EQ(test, got[0].r.nr, 1);
+	KUNIT_EXPECT_EQ(test, got[0].r.addr, last + in);
+	KUNIT_EXPECT_EQ(test, got[0].r.next, last + in + 1);
+	KUNIT_EXPECT_PTR_EQ(test, got[0].entp, got[n - 1].want);
+	if (level == PT_LEVEL_PMD)
+		KUNIT_EXPECT_FALSE(test, got[0].r.young);
+	KUNIT_EXPECT_EQ(test, vm_munmap(addr, size), 0);
+}
+
+static void pt_walk_hugetlb_cont_pte_raw(struct kunit *test)
+{
+	pt_walk_hugetlb_cont_raw(test, PT_TEST_CONT_PTE_SHIFT, PT_LEVEL_PTE);
+}
+
+#ifdef CONFIG_ARM64
+static void pt_walk_hugetlb_cont_pmd_raw(struct kunit *test)
+{
+	pt_walk_hugetlb_cont_raw(test, CONT_PMD_SHIFT, PT_LEVEL_PMD);
+}
+#endif
+
 static void pt_walk_hugetlb_cont_pte_adjacent(struct kunit *test)
 {
 	pt_walk_hugetlb_cont_adjacent(test, PT_TEST_CONT_PTE_SHIFT, PT_LEVEL_PTE);
@@ -2189,10 +2345,12 @@ static struct kunit_case pt_walk_cases[] = {
 #if defined(CONFIG_ARM64) || defined(CONFIG_RISCV_ISA_SVNAPOT)
 	KUNIT_CASE(pt_walk_hugetlb_cont_pte),
 	KUNIT_CASE(pt_walk_hugetlb_cont_pte_adjacent),
+	KUNIT_CASE(pt_walk_hugetlb_cont_pte_raw),
 #endif
 #ifdef CONFIG_ARM64
 	KUNIT_CASE(pt_walk_hugetlb_cont_pmd),
 	KUNIT_CASE(pt_walk_hugetlb_cont_pmd_adjacent),
+	KUNIT_CASE(pt_walk_hugetlb_cont_pmd_raw),
 #endif
 #ifdef PT_TEST_HUGETLB_PUD
 	KUNIT_CASE(pt_walk_hugetlb_pud),
