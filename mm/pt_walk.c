@@ -284,10 +284,13 @@ static void pt_walk_use_vma(struct mm_walk_state *s,
 	s->vm_end = vma->vm_end;
 #ifdef CONFIG_HUGETLB_PAGE
 	if (is_vm_hugetlb_page(vma)) {
+		struct hstate *h = hstate_vma(vma);
+
 		hugetlb_vma_lock_read(vma);
 		s->hugetlb_vma = vma;
-		s->hugetlb_shift = huge_page_shift(hstate_vma(vma));
-		s->hugetlb_level = pt_walk_hugetlb_level(hstate_vma(vma));
+		s->hugetlb_hstate = h;
+		s->hugetlb_shift = huge_page_shift(h);
+		s->hugetlb_level = pt_walk_hugetlb_level(h);
 		s->hugetlb_block = arch_pt_hugetlb_blocks &&
 				   !(s->flags & MM_WALK_RAW) &&
 				   s->hugetlb_shift !=
@@ -328,7 +331,7 @@ pt_walk_hugetlb_lockptr(struct mm_walk_state *s, void *entp)
 {
 #ifdef CONFIG_HUGETLB_PAGE
 	if (s->hugetlb_vma)
-		return huge_pte_lockptr(hstate_vma(s->hugetlb_vma), s->mm, entp);
+		return huge_pte_lockptr(s->hugetlb_hstate, s->mm, entp);
 #endif
 	return NULL;
 }
@@ -354,15 +357,15 @@ pt_walk_upper_type(struct mm_walk_state *s, enum pt_level level,
 	if (likely(!s->hugetlb_vma) || level != s->hugetlb_level)
 		return type;
 	/*
-	 * A page of contiguous entries, on an arch that opted in (its pXd
-	 * helpers classify hugetlb entries as hugetlb writes them): the
-	 * block code reads it once, under the lock, with huge_ptep_get()
-	 * (pt_walk_hugetlb_block()), which on arm64 folds all its entries:
-	 * that read is not made twice more, before and after the lock.
-	 * With MM_WALK_RAW, each entry is a stop, as pmdp_get() read it.
+	 * On an arch that opted in to contiguous pages (its pXd helpers
+	 * classify hugetlb entries as hugetlb writes them), the entry's own
+	 * type: for a page of one entry, as 6.12's folio_walk_start() and
+	 * follow_page_mask() read it; a page of contiguous entries is read
+	 * once more, under the lock, by the block code with huge_ptep_get()
+	 * (pt_walk_hugetlb_block()), which on arm64 folds all its entries,
+	 * or with MM_WALK_RAW not at all.
 	 */
-	if (arch_pt_hugetlb_blocks &&
-	    s->hugetlb_shift != mm_walk_level_shift(level))
+	if (arch_pt_hugetlb_blocks)
 		return type;
 	/*
 	 * From the first entry of the huge page, as hugetlb_walk() finds
@@ -905,7 +908,8 @@ stop:
 	s->entry = val;
 	pt_walk_stop(s, level, type, addr, locked);
 #ifdef CONFIG_HUGETLB_PAGE
-	if (locked && unlikely(s->hugetlb_vma) && level == s->hugetlb_level &&
+	if (arch_pt_hugetlb_blocks && locked && unlikely(s->hugetlb_vma) &&
+	    s->hugetlb_block && level == s->hugetlb_level &&
 	    type != PT_ENTRY_TABLE)
 		pt_walk_hugetlb_block(s);
 #endif

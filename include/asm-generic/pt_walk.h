@@ -135,9 +135,13 @@ static __always_inline pte_t arch_pt_ptep_get_next(pte_t *ptep, pte_t prev,
  * contiguous PTEs and PMDs, riscv Svnapot PTEs) is one stop of the walk,
  * read with huge_ptep_get() at its first entry, which folds the bits of all
  * of them: an arch opts in once its hugetlb pages of that kind are known to
- * be contiguous entries of one table with one lock.  Elsewhere each entry is
- * a stop of its own, read with huge_ptep_get() (powerpc 8xx and sparc64
- * write the entries of a page otherwise).
+ * be contiguous entries of one table with one lock, and its pXd helpers to
+ * classify every hugetlb entry (present, PROT_NONE, swap, migration,
+ * hwpoison, marker) as hugetlb writes it, so that an upper-level entry's
+ * type is read from the entry itself.  Elsewhere each entry is a stop of
+ * its own, read with huge_ptep_get() (powerpc 8xx and sparc64 write the
+ * entries of a page otherwise; mips and loongarch call some non-present
+ * hugetlb entries tables).
  */
 #ifndef arch_pt_hugetlb_blocks
 #define arch_pt_hugetlb_blocks 0

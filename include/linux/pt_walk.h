@@ -140,6 +140,8 @@ struct pt_leaf {
  *	@nr entries (on an arch that says so: arch_pt_hugetlb_blocks), unless
  *	the walk asked for its entries one by one (MM_WALK_RAW)
  * @hugetlb_shift: in @hugetlb_vma, huge_page_shift() of its hstate
+ * @hugetlb_hstate: in @hugetlb_vma, its hstate (the lock of an entry,
+ *	huge_pte_lockptr())
  * @in_vma: the locked walk is inside a VMA (not in a gap)
  * @vm_start: start of the VMA (or gap) the locked walk is in
  * @vm_end: end of the VMA (or gap) the locked walk is in
@@ -179,6 +181,7 @@ struct mm_walk_state {
 	bool ahead_valid;
 	pte_t ahead;
 	struct vm_area_struct *hugetlb_vma;
+	struct hstate *hugetlb_hstate;
 	bool in_vma;
 	u8 hugetlb_level;
 	bool hugetlb_block;
