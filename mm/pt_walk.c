@@ -276,26 +276,33 @@ static u8 pt_walk_hugetlb_level(struct hstate *h)
  * (vms_clear_ptes()), so only tables under a VMA are stable for a reader.
  * The VMA, or the gap, around @addr is cached: one lookup per VMA.
  */
-static void pt_walk_use_vma(struct mm_walk_state *s,
-			    struct vm_area_struct *vma)
+#ifdef CONFIG_HUGETLB_PAGE
+static noinline void pt_walk_use_hugetlb_vma(struct mm_walk_state *s,
+					     struct vm_area_struct *vma)
+{
+	struct hstate *h = hstate_vma(vma);
+
+	hugetlb_vma_lock_read(vma);
+	s->hugetlb_vma = vma;
+	s->hugetlb_hstate = h;
+	s->hugetlb_shift = huge_page_shift(h);
+	s->hugetlb_level = pt_walk_hugetlb_level(h);
+	s->hugetlb_block = arch_pt_hugetlb_blocks &&
+			   !(s->flags & MM_WALK_RAW) &&
+			   s->hugetlb_shift != mm_walk_level_shift(s->hugetlb_level);
+}
+#endif
+
+/* Inline: the per-address lookups enter a VMA for every address. */
+static __always_inline void pt_walk_use_vma(struct mm_walk_state *s,
+					    struct vm_area_struct *vma)
 {
 	s->in_vma = true;
 	s->vm_start = vma->vm_start;
 	s->vm_end = vma->vm_end;
 #ifdef CONFIG_HUGETLB_PAGE
-	if (is_vm_hugetlb_page(vma)) {
-		struct hstate *h = hstate_vma(vma);
-
-		hugetlb_vma_lock_read(vma);
-		s->hugetlb_vma = vma;
-		s->hugetlb_hstate = h;
-		s->hugetlb_shift = huge_page_shift(h);
-		s->hugetlb_level = pt_walk_hugetlb_level(h);
-		s->hugetlb_block = arch_pt_hugetlb_blocks &&
-				   !(s->flags & MM_WALK_RAW) &&
-				   s->hugetlb_shift !=
-				   mm_walk_level_shift(s->hugetlb_level);
-	}
+	if (unlikely(is_vm_hugetlb_page(vma)))
+		pt_walk_use_hugetlb_vma(s, vma);
 #endif
 }
 
@@ -1527,7 +1534,7 @@ bool mm_walk_seek_leaf(struct mm_walk_state *s, struct mm_struct *mm,
 EXPORT_SYMBOL_GPL(mm_walk_seek_leaf);
 
 /* The mmap lock of the VMA's mm, or the i_mmap_rwsem of its file. */
-static void pt_walk_assert_vma_locked(struct vm_area_struct *vma)
+static __always_inline void pt_walk_assert_vma_locked(struct vm_area_struct *vma)
 {
 	struct address_space *mapping = vma->vm_file ? vma->vm_file->f_mapping : NULL;
 
