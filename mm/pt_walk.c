@@ -676,6 +676,21 @@ static __always_inline pte_t *pt_walk_map_pte(struct mm_walk_state *s,
 }
 
 #ifdef CONFIG_HUGETLB_PAGE
+/*
+ * A contiguous hugetlb page of @nr entries, read at its first entry @ptep
+ * as huge_ptep_get() reads it (the access and dirty bits of all its
+ * entries folded into the first's), where the arch has no cheaper way to
+ * the same value (arm64: arch_pt_hugetlb_block_get()).
+ */
+#ifndef arch_pt_hugetlb_block_get
+static __always_inline pte_t arch_pt_hugetlb_block_get(struct mm_struct *mm,
+						       unsigned long addr,
+						       pte_t *ptep, unsigned int nr)
+{
+	return huge_ptep_get(mm, addr, ptep);
+}
+#endif
+
 /**
  * mm_walk_hugetlb_ptep() - the first entry of the hugetlb page of a stop
  * @s: a locked cursor at a stop in a hugetlb VMA
@@ -794,7 +809,8 @@ static void pt_walk_hugetlb_block(struct mm_walk_state *s)
 	s->next = end;
 	if (s->level != PT_LEVEL_PTE && !s->ptl)
 		return;
-	pte = huge_ptep_get(s->mm, first, mm_walk_hugetlb_ptep(s));
+	pte = arch_pt_hugetlb_block_get(s->mm, first, mm_walk_hugetlb_ptep(s),
+					size >> shift);
 	if (huge_pte_none(pte)) {
 		s->type = PT_ENTRY_NONE;
 	} else if (pte_present(pte)) {
@@ -1237,7 +1253,7 @@ static noinline bool pt_walk_next_hugetlb_block(struct mm_walk_state *s)
 	    !(addr & (span - 1)) || WARN_ON_ONCE(addr & (size - 1)))
 		return false;
 	entp = s->entp + s->nr * bytes;
-	pte = huge_ptep_get(s->mm, addr, entp);
+	pte = arch_pt_hugetlb_block_get(s->mm, addr, entp, size >> shift);
 	if (huge_pte_none(pte))
 		s->type = PT_ENTRY_NONE;
 	else if (pte_present(pte))

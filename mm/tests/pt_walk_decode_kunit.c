@@ -846,6 +846,117 @@ static void pt_walk_decode_hugetlb(struct kunit *test)
 	hugetlb_env_unmap(test, &he);
 }
 
+#if defined(CONFIG_ARM64) || defined(CONFIG_RISCV_ISA_SVNAPOT)
+/* Raw reads and writes of one entry of a contiguous page: no block fold. */
+#ifdef CONFIG_ARM64
+#define hugetlb_raw_get(ptep)		__ptep_get(ptep)
+#define hugetlb_raw_set(ptep, pte)	__set_pte(ptep, pte)
+#else
+#define hugetlb_raw_get(ptep)		ptep_get(ptep)
+#define hugetlb_raw_set(ptep, pte)	set_pte(ptep, pte)
+#endif
+
+enum hugetlb_fold_kind { FOLD_YOUNG, FOLD_DIRTY, FOLD_HW_DIRTY, FOLD_KINDS };
+
+/*
+ * One entry @k of the old, clean, writable contiguous huge page made young,
+ * dirty or (arm64) hardware dirty (writable with PTE_RDONLY clear) alone,
+ * as the MMU leaves it; returns what huge_ptep_get() then reads of the page.
+ */
+static pte_t hugetlb_env_set_one(struct hugetlb_env *he, unsigned int k,
+				 enum hugetlb_fold_kind kind)
+{
+	spinlock_t *ptl;	/* the huge page's lock */
+	pte_t *ptep, pte, cur = __pte(0);
+
+	mmap_write_lock(he->mm);
+	ptep = huge_pte_offset(he->mm, he->addr, he->size);
+	if (WARN_ON_ONCE(!ptep))
+		goto out;
+	ptl = huge_pte_lockptr(he->h, he->mm, ptep);
+	spin_lock(ptl);
+	pte = hugetlb_raw_get(ptep + k);
+	if (kind == FOLD_YOUNG)
+		pte = pte_mkyoung(pte);
+	else if (kind == FOLD_DIRTY)
+		pte = pte_mkdirty(pte);
+#ifdef CONFIG_ARM64
+	else
+		pte = clear_pte_bit(pte, __pgprot(PTE_RDONLY));
+#endif
+	hugetlb_raw_set(ptep + k, pte);
+	cur = huge_ptep_get(he->mm, he->addr, ptep);
+	spin_unlock(ptl);
+out:
+	mmap_write_unlock(he->mm);
+	return cur;
+}
+
+/*
+ * A contiguous hugetlb page is one stop whose entry folds the access and
+ * dirty bits of all its entries, as huge_ptep_get() folds them (arm64:
+ * arch_pt_hugetlb_block_get(), riscv: huge_ptep_get() itself): one entry,
+ * the second or the last, made young or dirty alone, makes the stop young
+ * or dirty, for a seek inside the page and for a walk over it.
+ */
+static void pt_walk_decode_hugetlb_fold(struct kunit *test)
+{
+	unsigned int n, e, k, kind, kinds = IS_ENABLED(CONFIG_ARM64) ? FOLD_KINDS : FOLD_HW_DIRTY;
+	const struct pt_leaf *leaf;
+	struct hugetlb_env he;
+	struct mm_walk_state s;
+	unsigned int stops;
+	pte_t clean, cur;
+
+	hugetlb_env_map(test, &he);
+	n = he.size >> (he.level == PT_LEVEL_PTE ? PAGE_SHIFT : PMD_SHIFT);
+	if (he.level > PT_LEVEL_PMD || n == 1) {
+		KUNIT_EXPECT_EQ(test, vm_munmap(he.addr, he.size), 0);
+		kunit_skip(test, "one entry a page: nothing to fold");
+	}
+	he.orig = hugetlb_env_write(&he, NULL);
+	KUNIT_ASSERT_TRUE(test, pte_present(he.orig));
+	clean = pte_mkold(pte_mkclean(huge_pte_mkwrite(he.orig)));
+	for (kind = 0; kind < kinds; kind++) {
+		for (e = 0; e < 2; e++) {
+			k = e ? n - 1 : 1;
+			cur = hugetlb_env_write(&he, &clean);
+			KUNIT_ASSERT_FALSE(test, pte_young(cur) || huge_pte_dirty(cur));
+			cur = hugetlb_env_set_one(&he, k, kind);
+			/* The arch's own fold, against the bit set. */
+			KUNIT_EXPECT_EQ_MSG(test, !!pte_young(cur), kind == FOLD_YOUNG,
+					    "kind %u, entry %u", kind, k);
+			KUNIT_EXPECT_EQ_MSG(test, !!huge_pte_dirty(cur), kind != FOLD_YOUNG,
+					    "kind %u, entry %u", kind, k);
+
+			KUNIT_EXPECT_TRUE(test, hugetlb_env_seek(test, &he, &s));
+			KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_young(&s.leaf), !!pte_young(cur),
+					    "seek, kind %u, entry %u", kind, k);
+			KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_dirty(&s.leaf), !!huge_pte_dirty(cur),
+					    "seek, kind %u, entry %u", kind, k);
+			KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_write(&s.leaf), !!huge_pte_write(cur),
+					    "seek, kind %u, entry %u", kind, k);
+
+			stops = 0;
+			mmap_read_lock(he.mm);
+			for_each_pt_leaf(leaf, &s, he.mm, he.addr, he.addr + he.size,
+					 MM_WALK_LOCKED) {
+				KUNIT_EXPECT_EQ(test, leaf->nr, n);
+				KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_young(leaf), !!pte_young(cur),
+						    "walk, kind %u, entry %u", kind, k);
+				KUNIT_EXPECT_EQ_MSG(test, mm_walk_is_dirty(leaf),
+						    !!huge_pte_dirty(cur),
+						    "walk, kind %u, entry %u", kind, k);
+				stops++;
+			}
+			mmap_read_unlock(he.mm);
+			KUNIT_EXPECT_EQ(test, stops, 1);
+		}
+	}
+	hugetlb_env_unmap(test, &he);
+}
+#endif
+
 /*
  * Non-present hugetlb entries: never a table, whatever pmd_present() says
  * of them (mips calls a PMD present when any bit is set), with the swap
@@ -942,6 +1053,9 @@ static struct kunit_case pt_walk_decode_cases[] = {
 #ifdef CONFIG_HUGETLB_PAGE
 	KUNIT_CASE_PARAM(pt_walk_decode_hugetlb, hugetlb_hstate_gen),
 	KUNIT_CASE_PARAM(pt_walk_decode_hugetlb_nonpresent, hugetlb_hstate_gen),
+#if defined(CONFIG_ARM64) || defined(CONFIG_RISCV_ISA_SVNAPOT)
+	KUNIT_CASE_PARAM(pt_walk_decode_hugetlb_fold, hugetlb_hstate_gen),
+#endif
 #endif
 	{}
 };

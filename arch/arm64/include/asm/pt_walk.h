@@ -46,6 +46,8 @@
 #ifndef _ASM_ARM64_PT_WALK_H
 #define _ASM_ARM64_PT_WALK_H
 
+#include <linux/build_bug.h>
+#include <linux/log2.h>
 #include <linux/pgtable.h>
 
 #define arch_pt_run_time_folds 0
@@ -58,6 +60,42 @@
 static __always_inline pte_t arch_pt_hugetlb_block_peek(pte_t *ptep)
 {
 	return __ptep_get(ptep);
+}
+
+/*
+ * A contiguous hugetlb page of @nr entries, read at its first as
+ * huge_ptep_get() reads it: that entry, made dirty if any entry is dirty
+ * (PTE_DIRTY, or writable with PTE_RDONLY clear: hardware dirty) and young
+ * if any is.  The walk knows @nr from the hstate, where huge_ptep_get()
+ * looks the size up from the folio at every read, and the bits of all the
+ * entries are gathered with two ORs each, where it tests and sets them
+ * entry by entry.
+ */
+#define arch_pt_hugetlb_block_get arch_pt_hugetlb_block_get
+static __always_inline pte_t arch_pt_hugetlb_block_get(struct mm_struct *mm,
+						       unsigned long addr,
+						       pte_t *ptep, unsigned int nr)
+{
+	/* PTE_RDONLY moved up to PTE_WRITE (DBM): that bit of a clean entry. */
+	const unsigned int up = ilog2(PTE_WRITE) - ilog2(PTE_RDONLY);
+	pte_t orig = __ptep_get(ptep);
+	pteval_t any = 0, hw = 0;
+	unsigned int i;
+
+	BUILD_BUG_ON(PTE_WRITE <= PTE_RDONLY);
+	if (!pte_present(orig) || !pte_cont(orig))
+		return orig;
+	for (i = 0; i < nr; i++) {
+		pteval_t v = pte_val(__ptep_get(ptep + i));
+
+		any |= v;
+		hw |= v & ~(v << up);	/* writable, not read-only */
+	}
+	if ((any & PTE_DIRTY) || (hw & PTE_WRITE))
+		orig = pte_mkdirty(orig);
+	if (any & PTE_AF)
+		orig = pte_mkyoung(orig);
+	return orig;
 }
 
 #ifdef CONFIG_ARM64_CONTPTE
