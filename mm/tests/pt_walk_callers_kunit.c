@@ -3344,6 +3344,10 @@ static void folio_walk_hugetlb_cont(struct kunit *test, unsigned int shift,
 	last = addr + size - (1UL << entry_shift);
 	mmap_read_lock(mm);
 	vma = vma_lookup(mm, addr);
+	if (!vma) {
+		mmap_read_unlock(mm);
+		KUNIT_FAIL_AND_ABORT(test, "no VMA at %#lx", addr);
+	}
 	pmdp = pmd_off(mm, last);
 	ptl = huge_pte_lock(hstate_vma(vma), mm, (pte_t *)pmdp);
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE	/* pmdp_test_and_clear_young() */

@@ -2059,7 +2059,10 @@ static void pt_walk_hugetlb_cont_raw(struct kunit *test, unsigned int shift,
 
 	mmap_read_lock(mm);
 	vma = vma_lookup(mm, addr);
-	KUNIT_ASSERT_NOT_NULL(test, vma);
+	if (!vma) {
+		mmap_read_unlock(mm);
+		KUNIT_FAIL_AND_ABORT(test, "no VMA at %#lx", addr);
+	}
 	pmdp = pmd_off(mm, last);
 	ptl = huge_pte_lock(hstate_vma(vma), mm, (pte_t *)pmdp);
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE	/* pmdp_test_and_clear_young() */
