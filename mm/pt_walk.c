@@ -364,15 +364,15 @@ pt_walk_upper_type(struct mm_walk_state *s, enum pt_level level,
 	if (likely(!s->hugetlb_vma) || level != s->hugetlb_level)
 		return type;
 	/*
-	 * On an arch that opted in to contiguous pages (its pXd helpers
-	 * classify hugetlb entries as hugetlb writes them), the entry's own
-	 * type: for a page of one entry, as 6.12's folio_walk_start() and
+	 * On an arch whose pXd helpers classify hugetlb entries as hugetlb
+	 * reads them (arch_pt_hugetlb_types), the entry's own type: for a
+	 * page of one entry, as 6.12's folio_walk_start() and
 	 * follow_page_mask() read it; a page of contiguous entries is read
 	 * once more, under the lock, by the block code with huge_ptep_get()
 	 * (pt_walk_hugetlb_block()), which on arm64 folds all its entries,
 	 * or with MM_WALK_RAW not at all.
 	 */
-	if (arch_pt_hugetlb_blocks)
+	if (arch_pt_hugetlb_types)
 		return type;
 	/*
 	 * From the first entry of the huge page, as hugetlb_walk() finds
@@ -1388,6 +1388,18 @@ bool __mm_walk_next(struct mm_walk_state *s)
 }
 EXPORT_SYMBOL_GPL(__mm_walk_next);
 
+/*
+ * A locked walk may sleep: the hugetlb VMA lock, cond_resched() while a
+ * table keeps changing.  Checked under CONFIG_DEBUG_ATOMIC_SLEEP, without
+ * the voluntary preemption point of might_sleep(), which the per-address
+ * lookups (folio_walk_start(), GUP) would pass for every address where
+ * 6.12's did not.
+ */
+static __always_inline void pt_walk_might_sleep(void)
+{
+	__might_sleep(__FILE__, __LINE__);
+}
+
 /* No stop yet: a walk that has not started, or a seek that failed. */
 static __always_inline void pt_walk_no_stop(struct mm_walk_state *s,
 					    unsigned long start)
@@ -1467,7 +1479,7 @@ int mm_walk_begin(struct mm_walk_state *s, struct mm_struct *mm,
 	}
 	if (flags & MM_WALK_LOCKED) {
 		mmap_assert_locked(mm);
-		might_sleep();	/* the hugetlb VMA lock */
+		pt_walk_might_sleep();
 	} else {
 		/*
 		 * The gup_fast rules: interrupts off hold off the freeing of
@@ -1583,7 +1595,7 @@ static __always_inline int __mm_walk_begin_vma(struct mm_walk_state *s,
 		return s->err;
 	}
 	pt_walk_assert_vma_locked(vma);
-	might_sleep();	/* the hugetlb VMA lock */
+	pt_walk_might_sleep();
 	pt_walk_use_vma(s, vma);
 	return 0;
 }

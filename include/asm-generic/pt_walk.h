@@ -148,6 +148,20 @@ static __always_inline pte_t arch_pt_ptep_get_next(pte_t *ptep, pte_t prev,
 #endif
 
 /*
+ * Whether the pXd helpers of the arch classify every hugetlb entry at the
+ * level of its hstate (present, PROT_NONE, swap, migration, hwpoison,
+ * marker) as hugetlb reads it, huge_pte_none() and pte_present() of
+ * huge_ptep_get(): a locked walk then takes the type of such an entry from
+ * the entry it read, without reading it again with huge_ptep_get().  Every
+ * arch with contiguous hugetlb pages as stops says so
+ * (arch_pt_hugetlb_blocks); an arch whose hugetlb pages are single entries
+ * written as PTEs may say so too (x86).
+ */
+#ifndef arch_pt_hugetlb_types
+#define arch_pt_hugetlb_types arch_pt_hugetlb_blocks
+#endif
+
+/*
  * The entry @nr pages into a contiguous hugetlb page whose value, read with
  * huge_ptep_get() at its first entry, is the present @pte: the same bits,
  * the frame @nr pages on.  An arch whose block entries do not each hold

@@ -843,6 +843,21 @@ static void pt_walk_decode_hugetlb(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, mm_walk_is_write(&s.leaf));
 	KUNIT_EXPECT_EQ(test, mm_walk_addr_pfn(&s.leaf), pfn + HUGETLB_SEEK_PAGES);
 #endif
+	/*
+	 * PROT_NONE, as hugetlb_change_protection() writes it: present to
+	 * hugetlb (x86: _PAGE_PROTNONE in place of _PAGE_PRESENT, the PFN
+	 * inverted), so a leaf of the page's frame.
+	 */
+	pte = arch_make_huge_pte(huge_pte_modify(he.orig, PAGE_NONE),
+				 huge_page_shift(he.h), VM_NONE);
+	cur = hugetlb_env_write(&he, &pte);
+	KUNIT_EXPECT_EQ(test, hugetlb_env_seek(test, &he, &s), pte_present(cur));
+	KUNIT_EXPECT_EQ(test, s.type,
+			pte_present(cur) ? PT_ENTRY_LEAF : PT_ENTRY_NONPRESENT);
+	if (pte_present(cur)) {
+		KUNIT_EXPECT_EQ(test, mm_walk_addr_pfn(&s.leaf), pfn + HUGETLB_SEEK_PAGES);
+		KUNIT_EXPECT_FALSE(test, mm_walk_is_write(&s.leaf));
+	}
 	hugetlb_env_unmap(test, &he);
 }
 

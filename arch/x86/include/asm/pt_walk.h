@@ -27,6 +27,16 @@
  */
 #define arch_pt_run_time_folds BIT(PT_LEVEL_P4D)
 
+/*
+ * A hugetlb page is one PMD or PUD entry, written as a PTE and read with
+ * huge_ptep_get(), which is ptep_get(): present is _PAGE_PRESENT or
+ * _PAGE_PROTNONE, as pmd_present() and arch_pt_pud_present() below say of
+ * every entry hugetlb writes (the _PAGE_PSE alone of a THP being split is
+ * never one: hugetlb clears its entries), and swap entries have none of
+ * those bits, nor _PAGE_PSE.  So an entry's type is read from the entry.
+ */
+#define arch_pt_hugetlb_types 1
+
 static __always_inline pteval_t __pt_x86_val(const union pt_entry *e)
 {
 	/* pte_t, pmd_t, pud_t, p4d_t and pgd_t all wrap one 64-bit word. */
