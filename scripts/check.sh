@@ -15,7 +15,7 @@ start=$(date +%s)
 rm -rf "$BUILD/check" "$BUILD/kunit"
 mkdir -p "$BUILD/check"
 
-if ! "$ROOT/scripts/assemble.sh" 2> >(tee "$BUILD/check/assemble.txt" >&2); then
+if ! step assemble "$ROOT/scripts/assemble.sh" 2> >(tee "$BUILD/check/assemble.txt" >&2); then
 	msg=$(grep 'error:' "$BUILD/check/assemble.txt" | tail -n 1 | sed 's/^[^:]*: error: //')
 	echo "FAIL assemble ${msg:-see build/check/assemble.txt}" > "$BUILD/check/assemble.results"
 	python3 "$ROOT/scripts/summary.py"
@@ -23,26 +23,26 @@ if ! "$ROOT/scripts/assemble.sh" 2> >(tee "$BUILD/check/assemble.txt" >&2); then
 fi
 echo "PASS assemble $(cat "$BUILD/base-version") + series" > "$BUILD/check/assemble.results"
 
-"$ROOT/scripts/static-checks.sh" checkpatch || true
+step checkpatch "$ROOT/scripts/static-checks.sh" checkpatch || true
 for cfg in $configs; do
-	"$ROOT/scripts/kunit.sh" "$cfg" || true
+	step "kunit $cfg" "$ROOT/scripts/kunit.sh" "$cfg" || true
 done
 # Every patch on its own: the objects it touches, x86_64, gcc, W=1, sparse.
 case " $configs " in
-*" x86_64 "*) "$ROOT/scripts/bisect.sh" objects || true ;;
+*" x86_64 "*) step "bisect objects" "$ROOT/scripts/bisect.sh" objects || true ;;
 esac
 # The selftests kernels (base and patched) of x86_64 and arm64, when their
 # KUnit configuration is asked for.
 for a in x86_64 arm64; do
 	case " $configs " in
-	*" $a "*) "$ROOT/scripts/selftests.sh" "$a" || true ;;
+	*" $a "*) step "selftests $a" "$ROOT/scripts/selftests.sh" "$a" || true ;;
 	esac
 done
 sparse=
 for cfg in $configs; do
 	case "$cfg" in um | x86_64 | arm64) sparse="$sparse $cfg" ;; esac
 done
-[ -n "$sparse" ] && SPARSE_CONFIGS=$sparse "$ROOT/scripts/static-checks.sh" sparse || true
+[ -n "$sparse" ] && SPARSE_CONFIGS=$sparse step sparse "$ROOT/scripts/static-checks.sh" sparse || true
 
-echo "check: $(( ($(date +%s) - start) / 60 )) min $(( ($(date +%s) - start) % 60 )) s"
+echo "check: $(step_fmt $(( $(date +%s) - start )))"
 python3 "$ROOT/scripts/summary.py" $configs

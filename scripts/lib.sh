@@ -58,6 +58,30 @@ patch_new_files() {	# the new files patch $1 adds
 	new_files_manifest | awk -v p="$1" '$2 == p { print $1 }'
 }
 
+# make's progress: "step NAME COMMAND..." runs COMMAND and prints one line
+# with the time it took and the time since the job started ($STEP_START,
+# set by the first script that sources this file), and whether it failed.
+# Returns COMMAND's status.  The line goes to the script's own standard
+# output, also when COMMAND's output goes to a file.
+export STEP_START=${STEP_START:-$(date +%s)}
+exec {STEP_FD}>&1
+
+step_fmt() {	# seconds $1 as "M min S s"
+	echo "$(( $1 / 60 )) min $(( $1 % 60 )) s"
+}
+
+step() {
+	local name=$1 t0 rc
+
+	shift
+	t0=$(date +%s)
+	"$@"
+	rc=$?
+	echo "step: $name: $(step_fmt $(( $(date +%s) - t0 )))" \
+		"(at $(step_fmt $(( $(date +%s) - STEP_START ))))$([ $rc = 0 ] || echo ", status $rc")" >&"$STEP_FD"
+	return $rc
+}
+
 # A hash over everything the assembled tree is made of.
 inputs_hash() {
 	(

@@ -12,11 +12,11 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 configs=${MAIN_CONFIGS:-um x86_64 arm64}
-"$ROOT/scripts/assemble.sh" || exit 1
+step assemble "$ROOT/scripts/assemble.sh" || exit 1
 rm -rf "$BUILD/check"
 rc=0
 for cfg in $configs; do
-	"$ROOT/scripts/kunit.sh" "$cfg" || rc=1
+	step "kunit $cfg" "$ROOT/scripts/kunit.sh" "$cfg" || rc=1
 done
 python3 "$ROOT/scripts/summary.py" $configs || rc=1
 
@@ -24,18 +24,18 @@ python3 "$ROOT/scripts/summary.py" $configs || rc=1
 # codegen (x86_64 and arm64 defconfig, base against patched).
 echo
 echo "main: benchmark on UML and on x86_64 under QEMU (build/bench/)"
-QUIET=1 "$ROOT/scripts/bench.sh" um x86_64 || rc=1
+QUIET=1 step bench "$ROOT/scripts/bench.sh" um x86_64 || rc=1
 echo "main: exact instructions per walker, x86_64 and arm64 under QEMU TCG (build/bench/insn-*)"
-QUIET=1 "$ROOT/scripts/insn-profile.sh" bench x86_64 arm64 > "$BUILD/insn-bench.out" 2>&1 ||
+QUIET=1 step insn-bench "$ROOT/scripts/insn-profile.sh" bench x86_64 arm64 > "$BUILD/insn-bench.out" 2>&1 ||
 	{ tail -n 20 "$BUILD/insn-bench.out"; rc=1; }
 echo "main: users' view, base against patched kernel under QEMU (build/bench/users.txt)"
-"$ROOT/scripts/users-bench.sh" > "$BUILD/users-bench.out" 2>&1 ||
+step users "$ROOT/scripts/users-bench.sh" > "$BUILD/users-bench.out" 2>&1 ||
 	{ tail -n 20 "$BUILD/users-bench.out"; rc=1; }
 echo "main: users' view on arm64, in instructions, contpte and contiguous hugetlb included (build/bench/users-arm64.txt)"
-"$ROOT/scripts/users-bench.sh" arm64 > "$BUILD/users-arm64.out" 2>&1 ||
+step users-arm64 "$ROOT/scripts/users-bench.sh" arm64 > "$BUILD/users-arm64.out" 2>&1 ||
 	{ tail -n 20 "$BUILD/users-arm64.out"; rc=1; }
 echo "main: codegen, base against patched (build/codegen/report.md)"
-"$ROOT/scripts/codegen.sh" > "$BUILD/codegen.out" 2>&1 ||
+step codegen "$ROOT/scripts/codegen.sh" > "$BUILD/codegen.out" 2>&1 ||
 	{ tail -n 20 "$BUILD/codegen.out"; rc=1; }
 python3 "$ROOT/scripts/bench-report.py" || rc=1
 exit $rc
