@@ -849,8 +849,8 @@ static void pt_walk_decode_hugetlb(struct kunit *test)
 	 * hugetlb (x86: _PAGE_PROTNONE in place of _PAGE_PRESENT, the PFN
 	 * inverted), so a leaf of the page's frame.
 	 */
-	pte = arch_make_huge_pte(huge_pte_modify(he.orig, PAGE_NONE),
-				 huge_page_shift(he.h), VM_NONE);
+	pte = huge_pte_modify(he.orig, vm_get_page_prot(VM_NONE));
+	pte = arch_make_huge_pte(pte, huge_page_shift(he.h), VM_NONE);
 	cur = hugetlb_env_write(&he, &pte);
 	present = pte_present(cur);	/* x86: _PAGE_PROTNONE */
 	KUNIT_EXPECT_EQ(test, hugetlb_env_seek(test, &he, &s), present);
