@@ -30,6 +30,9 @@
 #include <linux/swapops.h>
 #include <linux/syscalls.h>
 #include <linux/uaccess.h>
+#ifdef CONFIG_PGSTE
+#include <asm/pgalloc.h>
+#endif
 
 #include "../internal.h"
 #include "../swap.h"
@@ -1497,6 +1500,130 @@ static void leaf_entry_hugetlb(struct kunit *test)
 }
 #endif
 
+#ifdef CONFIG_PGSTE
+/*
+ * s390: s390_enable_skey(), the leaf_entry walk of a whole mm that KVM makes
+ * when a guest first uses storage keys, against what ptep_zap_key() does to
+ * every PTE of every PTE table of a VMA, none PTEs included: in the PTE's
+ * PGSTE, the guest key's access-control and fetch-protection bits cleared
+ * and its referenced and changed bits set; for a present writable page, its
+ * storage key back to the default.  A write-protected page keeps its key.
+ */
+#define SKEY_PAGES	40
+#define SKEY_TEST_KEY	0x50	/* access control 5, no fetch protection */
+#define SKEY_TEST_ACC	(5UL << 60)	/* the same in a PGSTE */
+#define SKEY_KEY_BITS	0xf8	/* access control and fetch protection */
+
+/* The PGSTE of a PTE: the second half of an s390 PTE table with PGSTEs. */
+static unsigned long *test_pgste(pte_t *ptep)
+{
+	return (unsigned long *)(ptep + PTRS_PER_PTE);
+}
+
+/* Page @i: 0 none, 1 written, 2 written then write-protected. */
+static int skey_kind(int i)
+{
+	return i % 5 == 1 ? 0 : i % 5 == 3 ? 2 : 1;
+}
+
+/*
+ * Runs @fn on the PTE of page @i of @addr and its PGSTE, under the PTE
+ * table's lock; false if the page has no PTE table.
+ */
+static bool skey_pte(struct mm_struct *mm, unsigned long addr, int i,
+		     void (*fn)(struct kunit *, struct mm_struct *, unsigned long,
+				pte_t *, int),
+		     struct kunit *test)
+{
+	unsigned long a = addr + i * PAGE_SIZE;
+	spinlock_t *ptl;	/* the PTE table's lock */
+	pte_t *ptep;
+
+	ptep = test_pte(mm, a, &ptl);
+	if (!ptep)
+		return false;
+	spin_lock(ptl);
+	fn(test, mm, a, ptep, i);
+	spin_unlock(ptl);
+	test_pte_unmap(ptep);
+	return true;
+}
+
+/*
+ * Before the walk: the guest key of every PGSTE access-control 5 with fetch
+ * protection, not referenced, not changed; every page's storage key
+ * SKEY_TEST_KEY, and the pages of kind 2 write-protected.
+ */
+static void skey_set(struct kunit *test, struct mm_struct *mm,
+		     unsigned long a, pte_t *ptep, int i)
+{
+	unsigned long *pgste = test_pgste(ptep);
+	pte_t pte = ptep_get(ptep);
+
+	WRITE_ONCE(*pgste, (READ_ONCE(*pgste) &
+			    ~(PGSTE_ACC_BITS | PGSTE_GR_BIT | PGSTE_GC_BIT)) |
+		   SKEY_TEST_ACC | PGSTE_FP_BIT);
+	KUNIT_EXPECT_EQ(test, pte_present(pte), skey_kind(i) != 0);
+	if (!pte_present(pte))
+		return;
+	page_set_storage_key(pte_val(pte) & PAGE_MASK, SKEY_TEST_KEY, 1);
+	if (skey_kind(i) == 2)
+		ptep_set_wrprotect(mm, a, ptep);
+}
+
+/* After the walk: what ptep_zap_key() leaves. */
+static void skey_check(struct kunit *test, struct mm_struct *mm,
+		       unsigned long a, pte_t *ptep, int i)
+{
+	unsigned long pgste = READ_ONCE(*test_pgste(ptep));
+	pte_t pte = ptep_get(ptep);
+	unsigned char key;
+
+	KUNIT_EXPECT_EQ_MSG(test, pgste & (PGSTE_ACC_BITS | PGSTE_FP_BIT), 0,
+			    "page %d", i);
+	KUNIT_EXPECT_EQ_MSG(test, pgste & (PGSTE_GR_BIT | PGSTE_GC_BIT),
+			    PGSTE_GR_BIT | PGSTE_GC_BIT, "page %d", i);
+	if (!pte_present(pte))
+		return;
+	key = page_get_storage_key(pte_val(pte) & PAGE_MASK) & SKEY_KEY_BITS;
+	KUNIT_EXPECT_EQ_MSG(test, key, skey_kind(i) == 2 ? SKEY_TEST_KEY :
+			    PAGE_DEFAULT_KEY, "page %d", i);
+	/* The page goes back to the mm with the default key. */
+	page_set_storage_key(pte_val(pte) & PAGE_MASK, PAGE_DEFAULT_KEY, 1);
+}
+
+static void leaf_entry_s390_enable_skey(struct kunit *test)
+{
+	int saved = page_table_allocate_pgste;
+	struct mm_struct *mm;
+	unsigned long addr;
+	int i;
+
+	/* The mm of a KVM process: PTE tables with PGSTEs. */
+	page_table_allocate_pgste = 1;
+	addr = map_anon(test, SKEY_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	page_table_allocate_pgste = saved;
+	mm = current->mm;
+	KUNIT_ASSERT_TRUE(test, mm_alloc_pgste(mm));
+	KUNIT_ASSERT_EQ(test, s390_enable_sie(), 0);
+	for (i = 0; i < SKEY_PAGES; i++)
+		if (skey_kind(i))
+			KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(addr + i * PAGE_SIZE)), 0);
+	mmap_write_lock(mm);
+	for (i = 0; i < SKEY_PAGES; i++)
+		KUNIT_EXPECT_TRUE(test, skey_pte(mm, addr, i, skey_set, test));
+	mmap_write_unlock(mm);
+
+	KUNIT_ASSERT_EQ(test, s390_enable_skey(), 0);
+	KUNIT_EXPECT_TRUE(test, mm_uses_skeys(mm));
+
+	mmap_write_lock(mm);
+	for (i = 0; i < SKEY_PAGES; i++)
+		KUNIT_EXPECT_TRUE(test, skey_pte(mm, addr, i, skey_check, test));
+	mmap_write_unlock(mm);
+}
+#endif
+
 static struct kunit_case pt_walk_leaf_entry_cases[] = {
 	KUNIT_CASE(leaf_entry_ranges),
 	KUNIT_CASE(leaf_entry_resched),
@@ -1511,6 +1638,9 @@ static struct kunit_case pt_walk_leaf_entry_cases[] = {
 #endif
 #ifdef CONFIG_HUGETLB_PAGE
 	KUNIT_CASE(leaf_entry_hugetlb),
+#endif
+#ifdef CONFIG_PGSTE
+	KUNIT_CASE(leaf_entry_s390_enable_skey),
 #endif
 	{}
 };
