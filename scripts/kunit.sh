@@ -63,7 +63,9 @@ timeout=300
 
 # hugetlb pools for the hugetlb walks, a PMD-size and where there is one a
 # PUD-size pool (QEMU gets 3 GiB).
-x86_pools=(hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=4)
+# x86_64: one 2M page more for the memory-failure case, which poisons one
+# (the pool loses it).
+x86_pools=(hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=5)
 arm64_pools=(hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=4)
 # arm64 with 4K pages: the contiguous hugetlb sizes too, 64K (CONT_PTES
 # PTEs) and 32M (CONT_PMDS PMDs).

@@ -25,6 +25,7 @@
 #include <linux/pt_walk.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/shmem_fs.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
@@ -1500,6 +1501,163 @@ static void leaf_entry_hugetlb(struct kunit *test)
 }
 #endif
 
+#ifdef CONFIG_MEMORY_FAILURE
+/*
+ * memory-failure: when the page of an "action required" error is already
+ * poisoned, memory_failure() looks for where the current task maps it with
+ * kill_accessing_process(), a leaf_entry walk of the whole mm that finds
+ * the hwpoison entry of the page, at its level, and sends the task SIGBUS
+ * for the poisoned address, with the size of the mapping.  Pages are
+ * poisoned with MF_SW_SIMULATED, as MADV_HWPOISON does, and unpoisoned
+ * after.
+ */
+static void poison(struct kunit *test, unsigned long pfn)
+{
+	/* Recovered: the page is unmapped, a hwpoison entry left in its place. */
+	KUNIT_ASSERT_EQ(test, memory_failure(pfn, MF_SW_SIMULATED), 0);
+}
+
+/*
+ * What an "action required" memory_failure() of @pfn did in a task that
+ * shares the test's mm: its return and the SIGBUS it sent.  Not the test's
+ * own kernel thread: a kernel thread's signals carry no siginfo.
+ */
+struct mce_probe {
+	unsigned long pfn;
+	int ret;
+	int sig;
+	int code;
+	unsigned long addr;
+	short lsb;
+	struct completion done;
+};
+
+static int mce_probe_fn(void *arg)
+{
+	struct mce_probe *p = arg;
+	kernel_siginfo_t info = {};
+	enum pid_type type;
+	sigset_t mask;
+
+	p->ret = memory_failure(p->pfn, MF_ACTION_REQUIRED | MF_SW_SIMULATED);
+	siginitsetinv(&mask, sigmask(SIGBUS));
+	spin_lock_irq(&current->sighand->siglock);
+	p->sig = dequeue_signal(&mask, &info, &type);
+	spin_unlock_irq(&current->sighand->siglock);
+	p->code = info.si_code;
+	p->addr = (unsigned long)info.si_addr;
+	p->lsb = info.si_addr_lsb;
+	complete(&p->done);
+	/* A user-mode thread that has not exec'd does not return. */
+	do_exit(0);
+}
+
+/*
+ * kill_accessing_process() found @pfn at @addr, mapped 2^@lsb bytes; with
+ * @addr 0, that it did not find it (no signal).
+ */
+static void expect_mce_sigbus(struct kunit *test, unsigned long pfn,
+			      unsigned long addr, short lsb)
+{
+	struct mce_probe p = { .pfn = pfn };
+
+	init_completion(&p.done);
+	/* CLONE_VM: the test's mm; SIGCHLD, which a kernel thread ignores: reaped. */
+	KUNIT_ASSERT_GT(test, user_mode_thread(mce_probe_fn, &p, SIGCHLD), 0);
+	wait_for_completion(&p.done);
+	if (!addr) {
+		KUNIT_EXPECT_EQ(test, p.ret, 0);
+		KUNIT_EXPECT_EQ(test, p.sig, 0);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, p.ret, -EHWPOISON);
+	KUNIT_ASSERT_EQ(test, p.sig, SIGBUS);
+	KUNIT_EXPECT_EQ(test, p.code, BUS_MCEERR_AR);
+	KUNIT_EXPECT_EQ(test, p.addr, addr);
+	KUNIT_EXPECT_EQ(test, p.lsb, lsb);
+}
+
+static bool is_hwpoison_pte(struct mm_struct *mm, unsigned long addr)
+{
+	spinlock_t *ptl;	/* the PTE table's lock */
+	bool ret = false;
+	pte_t *ptep, pte;
+
+	mmap_read_lock(mm);
+	ptep = test_pte(mm, addr, &ptl);
+	if (ptep) {
+		pte = ptep_get(ptep);
+		ret = is_swap_pte(pte) && is_hwpoison_entry(pte_to_swp_entry(pte));
+		test_pte_unmap(ptep);
+	}
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+/* Two pages of one PTE table poisoned: the walk finds the one asked for. */
+static void leaf_entry_memory_failure(struct kunit *test)
+{
+	const int n = 8, bad[2] = { 2, 5 };
+	unsigned long addr, pfn[2];
+	struct mm_struct *mm;
+	struct page *page;
+	int i;
+
+	addr = map_anon(test, n * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	mm = current->mm;
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_EQ(test, put_user(i + 1, (u8 __user *)(addr + i * PAGE_SIZE)), 0);
+	for (i = 0; i < 2; i++) {
+		KUNIT_ASSERT_EQ(test, get_user_pages_fast(addr + bad[i] * PAGE_SIZE, 1, 0,
+							  &page), 1);
+		pfn[i] = page_to_pfn(page);
+		put_page(page);
+	}
+	for (i = 0; i < 2; i++) {
+		poison(test, pfn[i]);
+		KUNIT_ASSERT_TRUE(test, is_hwpoison_pte(mm, addr + bad[i] * PAGE_SIZE));
+	}
+	expect_mce_sigbus(test, pfn[1], addr + bad[1] * PAGE_SIZE, PAGE_SHIFT);
+	expect_mce_sigbus(test, pfn[0], addr + bad[0] * PAGE_SIZE, PAGE_SHIFT);
+	/* The first one's hwpoison entry zapped: not found, the other still is. */
+	KUNIT_ASSERT_EQ(test, do_madvise(mm, addr + bad[0] * PAGE_SIZE, PAGE_SIZE,
+					 MADV_DONTNEED), 0);
+	expect_mce_sigbus(test, pfn[0], 0, 0);
+	expect_mce_sigbus(test, pfn[1], addr + bad[1] * PAGE_SIZE, PAGE_SHIFT);
+	for (i = 0; i < 2; i++)
+		unpoison_memory(pfn[i]);
+}
+
+#ifdef CONFIG_HUGETLB_PAGE
+/*
+ * A hugetlb page with its fourth page poisoned: the hwpoison entry is the
+ * huge page's, the address the fourth page's and the size the huge page's.
+ */
+static void leaf_entry_memory_failure_hugetlb(struct kunit *test)
+{
+	unsigned long addr, pfn;
+	struct mm_struct *mm;
+	struct page *page;
+	pte_t *ptep, pte;
+
+	addr = map_hugetlb(test, PMD_SIZE, PMD_SHIFT);
+	mm = current->mm;
+	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)addr), 0);
+	KUNIT_ASSERT_EQ(test, get_user_pages_fast(addr + 3 * PAGE_SIZE, 1, 0, &page), 1);
+	pfn = page_to_pfn(page);
+	put_page(page);
+	poison(test, pfn);
+	mmap_read_lock(mm);
+	ptep = huge_pte_offset(mm, addr, PMD_SIZE);
+	pte = ptep ? huge_ptep_get(mm, addr, ptep) : __pte(0);
+	mmap_read_unlock(mm);
+	KUNIT_ASSERT_TRUE(test, is_swap_pte(pte) && is_hwpoison_entry(pte_to_swp_entry(pte)));
+	expect_mce_sigbus(test, pfn, addr + 3 * PAGE_SIZE, PMD_SHIFT);
+	unpoison_memory(pfn);
+}
+#endif
+#endif
+
 #ifdef CONFIG_PGSTE
 /*
  * s390: s390_enable_skey(), the leaf_entry walk of a whole mm that KVM makes
@@ -1638,6 +1796,12 @@ static struct kunit_case pt_walk_leaf_entry_cases[] = {
 #endif
 #ifdef CONFIG_HUGETLB_PAGE
 	KUNIT_CASE(leaf_entry_hugetlb),
+#endif
+#ifdef CONFIG_MEMORY_FAILURE
+	KUNIT_CASE(leaf_entry_memory_failure),
+#ifdef CONFIG_HUGETLB_PAGE
+	KUNIT_CASE(leaf_entry_memory_failure_hugetlb),
+#endif
 #endif
 #ifdef CONFIG_PGSTE
 	KUNIT_CASE(leaf_entry_s390_enable_skey),

@@ -1003,8 +1003,11 @@ static void pt_walk_decode_hugetlb_nonpresent(struct kunit *test)
 	kinds[nkinds++].entry = make_writable_migration_entry(pte_pfn(he.orig));
 #endif
 #ifdef CONFIG_MEMORY_FAILURE
+	/* make_hwpoison_entry() wants the page locked, as memory-failure has it. */
+	lock_page(pte_page(he.orig));
 	kinds[nkinds].name = "hwpoison";
 	kinds[nkinds++].entry = make_hwpoison_entry(pte_page(he.orig));
+	unlock_page(pte_page(he.orig));
 #endif
 #ifdef CONFIG_PTE_MARKER_UFFD_WP
 	kinds[nkinds].name = "uffd-wp marker";
