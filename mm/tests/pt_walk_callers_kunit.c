@@ -13,6 +13,7 @@
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/anon_inodes.h>
+#include <linux/cred.h>
 #include <linux/highmem.h>
 #include <linux/huge_mm.h>
 #include <linux/hugetlb.h>
@@ -34,6 +35,8 @@
 #ifdef CONFIG_PGSTE
 #include <asm/pgalloc.h>
 #endif
+
+#include <asm/tlb.h>
 
 #include "../internal.h"
 #include "../swap.h"
@@ -1782,6 +1785,10 @@ static void leaf_entry_s390_enable_skey(struct kunit *test)
 }
 #endif
 
+#ifdef CONFIG_X86_64
+static void leaf_entry_prot_none_pfn(struct kunit *test);
+#endif
+
 static struct kunit_case pt_walk_leaf_entry_cases[] = {
 	KUNIT_CASE(leaf_entry_ranges),
 	KUNIT_CASE(leaf_entry_resched),
@@ -1796,6 +1803,9 @@ static struct kunit_case pt_walk_leaf_entry_cases[] = {
 #endif
 #ifdef CONFIG_HUGETLB_PAGE
 	KUNIT_CASE(leaf_entry_hugetlb),
+#endif
+#ifdef CONFIG_X86_64
+	KUNIT_CASE(leaf_entry_prot_none_pfn),
 #endif
 #ifdef CONFIG_MEMORY_FAILURE
 	KUNIT_CASE(leaf_entry_memory_failure),
@@ -2053,6 +2063,125 @@ static struct page *map_pfnmap(struct kunit *test, unsigned long len,
 	}
 	return mapped;
 }
+
+#ifdef CONFIG_X86_64
+/*
+ * mprotect: where the CPU has L1TF, mprotect(PROT_NONE) of a VM_PFNMAP
+ * mapping by a task without CAP_SYS_ADMIN fails with -EACCES, changing
+ * nothing, when a present entry maps a pfn at or above l1tf_pfn_limit()
+ * that is not memory (pfn_modify_allowed(): its inverted PROT_NONE entry
+ * could point at memory); mprotect_fixup() looks at every present entry
+ * with a leaf_entry walk.  The CPU's L1TF bug bit is set for the test
+ * where QEMU's CPU does not have it, and taken back after.
+ */
+static int high_pfnmap_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	unsigned long pfn = *(unsigned long *)file->private_data;
+
+	/* The VMA's first page left none: a hole the walk passes over. */
+	return remap_pfn_range(vma, vma->vm_start + PAGE_SIZE, pfn,
+			       vma->vm_end - vma->vm_start - PAGE_SIZE,
+			       vma->vm_page_prot);
+}
+
+static const struct file_operations high_pfnmap_fops = {
+	.mmap = high_pfnmap_mmap,
+};
+
+/*
+ * mprotect_fixup() of the VMA [@start, @end) to no access, as
+ * do_mprotect_pkey() calls it, by a task without CAP_SYS_ADMIN when
+ * @unprivileged: its error.
+ */
+static int test_mprotect_none(struct kunit *test, unsigned long start,
+			      unsigned long end, bool unprivileged)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma, *prev;
+	const struct cred *old = NULL;
+	struct cred *cred = NULL;
+	struct vma_iterator vmi;
+	struct mmu_gather tlb;
+	int err;
+
+	if (unprivileged) {
+		cred = prepare_creds();
+		KUNIT_ASSERT_NOT_NULL(test, cred);
+		cap_lower(cred->cap_effective, CAP_SYS_ADMIN);
+		old = override_creds(cred);
+	}
+	mmap_write_lock(mm);
+	vma_iter_init(&vmi, mm, start);
+	vma = vma_find(&vmi, end);
+	KUNIT_ASSERT_TRUE(test, vma && vma->vm_start == start && vma->vm_end == end);
+	prev = vma_prev(&vmi);
+	vma = vma_find(&vmi, end);
+	tlb_gather_mmu(&tlb, mm);
+	err = mprotect_fixup(&vmi, &tlb, vma, &prev, start, end,
+			     vma->vm_flags & ~VM_ACCESS_FLAGS);
+	tlb_finish_mmu(&tlb);
+	mmap_write_unlock(mm);
+	if (unprivileged) {
+		revert_creds(old);
+		put_cred(cred);
+	}
+	return err;
+}
+
+/* The access flags of the VMA at @addr, and whether page 1 is present. */
+static unsigned long test_vma_access(unsigned long addr, bool *present)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	unsigned long flags;
+	spinlock_t *ptl;	/* the PTE table's lock */
+	pte_t *ptep;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	flags = vma ? vma->vm_flags & VM_ACCESS_FLAGS : 0;
+	ptep = test_pte(mm, addr + PAGE_SIZE, &ptl);
+	*present = ptep && pte_present(ptep_get(ptep));
+	if (ptep)
+		test_pte_unmap(ptep);
+	mmap_read_unlock(mm);
+	return flags;
+}
+
+static void clear_l1tf_bug(void *unused)
+{
+	clear_bit(X86_BUG_L1TF, (unsigned long *)boot_cpu_data.x86_capability);
+}
+
+static void leaf_entry_prot_none_pfn(struct kunit *test)
+{
+	const unsigned long len = 4 * PAGE_SIZE, rw = VM_READ | VM_WRITE;
+	bool had = boot_cpu_has_bug(X86_BUG_L1TF), present;
+	unsigned long high = l1tf_pfn_limit() + 16, low = l1tf_pfn_limit() - 16;
+	unsigned long a, b, c;
+
+	a = map_test_file(test, "ptwalk-high", &high_pfnmap_fops, &high, len,
+			  PROT_READ | PROT_WRITE);
+	b = map_test_file(test, "ptwalk-high", &high_pfnmap_fops, &high, len,
+			  PROT_READ | PROT_WRITE);
+	c = map_test_file(test, "ptwalk-low", &high_pfnmap_fops, &low, len,
+			  PROT_READ | PROT_WRITE);
+	KUNIT_ASSERT_TRUE(test, a && b && c);
+	if (!had) {
+		set_bit(X86_BUG_L1TF, (unsigned long *)boot_cpu_data.x86_capability);
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, clear_l1tf_bug, NULL), 0);
+	}
+	/* Not memory, above the limit, unprivileged: refused, nothing changed. */
+	KUNIT_EXPECT_EQ(test, test_mprotect_none(test, a, a + len, true), -EACCES);
+	KUNIT_EXPECT_EQ(test, test_vma_access(a, &present), rw);
+	KUNIT_EXPECT_TRUE(test, present);
+	/* With CAP_SYS_ADMIN; below the limit: done. */
+	KUNIT_EXPECT_EQ(test, test_mprotect_none(test, b, b + len, false), 0);
+	KUNIT_EXPECT_EQ(test, test_vma_access(b, &present), 0);
+	KUNIT_EXPECT_EQ(test, test_mprotect_none(test, c, c + len, true), 0);
+	KUNIT_EXPECT_EQ(test, test_vma_access(c, &present), 0);
+}
+#endif
 
 /* A VM_PFNMAP mapping has no pages to give: -EFAULT (GUP-fast: none). */
 static void gup_pfnmap(struct kunit *test)
