@@ -23,6 +23,7 @@
 #include <linux/pagemap.h>
 #include <linux/pagewalk.h>
 #include <linux/pfn_t.h>
+#include <linux/pgalloc.h>
 #include <linux/pt_walk.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
@@ -32,9 +33,6 @@
 #include <linux/swapops.h>
 #include <linux/syscalls.h>
 #include <linux/uaccess.h>
-#ifdef CONFIG_PGSTE
-#include <asm/pgalloc.h>
-#endif
 
 #include <asm/tlb.h>
 
@@ -1785,7 +1783,7 @@ static void leaf_entry_s390_enable_skey(struct kunit *test)
 }
 #endif
 
-#ifdef CONFIG_X86_64
+#if defined(CONFIG_X86_64) && !defined(CONFIG_UML)
 static void leaf_entry_prot_none_pfn(struct kunit *test);
 #endif
 
@@ -1804,7 +1802,7 @@ static struct kunit_case pt_walk_leaf_entry_cases[] = {
 #ifdef CONFIG_HUGETLB_PAGE
 	KUNIT_CASE(leaf_entry_hugetlb),
 #endif
-#ifdef CONFIG_X86_64
+#if defined(CONFIG_X86_64) && !defined(CONFIG_UML)
 	KUNIT_CASE(leaf_entry_prot_none_pfn),
 #endif
 #ifdef CONFIG_MEMORY_FAILURE
@@ -2064,7 +2062,7 @@ static struct page *map_pfnmap(struct kunit *test, unsigned long len,
 	return mapped;
 }
 
-#ifdef CONFIG_X86_64
+#if defined(CONFIG_X86_64) && !defined(CONFIG_UML)
 /*
  * mprotect: where the CPU has L1TF, mprotect(PROT_NONE) of a VM_PFNMAP
  * mapping by a task without CAP_SYS_ADMIN fails with -EACCES, changing
