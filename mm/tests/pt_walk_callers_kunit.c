@@ -1537,14 +1537,16 @@ static int mce_probe_fn(void *arg)
 {
 	struct mce_probe *p = arg;
 	kernel_siginfo_t info = {};
+	/* Only the task itself changes its sighand (exec). */
+	struct sighand_struct *sighand = rcu_dereference_protected(current->sighand, 1);
 	enum pid_type type;
 	sigset_t mask;
 
 	p->ret = memory_failure(p->pfn, MF_ACTION_REQUIRED | MF_SW_SIMULATED);
 	siginitsetinv(&mask, sigmask(SIGBUS));
-	spin_lock_irq(&current->sighand->siglock);
+	spin_lock_irq(&sighand->siglock);
 	p->sig = dequeue_signal(&mask, &info, &type);
-	spin_unlock_irq(&current->sighand->siglock);
+	spin_unlock_irq(&sighand->siglock);
 	p->code = info.si_code;
 	p->addr = (unsigned long)info.si_addr;
 	p->lsb = info.si_addr_lsb;
