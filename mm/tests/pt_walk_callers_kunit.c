@@ -1510,10 +1510,18 @@ static void leaf_entry_hugetlb(struct kunit *test)
  * the hwpoison entry of the page, at its level, and sends the task SIGBUS
  * for the poisoned address, with the size of the mapping.  Pages are
  * poisoned with MF_SW_SIMULATED, as MADV_HWPOISON does, and unpoisoned
- * after.
+ * by a KUnit action when the test ends.
  */
+static void unpoison_action(void *pfn)
+{
+	unpoison_memory((unsigned long)pfn);
+}
+
+/* Unpoisoned at the end of the test, whatever ends it. */
 static void poison(struct kunit *test, unsigned long pfn)
 {
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, unpoison_action,
+							(void *)pfn), 0);
 	/* Recovered: the page is unmapped, a hwpoison entry left in its place. */
 	KUNIT_ASSERT_EQ(test, memory_failure(pfn, MF_SW_SIMULATED), 0);
 }
@@ -1627,8 +1635,6 @@ static void leaf_entry_memory_failure(struct kunit *test)
 					 MADV_DONTNEED), 0);
 	expect_mce_sigbus(test, pfn[0], 0, 0);
 	expect_mce_sigbus(test, pfn[1], addr + bad[1] * PAGE_SIZE, PAGE_SHIFT);
-	for (i = 0; i < 2; i++)
-		unpoison_memory(pfn[i]);
 }
 
 #ifdef CONFIG_HUGETLB_PAGE
@@ -1656,7 +1662,6 @@ static void leaf_entry_memory_failure_hugetlb(struct kunit *test)
 	mmap_read_unlock(mm);
 	KUNIT_ASSERT_TRUE(test, is_swap_pte(pte) && is_hwpoison_entry(pte_to_swp_entry(pte)));
 	expect_mce_sigbus(test, pfn, addr + 3 * PAGE_SIZE, PMD_SHIFT);
-	unpoison_memory(pfn);
 }
 #endif
 #endif
@@ -1687,27 +1692,37 @@ static int skey_kind(int i)
 	return i % 5 == 1 ? 0 : i % 5 == 3 ? 2 : 1;
 }
 
+/* What the test saw of a page, under its PTE table's lock. */
+struct skey_seen {
+	bool table;		/* the page has a PTE table */
+	bool present;
+	unsigned long pgste;
+	unsigned char key;	/* access control and fetch protection */
+};
+
 /*
  * Runs @fn on the PTE of page @i of @addr and its PGSTE, under the PTE
- * table's lock; false if the page has no PTE table.
+ * table's lock, which @fn must not sleep under: it only records what it
+ * sees in @seen, which the test checks after.
  */
-static bool skey_pte(struct mm_struct *mm, unsigned long addr, int i,
-		     void (*fn)(struct kunit *, struct mm_struct *, unsigned long,
-				pte_t *, int),
-		     struct kunit *test)
+static void skey_pte(struct mm_struct *mm, unsigned long addr, int i,
+		     void (*fn)(struct mm_struct *, unsigned long, pte_t *, int,
+				struct skey_seen *),
+		     struct skey_seen *seen)
 {
 	unsigned long a = addr + i * PAGE_SIZE;
 	spinlock_t *ptl;	/* the PTE table's lock */
 	pte_t *ptep;
 
+	memset(seen, 0, sizeof(*seen));
 	ptep = test_pte(mm, a, &ptl);
 	if (!ptep)
-		return false;
+		return;
+	seen->table = true;
 	spin_lock(ptl);
-	fn(test, mm, a, ptep, i);
+	fn(mm, a, ptep, i, seen);
 	spin_unlock(ptl);
 	test_pte_unmap(ptep);
-	return true;
 }
 
 /*
@@ -1715,8 +1730,8 @@ static bool skey_pte(struct mm_struct *mm, unsigned long addr, int i,
  * protection, not referenced, not changed; every page's storage key
  * SKEY_TEST_KEY, and the pages of kind 2 write-protected.
  */
-static void skey_set(struct kunit *test, struct mm_struct *mm,
-		     unsigned long a, pte_t *ptep, int i)
+static void skey_set(struct mm_struct *mm, unsigned long a, pte_t *ptep,
+		     int i, struct skey_seen *seen)
 {
 	unsigned long *pgste = test_pgste(ptep);
 	pte_t pte = ptep_get(ptep);
@@ -1724,46 +1739,53 @@ static void skey_set(struct kunit *test, struct mm_struct *mm,
 	WRITE_ONCE(*pgste, (READ_ONCE(*pgste) &
 			    ~(PGSTE_ACC_BITS | PGSTE_GR_BIT | PGSTE_GC_BIT)) |
 		   SKEY_TEST_ACC | PGSTE_FP_BIT);
-	KUNIT_EXPECT_EQ(test, pte_present(pte), skey_kind(i) != 0);
-	if (!pte_present(pte))
+	seen->present = pte_present(pte);
+	if (!seen->present)
 		return;
 	page_set_storage_key(pte_val(pte) & PAGE_MASK, SKEY_TEST_KEY, 1);
 	if (skey_kind(i) == 2)
 		ptep_set_wrprotect(mm, a, ptep);
 }
 
-/* After the walk: what ptep_zap_key() leaves. */
-static void skey_check(struct kunit *test, struct mm_struct *mm,
-		       unsigned long a, pte_t *ptep, int i)
+/*
+ * After the walk: the PGSTE and the storage key, which then goes back to
+ * the default before the page goes back to the mm.
+ */
+static void skey_read(struct mm_struct *mm, unsigned long a, pte_t *ptep,
+		      int i, struct skey_seen *seen)
 {
-	unsigned long pgste = READ_ONCE(*test_pgste(ptep));
 	pte_t pte = ptep_get(ptep);
-	unsigned char key;
 
-	KUNIT_EXPECT_EQ_MSG(test, pgste & (PGSTE_ACC_BITS | PGSTE_FP_BIT), 0,
-			    "page %d", i);
-	KUNIT_EXPECT_EQ_MSG(test, pgste & (PGSTE_GR_BIT | PGSTE_GC_BIT),
-			    PGSTE_GR_BIT | PGSTE_GC_BIT, "page %d", i);
-	if (!pte_present(pte))
+	seen->pgste = READ_ONCE(*test_pgste(ptep));
+	seen->present = pte_present(pte);
+	if (!seen->present)
 		return;
-	key = page_get_storage_key(pte_val(pte) & PAGE_MASK) & SKEY_KEY_BITS;
-	KUNIT_EXPECT_EQ_MSG(test, key, skey_kind(i) == 2 ? SKEY_TEST_KEY :
-			    PAGE_DEFAULT_KEY, "page %d", i);
-	/* The page goes back to the mm with the default key. */
+	seen->key = page_get_storage_key(pte_val(pte) & PAGE_MASK) & SKEY_KEY_BITS;
 	page_set_storage_key(pte_val(pte) & PAGE_MASK, PAGE_DEFAULT_KEY, 1);
+}
+
+/* page_table_allocate_pgste back as it was, whatever ends the test. */
+static void skey_restore_pgste(void *saved)
+{
+	page_table_allocate_pgste = (long)saved;
 }
 
 static void leaf_entry_s390_enable_skey(struct kunit *test)
 {
-	int saved = page_table_allocate_pgste;
+	long saved = page_table_allocate_pgste;
+	struct skey_seen *seen;
 	struct mm_struct *mm;
 	unsigned long addr;
 	int i;
 
+	seen = kunit_kcalloc(test, SKEY_PAGES, sizeof(*seen), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, seen);
 	/* The mm of a KVM process: PTE tables with PGSTEs. */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, skey_restore_pgste,
+							(void *)saved), 0);
 	page_table_allocate_pgste = 1;
 	addr = map_anon(test, SKEY_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
-	page_table_allocate_pgste = saved;
+	kunit_release_action(test, skey_restore_pgste, (void *)saved);
 	mm = current->mm;
 	KUNIT_ASSERT_TRUE(test, mm_alloc_pgste(mm));
 	KUNIT_ASSERT_EQ(test, s390_enable_sie(), 0);
@@ -1772,16 +1794,35 @@ static void leaf_entry_s390_enable_skey(struct kunit *test)
 			KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)(addr + i * PAGE_SIZE)), 0);
 	mmap_write_lock(mm);
 	for (i = 0; i < SKEY_PAGES; i++)
-		KUNIT_EXPECT_TRUE(test, skey_pte(mm, addr, i, skey_set, test));
+		skey_pte(mm, addr, i, skey_set, &seen[i]);
 	mmap_write_unlock(mm);
+	for (i = 0; i < SKEY_PAGES; i++) {
+		KUNIT_ASSERT_TRUE_MSG(test, seen[i].table, "page %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, seen[i].present, skey_kind(i) != 0,
+				    "page %d", i);
+	}
 
 	KUNIT_ASSERT_EQ(test, s390_enable_skey(), 0);
 	KUNIT_EXPECT_TRUE(test, mm_uses_skeys(mm));
 
 	mmap_write_lock(mm);
 	for (i = 0; i < SKEY_PAGES; i++)
-		KUNIT_EXPECT_TRUE(test, skey_pte(mm, addr, i, skey_check, test));
+		skey_pte(mm, addr, i, skey_read, &seen[i]);
 	mmap_write_unlock(mm);
+	/* What ptep_zap_key() leaves. */
+	for (i = 0; i < SKEY_PAGES; i++) {
+		KUNIT_ASSERT_TRUE_MSG(test, seen[i].table, "page %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, seen[i].pgste & (PGSTE_ACC_BITS | PGSTE_FP_BIT),
+				    0, "page %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, seen[i].pgste & (PGSTE_GR_BIT | PGSTE_GC_BIT),
+				    PGSTE_GR_BIT | PGSTE_GC_BIT, "page %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, seen[i].present, skey_kind(i) != 0,
+				    "page %d", i);
+		if (seen[i].present)
+			KUNIT_EXPECT_EQ_MSG(test, seen[i].key, skey_kind(i) == 2 ?
+					    SKEY_TEST_KEY : PAGE_DEFAULT_KEY,
+					    "page %d", i);
+	}
 }
 #endif
 
