@@ -139,8 +139,11 @@ arm64-39 | arm64-16k | arm64-64k)
 	      --kunitconfig="$K/arm64.kunitconfig" --kunitconfig="$K/$cfg.kunitconfig")
 	cross=aarch64-linux-gnu-
 	case "$cfg" in
-	arm64-39) kargs=(pt_walk_base_kunit.expect_levels=3 "${arm64_pools[@]}"
-			 "${arm64_cont_pools[@]}") ;;
+	# With MEMORY_FAILURE: one page more of each size below 1G, for
+	# the memory-failure case, which poisons one of each.
+	arm64-39) kargs=(pt_walk_base_kunit.expect_levels=3 hugepagesz=1G hugepages=1
+			 hugepagesz=2M hugepages=5 hugepagesz=64K hugepages=5
+			 hugepagesz=32M hugepages=3) ;;
 	# 2M: CONT_PTES 16K or 64K PTEs.
 	arm64-16k) kargs=(pt_walk_base_kunit.expect_levels=4 hugepagesz=32M hugepages=2
 			  hugepagesz=2M hugepages=4) ;;

@@ -1639,17 +1639,40 @@ static void leaf_entry_memory_failure(struct kunit *test)
 
 #ifdef CONFIG_HUGETLB_PAGE
 /*
+ * The hstates below PUD size, one parameter each: a poisoned huge page is
+ * lost to its pool (kunit.sh boots with one page more of each), which a
+ * pool of one gigantic page cannot spare.  Contiguous sizes included
+ * (arm64: 64K of 16 PTEs, 32M of 16 PMDs), whose hwpoison entry hugetlb
+ * writes into every entry of the page.
+ */
+static const void *mf_hstate_gen(const void *prev, char *desc)
+{
+	const struct hstate *h = prev ? (const struct hstate *)prev + 1 : hstates;
+
+	for (; h < hstates + hugetlb_max_hstate; h++) {
+		if (huge_page_size((struct hstate *)h) >= PUD_SIZE)
+			continue;
+		snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%lu KiB",
+			 huge_page_size((struct hstate *)h) >> 10);
+		return h;
+	}
+	return NULL;
+}
+
+/*
  * A hugetlb page with its fourth page poisoned: the hwpoison entry is the
- * huge page's, the address the fourth page's and the size the huge page's.
+ * huge page's, the address the fourth page's and the size the huge page's
+ * (6.12: huge_page_shift() of the VMA's hstate, the huge page as a unit).
  */
 static void leaf_entry_memory_failure_hugetlb(struct kunit *test)
 {
-	unsigned long addr, pfn;
+	struct hstate *h = (struct hstate *)test->param_value;
+	unsigned long size = huge_page_size(h), addr, pfn;
 	struct mm_struct *mm;
 	struct page *page;
 	pte_t *ptep, pte;
 
-	addr = map_hugetlb(test, PMD_SIZE, PMD_SHIFT);
+	addr = map_hugetlb(test, size, huge_page_shift(h));
 	mm = current->mm;
 	KUNIT_ASSERT_EQ(test, put_user(1, (u8 __user *)addr), 0);
 	KUNIT_ASSERT_EQ(test, get_user_pages_fast(addr + 3 * PAGE_SIZE, 1, 0, &page), 1);
@@ -1657,11 +1680,11 @@ static void leaf_entry_memory_failure_hugetlb(struct kunit *test)
 	put_page(page);
 	poison(test, pfn);
 	mmap_read_lock(mm);
-	ptep = huge_pte_offset(mm, addr, PMD_SIZE);
+	ptep = huge_pte_offset(mm, addr, size);
 	pte = ptep ? huge_ptep_get(mm, addr, ptep) : __pte(0);
 	mmap_read_unlock(mm);
 	KUNIT_ASSERT_TRUE(test, is_swap_pte(pte) && is_hwpoison_entry(pte_to_swp_entry(pte)));
-	expect_mce_sigbus(test, pfn, addr + 3 * PAGE_SIZE, PMD_SHIFT);
+	expect_mce_sigbus(test, pfn, addr + 3 * PAGE_SIZE, huge_page_shift(h));
 }
 #endif
 #endif
@@ -1851,7 +1874,7 @@ static struct kunit_case pt_walk_leaf_entry_cases[] = {
 #ifdef CONFIG_MEMORY_FAILURE
 	KUNIT_CASE(leaf_entry_memory_failure),
 #ifdef CONFIG_HUGETLB_PAGE
-	KUNIT_CASE(leaf_entry_memory_failure_hugetlb),
+	KUNIT_CASE_PARAM(leaf_entry_memory_failure_hugetlb, mf_hstate_gen),
 #endif
 #endif
 #ifdef CONFIG_PGSTE
