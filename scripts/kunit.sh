@@ -185,8 +185,9 @@ ppc64le)
 	args=(--arch=powerpc --qemu_config="$K/qemu/ppc64le.py"
 	      --kunitconfig="$K/ppc64le.kunitconfig")
 	cross=powerpc64le-linux-gnu-
-	# 2M (PMD) and 1G (PUD) hugetlb pages, radix.
-	kargs=(pt_walk_base_kunit.expect_levels=4 hugepagesz=2M hugepages=4
+	# 2M (PMD) and 1G (PUD) hugetlb pages, radix; one 2M page more for
+	# the memory-failure case, which poisons one.
+	kargs=(pt_walk_base_kunit.expect_levels=4 hugepagesz=2M hugepages=5
 	       hugepagesz=1G hugepages=1)
 	;;
 arm)
